@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: demo test lint bench install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/presentai generate samples/annual-report-2025.pdf samples/field-notes.md \
+		--slides 12 --audience "the board" -o out/northwind-board.pptx
+	$(BIN)/presentai generate samples/otchet-vetroparka.pdf samples/strategiya-2026.docx \
+		--slides 8 -o out/northwind-ru.pptx
+
+test: $(STAMP)
+	$(BIN)/nox --no-venv -s lint tests
+
+lint: $(STAMP)
+	$(BIN)/nox --no-venv -s lint
+
+bench: $(STAMP)
+	$(BIN)/nox --no-venv -s bench
+
+clean:
+	rm -rf $(VENV) out workspace .nox .pytest_cache .mypy_cache .ruff_cache

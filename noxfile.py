@@ -1,0 +1,33 @@
+"""Sessions: lint (ruff, mypy, import-linter), tests, bench. Run through `make`, inside the project's venv."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["lint", "tests"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Static checks: style, types and the hexagon's import rules."""
+    session.run(sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts", "noxfile.py")
+    session.run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "bench", "scripts", "noxfile.py")
+    session.run(sys.executable, "-m", "mypy")
+    session.run(str(Path(sys.executable).parent / "lint-imports"), external=True)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: unit, contract, integration and end-to-end."""
+    session.run(sys.executable, "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks; they print numbers and write bench/results/*.json, they assert nothing."""
+    for script in ("ingestion", "generation", "render"):
+        session.run(sys.executable, f"bench/{script}.py", *session.posargs)

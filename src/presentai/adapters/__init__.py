@@ -1,0 +1,1 @@
+"""One implementation per outside system, each fitting a port."""

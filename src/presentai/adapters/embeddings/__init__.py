@@ -1,0 +1,1 @@
+"""Embedding models: local ones shipped in packages, and (later) HTTP services."""

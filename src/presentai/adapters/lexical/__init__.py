@@ -1,0 +1,1 @@
+"""Lexical ranking of chunks (BM25)."""

@@ -1,0 +1,99 @@
+"""In-process repositories for the embedded mode; every read is scoped to one organization.
+
+They hand out deep copies, so that a caller mutating an entity does not
+change the stored state until it calls ``save``, exactly as with a database.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from presentai.domain.errors import NotFound
+from presentai.domain.presentation import Presentation
+from presentai.domain.sources import Chunk, SourceDocument
+
+
+class InProcessPresentationRepository:
+    """Presentations kept in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, Presentation] = {}
+
+    async def add(self, presentation: Presentation) -> None:
+        """Store a new presentation."""
+        self._rows[presentation.id] = copy.deepcopy(presentation)
+
+    async def get(self, organization_id: str, presentation_id: str) -> Presentation:
+        """The organization's presentation, or ``NotFound``."""
+        row = self._rows.get(presentation_id)
+        if row is None or row.organization_id != organization_id:
+            raise NotFound.of("presentation", presentation_id)
+        return copy.deepcopy(row)
+
+    async def save(self, presentation: Presentation) -> None:
+        """Replace the stored state."""
+        if presentation.id not in self._rows:
+            raise NotFound.of("presentation", presentation.id)
+        self._rows[presentation.id] = copy.deepcopy(presentation)
+
+    async def list(self, organization_id: str) -> list[Presentation]:
+        """Newest first."""
+        rows = [p for p in self._rows.values() if p.organization_id == organization_id]
+        return [copy.deepcopy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
+
+
+class InProcessSourceRepository:
+    """Source documents kept in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, SourceDocument] = {}
+
+    async def add(self, source: SourceDocument) -> None:
+        """Store a new source."""
+        self._rows[source.id] = copy.deepcopy(source)
+
+    async def get(self, organization_id: str, source_id: str) -> SourceDocument:
+        """The organization's source, or ``NotFound``."""
+        row = self._rows.get(source_id)
+        if row is None or row.organization_id != organization_id:
+            raise NotFound.of("source", source_id)
+        return copy.deepcopy(row)
+
+    async def save(self, source: SourceDocument) -> None:
+        """Replace the stored state."""
+        if source.id not in self._rows:
+            raise NotFound.of("source", source.id)
+        self._rows[source.id] = copy.deepcopy(source)
+
+    async def get_many(self, organization_id: str, source_ids: Sequence[str]) -> list[SourceDocument]:
+        """The organization's sources among ``source_ids``, in that order."""
+        found = (self._rows.get(i) for i in source_ids)
+        return [copy.deepcopy(s) for s in found if s is not None and s.organization_id == organization_id]
+
+
+class InProcessChunkRepository:
+    """Chunks kept per document (chunks are immutable values, so no copies are needed)."""
+
+    def __init__(self) -> None:
+        self._by_document: dict[str, list[Chunk]] = {}
+        self._by_id: dict[str, Chunk] = {}
+
+    async def replace_for_document(self, organization_id: str, document_id: str, chunks: Sequence[Chunk]) -> None:
+        """Make ``chunks`` the document's only chunks."""
+        for old in self._by_document.pop(document_id, []):
+            self._by_id.pop(old.id, None)
+        kept = [c for c in chunks if c.organization_id == organization_id and c.document_id == document_id]
+        self._by_document[document_id] = sorted(kept, key=lambda c: c.index)
+        self._by_id.update((c.id, c) for c in kept)
+
+    async def for_documents(self, organization_id: str, document_ids: Sequence[str]) -> list[Chunk]:
+        """The documents' chunks, document by document, in reading order."""
+        return [
+            c for d in document_ids for c in self._by_document.get(d, []) if c.organization_id == organization_id
+        ]
+
+    async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The organization's chunks among ``chunk_ids``, in that order."""
+        found = (self._by_id.get(i) for i in chunk_ids)
+        return [c for c in found if c is not None and c.organization_id == organization_id]

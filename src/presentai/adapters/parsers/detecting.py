@@ -1,0 +1,36 @@
+"""The parser a user meets: detects the format from the content and hands over."""
+
+from __future__ import annotations
+
+from presentai.adapters.parsers.markup import HtmlParser, MarkdownParser, TextParser
+from presentai.adapters.parsers.office import DocxParser, PptxParser
+from presentai.adapters.parsers.pdf import PdfParser
+from presentai.adapters.parsers.sniff import Kind, sniff
+from presentai.domain.errors import EmptyDocument
+from presentai.domain.sources import ParsedDocument
+from presentai.ports.parsing import DocumentParser
+
+
+class ContentSniffingParser:
+    """Parses any supported format, chosen by content; the file name is only for messages."""
+
+    def __init__(self, *, max_pages: int = 1000, max_unzipped_bytes: int = 200 * 1024 * 1024) -> None:
+        self._max_unzipped = max_unzipped_bytes
+        self._parsers: dict[Kind, DocumentParser] = {
+            Kind.PDF: PdfParser(max_pages),
+            Kind.DOCX: DocxParser(),
+            Kind.PPTX: PptxParser(),
+            Kind.HTML: HtmlParser(),
+            Kind.MARKDOWN: MarkdownParser(),
+            Kind.TEXT: TextParser(),
+        }
+
+    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+        """Parse ``data`` by its detected format."""
+        if not data.strip():
+            raise EmptyDocument("the file is empty", filename)
+        kind = sniff(data, filename, max_unzipped=self._max_unzipped)
+        document = self._parsers[kind].parse(data, filename)
+        if not any(block.text.strip() for block in document.blocks):
+            raise EmptyDocument("the document contains no text", filename)
+        return document

@@ -1,0 +1,115 @@
+"""Word (.docx) and PowerPoint (.pptx) documents."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pptx
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from presentai.adapters.parsers.blocks import BlockBuilder, heading_level_from_numbering, table_text
+from presentai.domain.errors import CorruptDocument, EncryptedDocument
+from presentai.domain.sources import BlockKind, ParsedDocument
+
+_HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)$", re.I)
+
+
+def _open_error(error: Exception, filename: str, what: str) -> CorruptDocument:
+    return CorruptDocument(f"the {what} is damaged or not a valid document ({type(error).__name__})", filename)
+
+
+class DocxParser:
+    """Reads Word documents: headings by style, lists, tables, and page breaks when Word recorded them."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+        """Parse a DOCX's bytes."""
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+            raise _open_error(error, filename, "Word file") from error
+        builder = BlockBuilder()
+        body = document.element.body
+        # Page numbers are known only where Word recorded its page breaks in the file.
+        has_pages = any(_page_breaks(element) for element in body.iterchildren(qn("w:p")))
+        page = 1
+        for element in body.iterchildren():
+            if element.tag == qn("w:p"):
+                page += _page_breaks(element)
+                self._paragraph(builder, Paragraph(element, document), page if has_pages else None)
+            elif element.tag == qn("w:tbl"):
+                rows = [[cell.text for cell in row.cells] for row in DocxTable(element, document).rows]
+                builder.add(BlockKind.TABLE, table_text(rows), page if has_pages else None)
+        title = (document.core_properties.title or "").strip()
+        return builder.document(self.media_type, title, page if has_pages else None)
+
+    @staticmethod
+    def _paragraph(builder: BlockBuilder, paragraph: Paragraph, page: int | None) -> None:
+        text = paragraph.text
+        if not text.strip():
+            return
+        style = paragraph.style.name if paragraph.style is not None else ""
+        match = _HEADING_STYLE.match(style or "")
+        if style in ("Title", "Заголовок"):
+            builder.heading(text, 1, page)
+        elif match:
+            builder.heading(text, int(match.group(1)), page)
+        elif "List" in (style or "") or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
+            builder.add(BlockKind.LIST_ITEM, text, page)
+        else:
+            level = heading_level_from_numbering(text)
+            if level is not None and len(text) < 100 and not text.rstrip().endswith("."):
+                builder.heading(text, level, page)
+            else:
+                builder.add(BlockKind.PARAGRAPH, text, page)
+
+
+def _page_breaks(paragraph: etree._Element) -> int:
+    """Page breaks inside one ``w:p``: explicit ones and those Word rendered."""
+    rendered = len(paragraph.findall(".//" + qn("w:lastRenderedPageBreak")))
+    explicit = sum(1 for br in paragraph.findall(".//" + qn("w:br")) if br.get(qn("w:type")) == "page")
+    return rendered + explicit
+
+
+class PptxParser:
+    """Reads PowerPoint decks: each slide is a page whose title is a heading."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+        """Parse a PPTX's bytes."""
+        try:
+            deck = pptx.Presentation(io.BytesIO(data))
+        except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+            if "EncryptedPackage" in str(error):
+                raise EncryptedDocument("the PowerPoint file is password-protected", filename) from error
+            raise _open_error(error, filename, "PowerPoint file") from error
+        builder = BlockBuilder()
+        count = 0
+        for number, slide in enumerate(deck.slides, start=1):
+            count = number
+            title_shape = slide.shapes.title
+            if title_shape is not None and title_shape.text_frame.text.strip():
+                builder.heading(title_shape.text_frame.text, 1, number)
+            for shape in slide.shapes:
+                if shape is title_shape:
+                    continue
+                if shape.has_text_frame:
+                    for paragraph in shape.text_frame.paragraphs:
+                        text = "".join(run.text for run in paragraph.runs)
+                        kind = BlockKind.LIST_ITEM if paragraph.level else BlockKind.PARAGRAPH
+                        builder.add(kind, text, number, paragraph.level)
+                elif shape.has_table:
+                    rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+                    builder.add(BlockKind.TABLE, table_text(rows), number)
+            if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+                builder.add(BlockKind.PARAGRAPH, slide.notes_slide.notes_text_frame.text, number)
+        title = (deck.core_properties.title or "").strip()
+        return builder.document(self.media_type, title, count)

@@ -1,0 +1,1 @@
+"""Rendering decks as native, editable PowerPoint files."""

@@ -1,0 +1,1 @@
+"""Qdrant: the vector index, as a server or in local (embedded) mode."""

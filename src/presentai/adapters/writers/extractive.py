@@ -1,0 +1,309 @@
+"""ExtractiveWriter: outlines from the documents' structure, bullets taken from the sources.
+
+It needs no language model and no key. Every bullet is a source sentence,
+condensed only by removing words (a leading connective, a parenthetical), so
+each one is faithful to its quoted span by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from attrs import frozen
+
+from presentai.domain.deck import label
+from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
+from presentai.domain.sources import Chunk, SourceDocument
+from presentai.domain.text import collapse_whitespace, numbers, sentence_spans, words
+from presentai.ports.writing import PlanningInput
+
+MAX_BULLETS = 5
+MIN_WORDS, MAX_WORDS = 6, 40
+BULLET_WORDS = 28  # a bullet longer than this is condensed further if it can be
+
+_CONNECTIVES = re.compile(
+    r"^(?:however|moreover|furthermore|in addition|additionally|as a result|therefore|thus|also|meanwhile|"
+    r"in particular|overall|in short|finally|first|second|third|then|at the same time|"
+    r"однако|кроме того|также|при этом|вместе с тем|в частности|таким образом|в результате|"
+    r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,?\s+",
+    re.I,
+)
+_PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-ZА-Я]\))\s+")
+_TABLE_ROW = re.compile(r" \| ")
+_STOP = frozenset(
+    "the a an and or of to in on for with by at from as is are was were be been this that these those it its "
+    "their our we they which who has have had will would can could may not but also than into over per about "
+    "и в во на с со по к о об от до за из у для не но а же что это как так его её их мы они был была были "
+    "будет также или при".split()
+)
+_STEM = 5
+
+
+def clean_heading(text: str) -> str:
+    """``"2.3 Battery storage"`` → ``"Battery storage"``."""
+    return _NUMBERING.sub("", text).strip(" .:") or text.strip()
+
+
+def _stems(text: str) -> list[str]:
+    return [w[:_STEM] for w in words(text) if w not in _STOP and len(w) > 2]
+
+
+@frozen
+class _Group:
+    """A run of chunks of one section of one document: a candidate slide."""
+
+    document_id: str
+    section: str
+    chunks: tuple[Chunk, ...]
+    order: int
+
+    @property
+    def tokens(self) -> int:
+        return sum(c.token_count for c in self.chunks)
+
+
+class ExtractiveWriter:
+    """Plans outlines and writes slides without a language model."""
+
+    async def plan(self, request: PlanningInput) -> Outline:
+        """One item per requested slide, spread over the documents by their weight."""
+        count = request.parameters.slide_count
+        groups = _groups(request.chunks)
+        weight = {g.order: _group_weight(g, request.relevance) for g in groups}
+        chosen = _allocate(groups, weight, count, request.documents)
+        items = tuple(self._item(group, part, parts) for group, part, parts in chosen)
+        return Outline(_deck_title(request), items, _subtitle(request.parameters, request.language))
+
+    def _item(self, group: _Group, part: int, parts: int) -> OutlineItem:
+        chunks = _part(group.chunks, part, parts)
+        title = clean_heading(group.section) if group.section else _title_from_text(chunks)
+        if parts > 1:
+            title = f"{title} ({part + 1}/{parts})"
+        key_points = tuple(_shorten(s, 12) for s in _top_sentences(chunks, 3))
+        return OutlineItem(title, key_points, tuple(c.id for c in chunks), Layout.BULLETS, group.section)
+
+    async def write(
+        self,
+        item: OutlineItem,
+        chunks: Sequence[Chunk],
+        parameters: GenerationParameters,
+        language: str,
+        previous: SlideContent | None = None,
+    ) -> SlideContent:
+        """Bullets from the best sentences of the item's chunks, in reading order."""
+        own = set(item.chunk_ids)
+        candidates = [c for c in _candidates(chunks) if c.words >= MIN_WORDS]
+        if not candidates:  # very short sources: take what there is
+            candidates = _candidates(chunks)
+        focus = Counter(_stems(" ".join((item.title, *item.key_points, parameters.topic))))
+        centroid = Counter(s for c in candidates for s in set(c.stems))
+        used_before = {a.quote for a in previous.attributions} if previous else set()
+        scored = []
+        for candidate in candidates:
+            score = _salience(candidate, centroid, focus)
+            score *= 1.0 if candidate.chunk.id in own else 0.7
+            if candidate.quote in used_before:
+                score *= 0.25
+            scored.append((score, candidate))
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        picked: list[_Sentence] = []
+        for _, candidate in scored:
+            if all(_overlap(candidate, other) < 0.5 for other in picked):
+                picked.append(candidate)
+            if len(picked) == MAX_BULLETS:
+                break
+        picked.sort(key=lambda c: (c.chunk.document_id, c.chunk.index, c.start))
+        bullets = tuple(_bullet(c) for c in picked)
+        notes = _notes(item, language)
+        return SlideContent(Layout.BULLETS, item.title, bullets, notes)
+
+
+@frozen
+class _Sentence:
+    chunk: Chunk
+    start: int
+    end: int
+    stems: tuple[str, ...]
+    words: int
+
+    @property
+    def quote(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+
+def _candidates(chunks: Sequence[Chunk]) -> list[_Sentence]:
+    seen: set[str] = set()
+    found = []
+    for chunk in chunks:
+        for start, end in sentence_spans(chunk.text):
+            text = chunk.text[start:end]
+            if _TABLE_ROW.search(text) or text in seen or not text.rstrip().endswith((".", "!", "?", "…", ";")):
+                continue  # headings, table rows and repeats (chunk overlaps) are not bullets
+            count = len(text.split())
+            if count > MAX_WORDS:
+                continue
+            seen.add(text)
+            found.append(_Sentence(chunk, start, end, tuple(_stems(text)), count))
+    return found
+
+
+def _salience(sentence: _Sentence, centroid: Counter[str], focus: Counter[str]) -> float:
+    if not sentence.stems:
+        return 0.0
+    central = sum(centroid[s] for s in set(sentence.stems)) / math.sqrt(len(sentence.stems))
+    focused = sum(1 for s in set(sentence.stems) if s in focus)
+    has_number = 1.25 if numbers(sentence.quote) else 1.0
+    length = 1.0 if 10 <= sentence.words <= 30 else 0.8
+    return (central + 3.0 * focused) * has_number * length
+
+
+def _overlap(a: _Sentence, b: _Sentence) -> float:
+    sa, sb = set(a.stems), set(b.stems)
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+def _bullet(sentence: _Sentence) -> Bullet:
+    text = condense(sentence.quote)
+    chunk = sentence.chunk
+    attribution = Attribution(
+        source_document_id=chunk.document_id,
+        chunk_id=chunk.id,
+        quote=sentence.quote,
+        start=sentence.start,
+        end=sentence.end,
+        page=chunk.page_at(sentence.start),
+        section=chunk.section,
+    )
+    return Bullet(text, 0, (attribution,))
+
+
+def condense(sentence: str) -> str:
+    """Shorten a sentence by removing words only: a leading connective, parentheticals, the final period."""
+    text = _CONNECTIVES.sub("", sentence.strip())
+    if len(text.split()) > BULLET_WORDS:
+        text = _PARENTHETICAL.sub("", text)
+    text = text.rstrip(" .;")
+    return text[:1].upper() + text[1:] if text else sentence.strip()
+
+
+def _groups(chunks: Sequence[Chunk]) -> list[_Group]:
+    groups: list[_Group] = []
+    current: list[Chunk] = []
+    for chunk in chunks:
+        if current and (chunk.document_id != current[0].document_id or chunk.section != current[0].section):
+            groups.append(_Group(current[0].document_id, current[0].section, tuple(current), len(groups)))
+            current = []
+        current.append(chunk)
+    if current:
+        groups.append(_Group(current[0].document_id, current[0].section, tuple(current), len(groups)))
+    return groups
+
+
+def _group_weight(group: _Group, relevance: dict[str, float]) -> float:
+    if relevance:
+        return sum(relevance.get(c.id, 0.0) for c in group.chunks) + 1e-6 * group.tokens
+    return float(group.tokens)
+
+
+def _allocate(
+    groups: list[_Group], weight: dict[int, float], count: int, documents: Sequence[SourceDocument]
+) -> list[tuple[_Group, int, int]]:
+    """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few."""
+    eligible = [g for g in groups if g.tokens >= 40] or groups
+    by_document: dict[str, list[_Group]] = {}
+    for group in eligible:
+        by_document.setdefault(group.document_id, []).append(group)
+    doc_weight = {d: sum(weight[g.order] for g in gs) for d, gs in by_document.items()}
+    seats = _seats(doc_weight, count)
+    chosen: list[_Group] = []
+    for document_id, n in seats.items():
+        ranked = sorted(by_document[document_id], key=lambda g: weight[g.order], reverse=True)
+        chosen.extend(ranked[:n])
+    parts = {g.order: 1 for g in chosen}
+    spare = count - len(chosen)
+    while spare > 0:  # fewer sections than slides: split the biggest sections
+        splittable = [g for g in chosen if len(g.chunks) > parts[g.order]] or chosen
+        biggest = max(splittable, key=lambda g: g.tokens / parts[g.order])
+        parts[biggest.order] += 1
+        spare -= 1
+    ordered = sorted(chosen, key=lambda g: (_doc_rank(g.document_id, documents), g.order))
+    return [(g, p, parts[g.order]) for g in ordered for p in range(parts[g.order])]
+
+
+def _seats(weights: dict[str, float], count: int) -> dict[str, int]:
+    """Split ``count`` slides among documents by weight (largest remainder), at least one each if possible."""
+    total = sum(weights.values()) or 1.0
+    exact = {d: count * w / total for d, w in weights.items()}
+    seats = {d: int(x) for d, x in exact.items()}
+    if count >= len(weights):
+        for d in seats:
+            seats[d] = max(seats[d], 1)
+    while sum(seats.values()) > count:
+        d = max((d for d in seats if seats[d] > 0), key=lambda d: seats[d] - exact[d])
+        seats[d] -= 1
+    for d in sorted(exact, key=lambda d: exact[d] - seats[d], reverse=True):
+        if sum(seats.values()) >= count:
+            break
+        seats[d] += 1
+    while sum(seats.values()) < count:  # more slides than the remainders cover
+        seats[max(exact, key=lambda d: exact[d] / (seats[d] + 1))] += 1
+    return {d: n for d, n in seats.items() if n > 0}
+
+
+def _doc_rank(document_id: str, documents: Sequence[SourceDocument]) -> int:
+    for i, document in enumerate(documents):
+        if document.id == document_id:
+            return i
+    return len(documents)
+
+
+def _part(chunks: tuple[Chunk, ...], part: int, parts: int) -> tuple[Chunk, ...]:
+    if parts <= 1:
+        return chunks
+    size = max(1, math.ceil(len(chunks) / parts))
+    piece = chunks[part * size : (part + 1) * size]
+    return piece or chunks[-1:]
+
+
+def _top_sentences(chunks: Sequence[Chunk], n: int) -> list[str]:
+    candidates = [c for c in _candidates(chunks) if c.words >= MIN_WORDS]
+    centroid = Counter(s for c in candidates for s in set(c.stems))
+    ranked = sorted(candidates, key=lambda c: _salience(c, centroid, Counter()), reverse=True)
+    return [c.quote for c in ranked[:n]]
+
+
+def _shorten(text: str, max_words: int) -> str:
+    parts = condense(text).split()
+    return " ".join(parts[:max_words]) + ("…" if len(parts) > max_words else "")
+
+
+def _title_from_text(chunks: Sequence[Chunk]) -> str:
+    """A title for text without headings: the most central sentence, cut short."""
+    best = _top_sentences(chunks, 1)
+    return _shorten(best[0], 7) if best else _shorten(chunks[0].text, 7)
+
+
+def _deck_title(request: PlanningInput) -> str:
+    if request.parameters.topic:
+        return collapse_whitespace(request.parameters.topic)[:120]
+    titled = [d.title for d in request.documents if d.title and d.title != d.filename]
+    if titled:
+        return clean_heading(titled[0])[:120]
+    stem = request.documents[0].filename.rsplit(".", 1)[0] if request.documents else "Presentation"
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize()
+
+
+def _subtitle(parameters: GenerationParameters, language: str) -> str:
+    if parameters.audience and parameters.audience != "general":
+        return ("Для: " if language == "ru" else "For ") + parameters.audience
+    return ""
+
+
+def _notes(item: OutlineItem, language: str) -> str:
+    heading = label(language, "sources")
+    return f"{item.title}. {heading}: see the attributions below." if language == "en" else f"{item.title}."

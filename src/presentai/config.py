@@ -1,0 +1,68 @@
+"""Typed settings; the only code that reads the environment (``PRESENTAI_*`` variables)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+from attrs import field, frozen
+
+from presentai.domain.errors import ValidationFailed
+
+EMBEDDERS = ("static", "e5")
+RETRIEVAL_MODES = ("dense", "lexical", "hybrid")
+
+
+@frozen
+class Settings:
+    """Everything that picks an adapter or sets a limit."""
+
+    workspace: Path = field(default=Path("workspace"), converter=Path)
+    organization_id: str = "local"
+    embedder: str = "static"
+    retrieval_mode: str = "hybrid"
+    tokenizer_encoding: str = "o200k_base"
+    chunk_max_tokens: int = 256
+    chunk_overlap_tokens: int = 48
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 1000
+    max_sources: int = 20
+    max_slides: int = 100
+    slide_concurrency: int = 50
+    ingest_concurrency: int = 2
+
+    def __attrs_post_init__(self) -> None:
+        if self.embedder not in EMBEDDERS:
+            raise ValidationFailed(f"embedder must be one of {', '.join(EMBEDDERS)}", {"embedder": "unknown"})
+        if self.retrieval_mode not in RETRIEVAL_MODES:
+            raise ValidationFailed(
+                f"retrieval_mode must be one of {', '.join(RETRIEVAL_MODES)}", {"retrieval_mode": "unknown"}
+            )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``PRESENTAI_<FIELD>`` variables, then ``overrides`` on top."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for attribute in attrs.fields(cls):
+            raw = environ.get(f"PRESENTAI_{attribute.name.upper()}")
+            if raw is not None:
+                values[attribute.name] = int(raw) if attribute.type in (int, "int") else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def qdrant_path(self) -> str:
+        """The folder of the embedded (local-mode) Qdrant."""
+        return str(self.workspace / "qdrant")
+
+    @property
+    def storage_root(self) -> str:
+        """The folder of the embedded object store."""
+        return str(self.workspace / "objects")
+

@@ -1,0 +1,114 @@
+"""Dependency-injector wiring: the only place that knows which adapter serves which port."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
+from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
+from presentai.adapters.memory.repositories import (
+    InProcessChunkRepository,
+    InProcessPresentationRepository,
+    InProcessSourceRepository,
+)
+from presentai.adapters.parsers.detecting import ContentSniffingParser
+from presentai.adapters.pptx.renderer import PptxDeckRenderer
+from presentai.adapters.progress.local import FanOutProgressSink
+from presentai.adapters.qdrant.index import QdrantVectorIndex
+from presentai.adapters.storage.fsspec_store import FsspecObjectStore
+from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
+from presentai.adapters.writers.extractive import ExtractiveWriter
+from presentai.config import Settings
+from presentai.domain.chunking import ChunkingRules
+from presentai.ports.embeddings import Embedder
+from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
+from presentai.services.ingest import IngestionLimits, IngestSource
+from presentai.services.render import RenderDeck
+from presentai.services.retrieval import RetrievalMode, Retriever
+
+
+def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
+    if settings.qdrant_url:
+        return QdrantVectorIndex(
+            model=embedder.name, dimension=embedder.dimension, url=settings.qdrant_url, api_key=settings.qdrant_api_key
+        )
+    return QdrantVectorIndex(model=embedder.name, dimension=embedder.dimension, path=settings.qdrant_path)
+
+
+class EmbeddedContainer(containers.DeclarativeContainer):
+    """Embedded (library and CLI) mode: in-process repositories, local Qdrant, files on disk."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    tokenizer = providers.Singleton(TiktokenTokenizer, encoding=settings.provided.tokenizer_encoding)
+    embedder = providers.Selector(
+        settings.provided.embedder,
+        static=providers.Singleton(StaticEmbedder),
+        e5=providers.Singleton(E5Embedder),
+    )
+    parser = providers.Singleton(
+        ContentSniffingParser,
+        max_pages=settings.provided.max_pages,
+        max_unzipped_bytes=settings.provided.max_unzipped_bytes,
+    )
+    vector_index = providers.Singleton(_vector_index, settings=settings, embedder=embedder)
+    lexical = providers.Singleton(Bm25LexicalRanker)
+    store = providers.Singleton(FsspecObjectStore, root=settings.provided.storage_root)
+    writer = providers.Singleton(ExtractiveWriter)
+    renderer = providers.Singleton(PptxDeckRenderer)
+    progress = providers.Singleton(FanOutProgressSink)
+
+    presentations = providers.Singleton(InProcessPresentationRepository)
+    sources = providers.Singleton(InProcessSourceRepository)
+    chunks = providers.Singleton(InProcessChunkRepository)
+
+    rules = providers.Singleton(
+        ChunkingRules,
+        max_tokens=settings.provided.chunk_max_tokens,
+        overlap_tokens=settings.provided.chunk_overlap_tokens,
+    )
+    limits = providers.Singleton(IngestionLimits, max_bytes=settings.provided.max_upload_bytes)
+    retriever = providers.Singleton(
+        Retriever,
+        embedder=embedder,
+        index=vector_index,
+        lexical=lexical,
+        mode=providers.Callable(RetrievalMode, settings.provided.retrieval_mode),
+    )
+
+    ingest_source = providers.Factory(
+        IngestSource,
+        parser=parser,
+        tokenizer=tokenizer,
+        embedder=embedder,
+        index=vector_index,
+        store=store,
+        sources=sources,
+        chunks=chunks,
+        progress=progress,
+        rules=rules,
+        limits=limits,
+    )
+    generate_outline = providers.Factory(
+        GenerateOutline,
+        presentations=presentations,
+        sources=sources,
+        chunks=chunks,
+        retriever=retriever,
+        planner=writer,
+        progress=progress,
+    )
+    generate_slides = providers.Factory(
+        GenerateSlides,
+        presentations=presentations,
+        sources=sources,
+        chunks=chunks,
+        retriever=retriever,
+        writer=writer,
+        progress=progress,
+        concurrency=settings.provided.slide_concurrency,
+    )
+    regenerate_slide = providers.Factory(
+        RegenerateSlide, presentations=presentations, sources=sources, chunks=chunks, retriever=retriever, writer=writer
+    )
+    render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)

@@ -1,0 +1,1 @@
+"""The PresentAI domain: pure entities, values and policies (stdlib + attrs only)."""

@@ -1,0 +1,98 @@
+"""Composing the full deck: title, agenda, the content slides and a closing Sources slide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import frozen
+
+from presentai.domain.presentation import Presentation
+from presentai.domain.slides import Bullet, Layout, SlideContent
+from presentai.domain.sources import SourceDocument
+
+_LABELS = {
+    "en": {"agenda": "Agenda", "sources": "Sources", "page": "p.", "pages": "pp.", "generated": "Built from", "continued": "cont.",
+           "notes_sources": "Sources"},
+    "ru": {"agenda": "Содержание", "sources": "Источники", "page": "с.", "pages": "с.", "generated": "Подготовлено по", "continued": "продолжение",
+           "notes_sources": "Источники"},
+}
+
+
+def label(language: str, key: str) -> str:
+    """A deck label (``agenda``, ``sources``…) in ``language``, English when unknown."""
+    return _LABELS.get(language, _LABELS["en"])[key]
+
+
+@frozen
+class DeckSource:
+    """A source as listed on the Sources slide."""
+
+    document_id: str
+    name: str
+    pages: tuple[int, ...] = ()
+
+
+@frozen
+class Deck:
+    """Everything a renderer needs, in slide order."""
+
+    title: str
+    subtitle: str
+    language: str
+    slides: tuple[SlideContent, ...]
+    sources: Mapping[str, DeckSource]
+
+
+def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocument]) -> Deck:
+    """Build the deck of ``presentation``: derived slides are made here, never stored."""
+    language = presentation.language
+    content = [slide.content for slide in presentation.slides]
+    cited: dict[str, set[int]] = {}
+    for slide in content:
+        for attribution in slide.attributions:
+            pages = cited.setdefault(attribution.source_document_id, set())
+            if attribution.page is not None:
+                pages.add(attribution.page)
+    deck_sources = {
+        doc_id: DeckSource(doc_id, sources[doc_id].display_name if doc_id in sources else doc_id, tuple(sorted(pages)))
+        for doc_id, pages in cited.items()
+    }
+    subtitle = presentation.outline.subtitle if presentation.outline else ""
+    if not subtitle and deck_sources:
+        names = ", ".join(s.name for s in deck_sources.values())
+        subtitle = f"{label(language, 'generated')}: {names}"
+    slides = [SlideContent(Layout.TITLE, presentation.title, notes=subtitle)]
+    if len(content) > 2:
+        agenda = tuple(Bullet(s.title) for s in content if s.layout is not Layout.SECTION)
+        slides.append(SlideContent(Layout.AGENDA, label(language, "agenda"), agenda))
+    slides.extend(content)
+    if deck_sources:
+        slides.append(
+            SlideContent(
+                Layout.SOURCES,
+                label(language, "sources"),
+                tuple(Bullet(_source_line(s, language)) for s in deck_sources.values()),
+            )
+        )
+    return Deck(presentation.title, subtitle, language, tuple(slides), deck_sources)
+
+
+def _source_line(source: DeckSource, language: str) -> str:
+    if not source.pages:
+        return source.name
+    key = "page" if len(source.pages) == 1 else "pages"
+    return f"{source.name} — {label(language, key)} {_page_ranges(source.pages)}"
+
+
+def _page_ranges(pages: tuple[int, ...]) -> str:
+    """``(1, 2, 3, 7)`` → ``"1–3, 7"``."""
+    ranges: list[str] = []
+    start = prev = pages[0]
+    for page in pages[1:] + (None,):  # type: ignore[operator]
+        if page is not None and page == prev + 1:
+            prev = page
+            continue
+        ranges.append(str(start) if start == prev else f"{start}–{prev}")
+        if page is not None:
+            start = prev = page
+    return ", ".join(ranges)

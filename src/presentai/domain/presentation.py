@@ -1,0 +1,187 @@
+"""Presentations: parameters, outline, lifecycle and the slides they own."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from attrs import define, field, frozen
+
+from presentai.domain.errors import Conflict, NotFound, SlideCountOutOfRange, ValidationFailed
+from presentai.domain.ids import new_id
+from presentai.domain.slides import Layout, Slide
+
+MIN_SLIDES = 1
+MAX_SLIDES = 100
+LANGUAGES = ("en", "ru")
+
+
+@frozen
+class GenerationParameters:
+    """What the user asked for: topic, tone, audience, number of content slides, language.
+
+    ``language`` ``None`` means "the dominant language of the sources".
+    """
+
+    slide_count: int = 10
+    topic: str = ""
+    tone: str = "neutral"
+    audience: str = "general"
+    language: str | None = None
+
+    def validate(self, max_slides: int = MAX_SLIDES) -> None:
+        """Raise unless the parameters are acceptable under ``max_slides``."""
+        if not MIN_SLIDES <= self.slide_count <= max_slides:
+            raise SlideCountOutOfRange(
+                f"slide count must be between {MIN_SLIDES} and {max_slides}, got {self.slide_count}",
+                {"slide_count": f"must be between {MIN_SLIDES} and {max_slides}"},
+            )
+        if self.language is not None and self.language not in LANGUAGES:
+            raise ValidationFailed(
+                f"language {self.language!r} is not supported (use one of {', '.join(LANGUAGES)})",
+                {"language": "unsupported"},
+            )
+
+
+@frozen
+class OutlineItem:
+    """One planned content slide: its title, key points and the chunks it draws on."""
+
+    title: str
+    key_points: tuple[str, ...] = ()
+    chunk_ids: tuple[str, ...] = ()
+    layout: Layout = Layout.BULLETS
+    section: str = ""
+
+
+@frozen
+class Outline:
+    """The plan of a deck: one item per content slide."""
+
+    title: str
+    items: tuple[OutlineItem, ...]
+    subtitle: str = ""
+
+    def validate(self, expected_slides: int) -> None:
+        """Raise unless the outline has exactly ``expected_slides`` well-formed items."""
+        problems: dict[str, str] = {}
+        if len(self.items) != expected_slides:
+            problems["items"] = f"expected {expected_slides} items, got {len(self.items)}"
+        for i, item in enumerate(self.items):
+            if not item.title.strip():
+                problems[f"items[{i}].title"] = "must not be empty"
+        if not self.title.strip():
+            problems["title"] = "must not be empty"
+        if problems:
+            raise ValidationFailed("outline is invalid", problems)
+
+
+class PresentationStatus(enum.StrEnum):
+    """Where a presentation is in its lifecycle."""
+
+    DRAFT = "draft"
+    OUTLINING = "outlining"
+    OUTLINE_READY = "outline_ready"
+    GENERATING = "generating"
+    READY = "ready"
+    FAILED = "failed"
+
+
+_BUSY = (PresentationStatus.OUTLINING, PresentationStatus.GENERATING)
+
+
+@define
+class Presentation:
+    """A deck being built from sources; owns its content slides in order."""
+
+    id: str
+    organization_id: str
+    title: str
+    parameters: GenerationParameters
+    source_ids: list[str] = field(factory=list)
+    status: PresentationStatus = PresentationStatus.DRAFT
+    outline: Outline | None = None
+    slides: list[Slide] = field(factory=list)
+    language: str = "en"
+    warnings: list[str] = field(factory=list)
+    error_message: str = ""
+    created_at: datetime = field(factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def create(cls, organization_id: str, title: str, parameters: GenerationParameters) -> Presentation:
+        """A new draft presentation."""
+        parameters.validate()
+        return cls(new_id(), organization_id, title or "Untitled presentation", parameters)
+
+    def add_source(self, source_id: str, limit: int = 20) -> None:
+        """Attach a source document, at most ``limit`` of them."""
+        if source_id in self.source_ids:
+            return
+        if len(self.source_ids) >= limit:
+            raise ValidationFailed(f"a presentation takes at most {limit} sources", {"sources": "too many"})
+        self.source_ids.append(source_id)
+
+    def start_outlining(self) -> None:
+        """Enter ``outlining``; refused while a generation is running."""
+        self._refuse_if_busy()
+        self.status = PresentationStatus.OUTLINING
+        self.error_message = ""
+
+    def accept_outline(self, outline: Outline, language: str) -> None:
+        """Store a validated outline and move to ``outline_ready``."""
+        outline.validate(self.parameters.slide_count)
+        self.outline = outline
+        self.language = language
+        if outline.title and self.title == "Untitled presentation":
+            self.title = outline.title
+        self.status = PresentationStatus.OUTLINE_READY
+
+    def start_generating(self) -> None:
+        """Enter ``generating``; needs an outline."""
+        if self.outline is None:
+            raise Conflict("generate the outline before the slides")
+        if self.status is PresentationStatus.GENERATING:
+            raise Conflict("this presentation is already being generated")
+        self.status = PresentationStatus.GENERATING
+
+    def put_slide(self, slide: Slide) -> None:
+        """Place a generated slide at its outline position, replacing one already there."""
+        for i, existing in enumerate(self.slides):
+            if slide.outline_index is not None and existing.outline_index == slide.outline_index:
+                self.slides[i] = slide
+                return
+        self.slides.append(slide)
+        self.slides.sort(key=lambda s: (s.outline_index is None, s.outline_index or 0))
+
+    def mark_ready(self) -> None:
+        """All slides are written."""
+        self.status = PresentationStatus.READY
+
+    def fail(self, message: str) -> None:
+        """The generation failed; ``message`` says why."""
+        self.status = PresentationStatus.FAILED
+        self.error_message = message
+
+    def warn(self, message: str) -> None:
+        """Record a warning the user should see (e.g. a source that failed)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def slide(self, slide_id: str) -> Slide:
+        """The slide with ``slide_id``."""
+        for slide in self.slides:
+            if slide.id == slide_id:
+                return slide
+        raise NotFound.of("slide", slide_id)
+
+    def reorder(self, slide_ids: Sequence[str]) -> None:
+        """Put the slides in the order of ``slide_ids``, which must name each exactly once."""
+        if sorted(slide_ids) != sorted(s.id for s in self.slides):
+            raise ValidationFailed("reorder must list every slide exactly once", {"slide_ids": "mismatch"})
+        by_id = {s.id: s for s in self.slides}
+        self.slides = [by_id[i] for i in slide_ids]
+
+    def _refuse_if_busy(self) -> None:
+        if self.status in _BUSY:
+            raise Conflict(f"this presentation is {self.status.value}; wait for it to finish")

@@ -1,0 +1,163 @@
+"""Slides, their content and attribution, and their version history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from attrs import define, evolve, field, frozen
+
+from presentai.domain.errors import NotFound, ValidationFailed
+from presentai.domain.ids import new_id
+
+
+class Layout(enum.StrEnum):
+    """How a slide is laid out."""
+
+    TITLE = "title"
+    AGENDA = "agenda"
+    SECTION = "section"
+    BULLETS = "bullets"
+    TWO_COLUMN = "two_column"
+    TABLE = "table"
+    QUOTE = "quote"
+    SOURCES = "sources"
+
+
+@frozen
+class Attribution:
+    """Where a bullet's claim comes from: a span of one chunk of one source.
+
+    ``start``/``end`` are offsets of ``quote`` in the chunk's text, and ``score``
+    how well the quote supports the bullet (0–1).
+    """
+
+    source_document_id: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str = ""
+    score: float = 1.0
+
+
+@frozen
+class Bullet:
+    """One statement on a slide, with the passages it rests on."""
+
+    text: str
+    level: int = 0
+    attributions: tuple[Attribution, ...] = ()
+    supported: bool = True
+
+
+@frozen
+class Table:
+    """A simple table: a header row and body rows of cell text."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@frozen
+class SlideContent:
+    """What a slide says, independent of how it is drawn."""
+
+    layout: Layout
+    title: str
+    bullets: tuple[Bullet, ...] = ()
+    notes: str = ""
+    table: Table | None = None
+
+    @property
+    def attributions(self) -> tuple[Attribution, ...]:
+        """Every attribution of every bullet, in order."""
+        return tuple(a for bullet in self.bullets for a in bullet.attributions)
+
+    def validate(self) -> None:
+        """Raise ``ValidationFailed`` unless the content is well-formed."""
+        problems: dict[str, str] = {}
+        if not self.title.strip():
+            problems["title"] = "must not be empty"
+        for i, bullet in enumerate(self.bullets):
+            if not bullet.text.strip():
+                problems[f"bullets[{i}].text"] = "must not be empty"
+            if not 0 <= bullet.level <= 4:
+                problems[f"bullets[{i}].level"] = "must be between 0 and 4"
+        if problems:
+            raise ValidationFailed("slide content is invalid", problems)
+
+
+class VersionReason(enum.StrEnum):
+    """Why a slide version was made."""
+
+    GENERATED = "generated"
+    REGENERATED = "regenerated"
+    EDITED = "edited"
+    RESTORED = "restored"
+
+
+@frozen
+class SlideVersion:
+    """One numbered, immutable state of a slide."""
+
+    number: int
+    content: SlideContent
+    reason: VersionReason
+    created_by: str = ""
+    created_at: datetime = field(factory=lambda: datetime.now(UTC))
+
+
+@define
+class Slide:
+    """A content slide of a presentation; every change appends a version."""
+
+    id: str
+    presentation_id: str
+    versions: list[SlideVersion]
+    outline_index: int | None = None
+
+    @classmethod
+    def create(
+        cls,
+        presentation_id: str,
+        content: SlideContent,
+        *,
+        reason: VersionReason = VersionReason.GENERATED,
+        by: str = "",
+        outline_index: int | None = None,
+    ) -> Slide:
+        """A new slide whose first version is ``content``."""
+        content.validate()
+        return cls(new_id(), presentation_id, [SlideVersion(1, content, reason, by)], outline_index)
+
+    @property
+    def content(self) -> SlideContent:
+        """The current content (the latest version's)."""
+        return self.versions[-1].content
+
+    @property
+    def version(self) -> int:
+        """The current version number."""
+        return self.versions[-1].number
+
+    def revise(self, content: SlideContent, *, by: str = "", reason: VersionReason = VersionReason.EDITED) -> SlideVersion:
+        """Make ``content`` the new current version; the old ones are kept."""
+        content.validate()
+        version = SlideVersion(self.version + 1, content, reason, by)
+        self.versions.append(version)
+        return version
+
+    def restore(self, number: int, *, by: str = "") -> SlideVersion:
+        """Make a new version whose content is that of version ``number``."""
+        for version in self.versions:
+            if version.number == number:
+                return self.revise(version.content, by=by, reason=VersionReason.RESTORED)
+        raise NotFound.of("slide version", f"{self.id}/{number}")
+
+    def retitle(self, title: str, *, by: str = "") -> SlideVersion:
+        """Change only the title, as a new version."""
+        if not title.strip():
+            raise ValidationFailed("title must not be empty", {"title": "must not be empty"})
+        return self.revise(evolve(self.content, title=title), by=by)

@@ -1,0 +1,109 @@
+"""Text policies shared by chunking, writing and attribution: sentences, words, language."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+# Abbreviations after which a period does not end a sentence (lower-case, without the dot).
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs mr mrs ms dr prof inc ltd co corp fig no approx est dept jan feb mar apr "
+    "jun jul aug sep sept oct nov dec st mt vol pp ed al "
+    "т.е т.к т.н т.д т.п др пр г гг руб тыс млн млрд см рис стр ул им проф акад в.т.ч".split()
+)
+
+# A sentence ends at . ! ? … (optionally followed by closing quotes or brackets) and
+# whitespace, when the next visible character can start a sentence.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s+[\"'«“(\[]?[A-ZА-ЯЁ0-9•\-–—])")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)``, trimmed of surrounding space.
+
+    Handles English and Russian punctuation, common abbreviations and initials
+    ("А. С. Пушкин", "J. R. R. Tolkien"); a line break between two lines that
+    both look like list items or headings also ends a sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if _is_abbreviation(text, match.start()):
+            continue
+        _append_trimmed(spans, text, start, end)
+        start = end
+    _append_trimmed(spans, text, start, len(text))
+    return [piece for span in spans for piece in _split_hard_lines(text, span)]
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if not word:
+        return False
+    if len(word) == 1 and word.isalpha():  # an initial such as "J." or "А."
+        return text[dot - 1].isupper()
+    return word in _ABBREVIATIONS
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
+
+
+def _split_hard_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """Split a span at blank lines, which always separate sentences."""
+    start, end = span
+    for match in re.finditer(r"\n\s*\n", text[start:end]):
+        piece_end = start + match.start()
+        if piece_end > start:
+            yield start, piece_end
+        start = start + match.end()
+    if start < end:
+        yield start, end
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-cased words of ``text`` (letters and digits, with inner hyphens)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def numbers(text: str) -> list[str]:
+    """Return the numbers written in ``text``, normalised to use ``.`` as decimal mark."""
+    return [n.replace(",", ".") for n in _NUMBER.findall(text)]
+
+
+def detect_language(text: str) -> str:
+    """Return ``"ru"`` when Cyrillic letters dominate ``text``, else ``"en"``."""
+    sample = text[:20000]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return "ru" if cyrillic > latin else "en"
+
+
+def dominant_language(texts_with_weights: list[tuple[str, int]]) -> str:
+    """Return the language carrying the most weight among ``(language, weight)`` pairs."""
+    totals: Counter[str] = Counter()
+    for language, weight in texts_with_weights:
+        totals[language] += weight
+    if not totals:
+        return "en"
+    return totals.most_common(1)[0][0]
+
+
+def collapse_whitespace(text: str) -> str:
+    """Collapse runs of whitespace into one space and trim the ends."""
+    return re.sub(r"\s+", " ", text).strip()

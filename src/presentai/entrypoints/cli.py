@@ -1,0 +1,146 @@
+"""The ``presentai`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from presentai.domain.errors import PresentAIError
+from presentai.domain.events import ProgressEvent, SlideCompleted, SourceIngested, StageProgressed
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+_STAGES = ("parse", "embed", "outline", "slides", "render")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        return _generate(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presentai", description="Turn your documents into a traceable PPTX deck.")
+    commands = parser.add_subparsers(dest="command")
+    generate = commands.add_parser(
+        "generate",
+        help="generate a deck from files",
+        description="Generate a PPTX deck from PDF, DOCX, PPTX, Markdown, HTML or text files. "
+        "Exit codes: 0 all sources used, 1 deck written but some sources failed, 2 bad arguments, "
+        "3 no deck written.",
+    )
+    generate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    generate.add_argument("-o", "--output", type=Path, required=True, help="where to write the .pptx")
+    generate.add_argument("--slides", type=int, default=10, help="number of content slides (default 10)")
+    generate.add_argument("--topic", default="", help="what the deck should focus on")
+    generate.add_argument("--tone", default="neutral")
+    generate.add_argument("--audience", default="general")
+    generate.add_argument("--language", choices=("en", "ru"), help="deck language (default: the sources')")
+    generate.add_argument("--title", default="", help="deck title (default: from the topic or the sources)")
+    generate.add_argument("--workspace", type=Path, default=None, help="state folder (default ./workspace)")
+    generate.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+class _Bars:
+    """One progress bar per stage, fed by the job's progress events."""
+
+    def __init__(self, progress: Progress, files: int, slides: int) -> None:
+        self._progress = progress
+        totals = {"parse": files, "embed": 0, "outline": 1, "slides": slides, "render": 1}
+        self.tasks: dict[str, TaskID] = {s: progress.add_task(s, total=totals[s] or None) for s in _STAGES}
+        self._embed: dict[str, tuple[int, int]] = {}
+        self._parsed = 0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if isinstance(event, StageProgressed) and event.stage == "embed":
+            self._embed[event.detail] = (event.done, event.total)
+            done = sum(d for d, _ in self._embed.values())
+            total = sum(t for _, t in self._embed.values())
+            self._progress.update(self.tasks["embed"], completed=done, total=total)
+        elif isinstance(event, StageProgressed) and event.stage == "outline":
+            self._progress.update(self.tasks["outline"], completed=event.done)
+        elif isinstance(event, SourceIngested):
+            self._parsed += 1
+            self._progress.update(self.tasks["parse"], completed=self._parsed)
+        elif isinstance(event, SlideCompleted):
+            self._progress.advance(self.tasks["slides"])
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from presentai import PresentAI
+    from presentai.config import Settings
+
+    console = Console(stderr=True)
+    if args.output.suffix.lower() != ".pptx":
+        console.print(f"[red]error:[/] the output must be a .pptx file, got {args.output}")
+        return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        settings = Settings.from_env(workspace=args.workspace)
+        app = PresentAI(settings)
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        return EXIT_USAGE
+    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, disable=args.quiet, transient=False) as progress:
+            bars = _Bars(progress, len(args.files), args.slides)
+            deck = app.generate(
+                args.files,
+                slides=args.slides,
+                topic=args.topic,
+                tone=args.tone,
+                audience=args.audience,
+                language=args.language,
+                title=args.title,
+                on_progress=bars,
+            )
+            progress.update(bars.tasks["render"], completed=1)
+        path = deck.save(args.output)
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        for failure in getattr(error, "failures", ()):
+            console.print(f"  [red]✗[/] {failure}")
+        return EXIT_USAGE if error.code in ("validation_failed", "slide_count_out_of_range") else EXIT_FAILED
+    finally:
+        app.close()
+    _summary(console, deck, path, time.perf_counter() - started)
+    return EXIT_PARTIAL if deck.failures else EXIT_OK
+
+
+def _summary(console: Console, deck: object, path: Path, seconds: float) -> None:
+    from presentai.entrypoints.library import GeneratedDeck
+
+    assert isinstance(deck, GeneratedDeck)
+    used = [s for s in deck.sources if s.status.value == "indexed"]
+    bullets = [b for s in deck.slides for b in s.content.bullets]
+    supported = sum(1 for b in bullets if b.supported)
+    for failure in deck.failures:
+        console.print(f"[yellow]skipped[/] {failure.message}")
+    for warning in deck.warnings:
+        if not any(warning == f.message for f in deck.failures):
+            console.print(f"[yellow]warning[/] {warning}")
+    console.print(
+        f"[green]Wrote[/] {path} — {len(deck.slides)} content slides, {len(bullets)} bullets "
+        f"({supported} with verified attribution), {len(used)} of {len(deck.sources)} sources used, "
+        f"language {deck.presentation.language}, {seconds:.1f} s"
+    )
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

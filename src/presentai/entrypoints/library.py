@@ -1,0 +1,223 @@
+"""The library facade: a few lines of Python from files to a traceable PPTX.
+
+::
+
+    from presentai import PresentAI
+    app = PresentAI.local("./workspace")
+    deck = app.generate(["report.pdf", "notes.md"], slides=10, audience="board")
+    deck.save("deck.pptx")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from attrs import define, frozen
+
+from presentai.config import Settings
+from presentai.containers import EmbeddedContainer
+from presentai.domain.errors import FileTooLarge, NoUsableSources, SourceError
+from presentai.domain.events import ProgressEvent
+from presentai.domain.presentation import GenerationParameters, Presentation
+from presentai.domain.slides import Slide
+from presentai.domain.sources import IngestionStatus, SourceDocument
+
+PathLike = str | os.PathLike[str]
+
+
+@frozen
+class SourceFailure:
+    """A source that could not be used, and why."""
+
+    filename: str
+    code: str
+    message: str
+
+
+@define
+class GeneratedDeck:
+    """A generated presentation, its sources, and the rendered PPTX bytes."""
+
+    presentation: Presentation
+    sources: list[SourceDocument]
+    pptx: bytes
+
+    @property
+    def slides(self) -> list[Slide]:
+        """The content slides, in order."""
+        return self.presentation.slides
+
+    @property
+    def failures(self) -> list[SourceFailure]:
+        """Sources that failed ingestion (the deck was made from the others)."""
+        return [
+            SourceFailure(s.filename, s.error_code, s.error_message)
+            for s in self.sources
+            if s.status is IngestionStatus.FAILED
+        ]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Things the user should know about this deck."""
+        return list(self.presentation.warnings)
+
+    def save(self, path: PathLike) -> Path:
+        """Write the PPTX to ``path`` atomically: a reader never sees a half-written file."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as handle:
+            handle.write(self.pptx)
+            temporary = Path(handle.name)
+        os.replace(temporary, target)
+        return target
+
+
+class AsyncPresentAI:
+    """The asynchronous facade; use inside an event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.container = EmbeddedContainer(settings=settings)
+
+    async def generate(
+        self,
+        files: Sequence[PathLike],
+        *,
+        slides: int = 10,
+        topic: str = "",
+        tone: str = "neutral",
+        audience: str = "general",
+        language: str | None = None,
+        title: str = "",
+        on_progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> GeneratedDeck:
+        """Ingest ``files``, plan and write ``slides`` content slides, and render the PPTX.
+
+        Sources that cannot be read are reported in ``GeneratedDeck.failures``;
+        ``NoUsableSources`` is raised only when none of them can be used.
+        """
+        parameters = GenerationParameters(slides, topic, tone, audience, language)
+        parameters.validate(self.settings.max_slides)
+        c = self.container
+        unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
+        try:
+            presentation = Presentation.create(self.settings.organization_id, title, parameters)
+            await c.presentations().add(presentation)
+            sources = await self._ingest_all(presentation, files)
+            usable = [s for s in sources if s.status is IngestionStatus.INDEXED]
+            presentation = await c.presentations().get(presentation.organization_id, presentation.id)
+            for source in sources:
+                if source.status is IngestionStatus.FAILED:
+                    presentation.warn(source.error_message)
+            await c.presentations().save(presentation)
+            if not usable:
+                raise NoUsableSources(
+                    "none of the sources could be used: " + "; ".join(s.error_message for s in sources),
+                    tuple(SourceError(s.error_message, s.filename) for s in sources),
+                )
+            org = presentation.organization_id
+            await c.generate_outline()(org, presentation.id)
+            presentation = await c.generate_slides()(org, presentation.id)
+            pptx = await c.render_deck()(org, presentation.id)
+            return GeneratedDeck(presentation, sources, pptx)
+        finally:
+            if unsubscribe:
+                unsubscribe()
+
+    async def _ingest_all(self, presentation: Presentation, files: Sequence[PathLike]) -> list[SourceDocument]:
+        c = self.container
+        semaphore = asyncio.Semaphore(self.settings.ingest_concurrency)
+        pending: list[tuple[SourceDocument, bytes | SourceError]] = []
+        for file in files:
+            path = Path(file)
+            data = _read(path, self.settings.max_upload_bytes)
+            source = SourceDocument.from_upload(
+                presentation.organization_id, path.name, data if isinstance(data, bytes) else b"", presentation.id
+            )
+            presentation.add_source(source.id, self.settings.max_sources)
+            await c.sources().add(source)
+            pending.append((source, data))
+        await c.presentations().save(presentation)
+
+        async def one(source: SourceDocument, data: bytes | SourceError) -> SourceDocument:
+            if isinstance(data, SourceError):
+                source.mark_failed(data.code, f"{source.filename}: {data.message}")
+                await c.sources().save(source)
+                return source
+            async with semaphore:
+                return await c.ingest_source()(source, data, job_id=presentation.id)
+
+        return list(await asyncio.gather(*(one(s, d) for s, d in pending)))
+
+    async def regenerate_slide(self, presentation_id: str, slide_id: str) -> Slide:
+        """Write a new version of one slide; earlier versions are kept."""
+        return await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
+
+    async def render(self, presentation_id: str) -> bytes:
+        """The presentation's current state as PPTX bytes."""
+        return await self.container.render_deck()(self.settings.organization_id, presentation_id)
+
+    async def aclose(self) -> None:
+        """Release the workspace (the local vector index allows one process at a time)."""
+        await self.container.vector_index().close()
+
+
+def _read(path: Path, limit: int) -> bytes | SourceError:
+    """The file's bytes, or the error that makes it unusable (checked before reading it all)."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return FileTooLarge(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit", path.name, limit)
+        if not path.is_file():
+            return SourceError("not a regular file", path.name)
+        return path.read_bytes()
+    except FileNotFoundError:
+        return SourceError("no such file", path.name)
+    except OSError as error:
+        return SourceError(f"cannot be read ({error.strerror})", path.name)
+
+
+class PresentAI:
+    """The synchronous facade: every call runs on one private event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._runner = asyncio.Runner()
+        self._async = AsyncPresentAI(settings)
+
+    @classmethod
+    def local(cls, workspace: PathLike = "workspace", **settings: object) -> PresentAI:
+        """Embedded defaults, state kept under ``workspace``; ``settings`` override ``PRESENTAI_*``."""
+        return cls(Settings.from_env(workspace=Path(workspace), **settings))
+
+    @property
+    def aio(self) -> AsyncPresentAI:
+        """The asynchronous facade sharing this one's state (use it from inside an event loop)."""
+        return self._async
+
+    def generate(self, files: Sequence[PathLike], **options: object) -> GeneratedDeck:
+        """See ``AsyncPresentAI.generate``."""
+        return self._runner.run(self._async.generate(files, **options))  # type: ignore[arg-type]
+
+    def regenerate_slide(self, presentation_id: str, slide_id: str) -> Slide:
+        """See ``AsyncPresentAI.regenerate_slide``."""
+        return self._runner.run(self._async.regenerate_slide(presentation_id, slide_id))
+
+    def render(self, presentation_id: str) -> bytes:
+        """See ``AsyncPresentAI.render``."""
+        return self._runner.run(self._async.render(presentation_id))
+
+    def close(self) -> None:
+        """Release the workspace and the event loop."""
+        self._runner.run(self._async.aclose())
+        self._runner.close()
+
+    def __enter__(self) -> PresentAI:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,65 @@
+"""The system of record: presentations, sources and chunks, always scoped to a tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from presentai.domain.presentation import Presentation
+from presentai.domain.sources import Chunk, SourceDocument
+
+
+class PresentationRepository(Protocol):
+    """Presentations with their slides and versions."""
+
+    async def add(self, presentation: Presentation) -> None:
+        """Store a new presentation."""
+        ...
+
+    async def get(self, organization_id: str, presentation_id: str) -> Presentation:
+        """The presentation, if it belongs to ``organization_id``; else ``NotFound``."""
+        ...
+
+    async def save(self, presentation: Presentation) -> None:
+        """Store the current state of a presentation already added."""
+        ...
+
+    async def list(self, organization_id: str) -> list[Presentation]:
+        """The organization's presentations, newest first."""
+        ...
+
+
+class SourceRepository(Protocol):
+    """Source documents and their ingestion state."""
+
+    async def add(self, source: SourceDocument) -> None:
+        """Store a new source."""
+        ...
+
+    async def get(self, organization_id: str, source_id: str) -> SourceDocument:
+        """The source, if it belongs to ``organization_id``; else ``NotFound``."""
+        ...
+
+    async def save(self, source: SourceDocument) -> None:
+        """Store the current state of a source already added."""
+        ...
+
+    async def get_many(self, organization_id: str, source_ids: Sequence[str]) -> list[SourceDocument]:
+        """The sources among ``source_ids`` that belong to ``organization_id``, in that order."""
+        ...
+
+
+class ChunkRepository(Protocol):
+    """Chunks of indexed sources."""
+
+    async def replace_for_document(self, organization_id: str, document_id: str, chunks: Sequence[Chunk]) -> None:
+        """Make ``chunks`` the document's only chunks."""
+        ...
+
+    async def for_documents(self, organization_id: str, document_ids: Sequence[str]) -> list[Chunk]:
+        """Every chunk of the documents, in document then reading order."""
+        ...
+
+    async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks among ``chunk_ids`` that belong to ``organization_id``, in that order."""
+        ...

@@ -1,0 +1,1 @@
+"""Use cases: one small class per command, taking ports as plain arguments."""

@@ -1,0 +1,262 @@
+"""GenerateOutline, GenerateSlides and RegenerateSlide."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+from attrs import evolve
+
+from presentai.domain.attribution import assess_bullet
+from presentai.domain.errors import NoUsableSources, PresentAIError
+from presentai.domain.events import GenerationDone, GenerationFailed, OutlineGenerated, SlideCompleted, StageProgressed
+from presentai.domain.presentation import OutlineItem, Presentation
+from presentai.domain.slides import Slide, SlideContent, VersionReason
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
+from presentai.domain.text import dominant_language
+from presentai.ports.progress import ProgressSink
+from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
+from presentai.ports.retrieval import SearchScope
+from presentai.ports.writing import OutlinePlanner, PlanningInput, SlideWriter
+from presentai.services.retrieval import Retriever
+
+DEGRADED_WARNING = "Semantic search was unavailable; slides were drawn from keyword search only."
+CHUNKS_PER_SLIDE = 4  # retrieved passages added to an outline item's own chunks
+
+
+class _Context:
+    """The indexed sources of a presentation and their chunks."""
+
+    def __init__(self, presentation: Presentation, sources: list[SourceDocument], chunks: list[Chunk]) -> None:
+        self.presentation = presentation
+        self.sources = sources
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.scope = SearchScope(presentation.organization_id, tuple(s.id for s in sources))
+
+    @classmethod
+    async def load(
+        cls, presentation: Presentation, sources: SourceRepository, chunks: ChunkRepository
+    ) -> _Context:
+        org = presentation.organization_id
+        documents = await sources.get_many(org, presentation.source_ids)
+        indexed = [s for s in documents if s.status is IngestionStatus.INDEXED]
+        if not indexed:
+            raise NoUsableSources("none of the presentation's sources is indexed")
+        return cls(presentation, indexed, await chunks.for_documents(org, [s.id for s in indexed]))
+
+
+class GenerateOutline:
+    """Plans the presentation's outline from its sources and topic."""
+
+    def __init__(
+        self,
+        *,
+        presentations: PresentationRepository,
+        sources: SourceRepository,
+        chunks: ChunkRepository,
+        retriever: Retriever,
+        planner: OutlinePlanner,
+        progress: ProgressSink,
+    ) -> None:
+        self._presentations = presentations
+        self._sources = sources
+        self._chunks = chunks
+        self._retriever = retriever
+        self._planner = planner
+        self._progress = progress
+
+    async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
+        """Plan and store the outline; the presentation ends ``outline_ready`` or ``failed``."""
+        presentation = await self._presentations.get(organization_id, presentation_id)
+        job_id = job_id or presentation.id
+        presentation.start_outlining()
+        await self._presentations.save(presentation)
+        await self._progress.publish(StageProgressed(job_id=job_id, stage="outline", done=0, total=1))
+        try:
+            context = await _Context.load(presentation, self._sources, self._chunks)
+            params = presentation.parameters
+            language = params.language or dominant_language(
+                [(c.language, c.token_count) for c in context.chunks]
+            )
+            relevance: dict[str, float] = {}
+            if params.topic:
+                found = await self._retriever.search(params.topic, context.scope, context.chunks, len(context.chunks))
+                relevance = {hit.chunk_id: hit.score for hit in found.hits}
+                if found.degraded:
+                    presentation.warn(DEGRADED_WARNING)
+            outline = await self._planner.plan(
+                PlanningInput(params, language, context.sources, context.chunks, relevance)
+            )
+            presentation.accept_outline(outline, language)
+        except PresentAIError as error:
+            presentation.fail(str(error))
+            await self._presentations.save(presentation)
+            await self._progress.publish(
+                GenerationFailed(job_id=job_id, error_code=error.code, error_message=str(error))
+            )
+            raise
+        await self._presentations.save(presentation)
+        await self._progress.publish(StageProgressed(job_id=job_id, stage="outline", done=1, total=1))
+        await self._progress.publish(
+            OutlineGenerated(
+                job_id=job_id, presentation_id=presentation.id, outline=tuple(i.title for i in outline.items)
+            )
+        )
+        return presentation
+
+
+class _SlideComposer:
+    """Retrieves the passages for one outline item and writes the slide from them."""
+
+    def __init__(self, retriever: Retriever, writer: SlideWriter) -> None:
+        self._retriever = retriever
+        self._writer = writer
+
+    async def compose(
+        self, context: _Context, item: OutlineItem, previous: SlideContent | None = None
+    ) -> tuple[SlideContent, bool]:
+        """The assessed slide content, and whether retrieval was degraded."""
+        presentation = context.presentation
+        own = [context.by_id[i] for i in item.chunk_ids if i in context.by_id]
+        query = " ".join((item.title, *item.key_points))
+        found = await self._retriever.search(query, context.scope, context.chunks, CHUNKS_PER_SLIDE)
+        extra = [context.by_id[h.chunk_id] for h in found.hits if h.chunk_id in context.by_id]
+        chunks = list({c.id: c for c in [*own, *extra]}.values())
+        content = await self._writer.write(
+            item, chunks, presentation.parameters, presentation.language, previous
+        )
+        by_id = {c.id: c for c in chunks}
+        content = evolve(content, bullets=tuple(assess_bullet(b, by_id) for b in content.bullets))
+        return content, found.degraded
+
+
+class GenerateSlides:
+    """Writes every slide of the outline concurrently, saving each as it finishes."""
+
+    def __init__(
+        self,
+        *,
+        presentations: PresentationRepository,
+        sources: SourceRepository,
+        chunks: ChunkRepository,
+        retriever: Retriever,
+        writer: SlideWriter,
+        progress: ProgressSink,
+        concurrency: int = 8,
+    ) -> None:
+        self._presentations = presentations
+        self._sources = sources
+        self._chunks = chunks
+        self._composer = _SlideComposer(retriever, writer)
+        self._progress = progress
+        self._concurrency = concurrency
+
+    async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
+        """Write all slides; the presentation ends ``ready`` or ``failed``."""
+        started = time.perf_counter()
+        presentation = await self._presentations.get(organization_id, presentation_id)
+        job_id = job_id or presentation.id
+        presentation.start_generating()
+        await self._presentations.save(presentation)
+        assert presentation.outline is not None  # start_generating checked it
+        items = presentation.outline.items
+        semaphore = asyncio.Semaphore(self._concurrency)
+        save_lock = asyncio.Lock()
+        done = 0
+        try:
+            context = await _Context.load(presentation, self._sources, self._chunks)
+
+            async def write_one(index: int, item: OutlineItem) -> None:
+                nonlocal done
+                async with semaphore:
+                    content, degraded = await self._composer.compose(context, item)
+                slide = Slide.create(presentation.id, content, outline_index=index)
+                async with save_lock:
+                    presentation.put_slide(slide)
+                    if degraded:
+                        presentation.warn(DEGRADED_WARNING)
+                    await self._presentations.save(presentation)
+                    done += 1
+                    await self._progress.publish(
+                        SlideCompleted(
+                            job_id=job_id,
+                            slide_id=slide.id,
+                            slide_number=index + 1,
+                            slide_title=content.title,
+                            progress_pct=round(100 * done / len(items)),
+                        )
+                    )
+
+            await _all_or_nothing([write_one(i, item) for i, item in enumerate(items)])
+        except PresentAIError as error:
+            presentation.fail(str(error))
+            await self._presentations.save(presentation)
+            await self._progress.publish(
+                GenerationFailed(job_id=job_id, error_code=error.code, error_message=str(error))
+            )
+            raise
+        presentation.mark_ready()
+        await self._presentations.save(presentation)
+        await self._progress.publish(
+            GenerationDone(
+                job_id=job_id,
+                presentation_id=presentation.id,
+                total_slides=len(presentation.slides),
+                total_duration_ms=round((time.perf_counter() - started) * 1000),
+            )
+        )
+        return presentation
+
+
+class RegenerateSlide:
+    """Writes a new version of one slide; the previous versions are kept."""
+
+    def __init__(
+        self,
+        *,
+        presentations: PresentationRepository,
+        sources: SourceRepository,
+        chunks: ChunkRepository,
+        retriever: Retriever,
+        writer: SlideWriter,
+    ) -> None:
+        self._presentations = presentations
+        self._sources = sources
+        self._chunks = chunks
+        self._composer = _SlideComposer(retriever, writer)
+
+    async def __call__(self, organization_id: str, presentation_id: str, slide_id: str, *, by: str = "") -> Slide:
+        """Regenerate ``slide_id`` and return it with its new current version."""
+        presentation = await self._presentations.get(organization_id, presentation_id)
+        slide = presentation.slide(slide_id)
+        context = await _Context.load(presentation, self._sources, self._chunks)
+        item = _item_for(presentation, slide)
+        content, degraded = await self._composer.compose(context, item, previous=slide.content)
+        slide.revise(content, by=by, reason=VersionReason.REGENERATED)
+        if degraded:
+            presentation.warn(DEGRADED_WARNING)
+        await self._presentations.save(presentation)
+        return slide
+
+
+def _item_for(presentation: Presentation, slide: Slide) -> OutlineItem:
+    """The outline item a slide was written from, or one made from its current content."""
+    outline = presentation.outline
+    if outline is not None and slide.outline_index is not None and slide.outline_index < len(outline.items):
+        return outline.items[slide.outline_index]
+    content = slide.content
+    chunk_ids = tuple(dict.fromkeys(a.chunk_id for a in content.attributions))
+    return OutlineItem(content.title, tuple(b.text for b in content.bullets[:3]), chunk_ids, content.layout)
+
+
+async def _all_or_nothing(coroutines: Sequence[Coroutine[Any, Any, None]]) -> None:
+    """Run the coroutines together; on the first failure cancel the rest and raise it."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for coroutine in coroutines:
+                group.create_task(coroutine)
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None

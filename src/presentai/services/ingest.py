@@ -1,0 +1,134 @@
+"""IngestSource: store, parse, chunk, embed and index one source document."""
+
+from __future__ import annotations
+
+import asyncio
+
+from attrs import frozen
+
+from presentai.domain.chunking import ChunkingRules, chunk_document
+from presentai.domain.errors import (
+    EmbeddingUnavailable,
+    FileTooLarge,
+    SourceError,
+    StorageUnavailable,
+    VectorIndexUnavailable,
+)
+from presentai.domain.events import SourceIngested, StageProgressed
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
+from presentai.domain.text import detect_language
+from presentai.ports.embeddings import Embedder
+from presentai.ports.parsing import DocumentParser
+from presentai.ports.progress import ProgressSink
+from presentai.ports.repositories import ChunkRepository, SourceRepository
+from presentai.ports.retrieval import VectorIndex
+from presentai.ports.storage import ObjectStore
+from presentai.ports.tokens import Tokenizer
+
+
+@frozen
+class IngestionLimits:
+    """How much one source may be."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    embed_batch: int = 64
+
+
+class IngestSource:
+    """Turns a pending source into indexed chunks, or marks it failed with a clear reason."""
+
+    def __init__(
+        self,
+        *,
+        parser: DocumentParser,
+        tokenizer: Tokenizer,
+        embedder: Embedder,
+        index: VectorIndex,
+        store: ObjectStore,
+        sources: SourceRepository,
+        chunks: ChunkRepository,
+        progress: ProgressSink,
+        rules: ChunkingRules,
+        limits: IngestionLimits,
+    ) -> None:
+        self._parser = parser
+        self._tokenizer = tokenizer
+        self._embedder = embedder
+        self._index = index
+        self._store = store
+        self._sources = sources
+        self._chunks = chunks
+        self._progress = progress
+        self._rules = rules
+        self._limits = limits
+
+    async def __call__(self, source: SourceDocument, data: bytes, *, job_id: str = "") -> SourceDocument:
+        """Ingest ``data`` as ``source``; returns the source, ``indexed`` or ``failed``.
+
+        A bad file or a failing embedder never raises: the source records why it
+        failed and the caller moves on to its other sources.
+        """
+        job_id = job_id or source.id
+        source.start_processing()
+        await self._sources.save(source)
+        try:
+            chunks = await self._ingest(source, data, job_id)
+        except (SourceError, EmbeddingUnavailable, StorageUnavailable) as error:
+            source.mark_failed(error.code, f"{source.filename}: {error.message}")
+            chunks = []
+        await self._sources.save(source)
+        await self._progress.publish(
+            SourceIngested(
+                job_id=job_id,
+                source_document_id=source.id,
+                ingestion_status=source.status.value,
+                chunks_created=len(chunks) if source.status is IngestionStatus.INDEXED else None,
+                error_message=source.error_message or None,
+            )
+        )
+        return source
+
+    async def _ingest(self, source: SourceDocument, data: bytes, job_id: str) -> list[Chunk]:
+        if len(data) > self._limits.max_bytes:
+            raise FileTooLarge(
+                f"{len(data) / 1e6:.1f} MB is over the {self._limits.max_bytes / 1e6:.0f} MB limit",
+                source.filename,
+                self._limits.max_bytes,
+            )
+        source.storage_key = f"{source.organization_id}/sources/{source.id}/original"
+        await self._store.put(source.storage_key, data)
+        await self._stage(job_id, "parse", 0, 1, source.filename)
+        parsed = await asyncio.to_thread(self._parser.parse, data, source.filename)
+        await self._stage(job_id, "parse", 1, 1, source.filename)
+        language = detect_language(parsed.text)
+        chunks = await asyncio.to_thread(
+            chunk_document,
+            parsed,
+            document_id=source.id,
+            organization_id=source.organization_id,
+            count_tokens=self._tokenizer.count,
+            rules=self._rules,
+            language=language,
+        )
+        vectors = await self._embed(chunks, job_id, source.filename)
+        try:
+            await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)
+        except VectorIndexUnavailable:
+            # Chunks stay usable through lexical retrieval; generation warns the user.
+            source.error_message = "vector index unavailable; indexed for keyword search only"
+        await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
+        source.mark_indexed(parsed, chunks, language)
+        return chunks
+
+    async def _embed(self, chunks: list[Chunk], job_id: str, name: str) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        batch = self._limits.embed_batch
+        await self._stage(job_id, "embed", 0, len(chunks), name)
+        for i in range(0, len(chunks), batch):
+            vectors.extend(await self._embedder.embed_passages([c.text for c in chunks[i : i + batch]]))
+            await self._stage(job_id, "embed", min(i + batch, len(chunks)), len(chunks), name)
+        return vectors
+
+    async def _stage(self, job_id: str, stage: str, done: int, total: int, detail: str) -> None:
+        await self._progress.publish(StageProgressed(job_id=job_id, stage=stage, done=done, total=total, detail=detail))
+
