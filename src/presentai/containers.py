@@ -73,7 +73,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         embedder=embedder,
         index=vector_index,
         lexical=lexical,
-        mode=providers.Callable(RetrievalMode, settings.provided.retrieval_mode),
+        mode=providers.Callable(RetrievalMode, settings.provided.retrieval),
     )
 
     ingest_source = providers.Factory(

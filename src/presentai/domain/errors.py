@@ -42,7 +42,7 @@ class PresentAIError(Exception):
     @property
     def code(self) -> str:
         """The class name in snake_case, e.g. ``CorruptDocument`` → ``corrupt_document``."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", type(self).__name__).lower()
 
 
 @define(eq=False)

@@ -33,7 +33,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if _is_abbreviation(text, match.start()):
+        if _is_abbreviation(text, match.start()) or _is_leading_number(text, match.start(), start):
             continue
         _append_trimmed(spans, text, start, end)
         start = end
@@ -53,6 +53,14 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if len(word) == 1 and word.isalpha():  # an initial such as "J." or "А."
         return text[dot - 1].isupper()
     return word in _ABBREVIATIONS
+
+
+def _is_leading_number(text: str, dot: int, sentence_start: int) -> bool:
+    """A number opening a sentence ("1. Overview", "2.3. Scope") is a heading or list number."""
+    word_start = dot
+    while word_start > sentence_start and (text[word_start - 1].isdigit() or text[word_start - 1] == "."):
+        word_start -= 1
+    return word_start < dot and not text[sentence_start:word_start].strip()
 
 
 def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:

@@ -1,0 +1,231 @@
+"""The use cases against in-memory fakes: ingestion, outline, concurrent slides, regeneration, rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from presentai.adapters.memory.repositories import (
+    InProcessChunkRepository,
+    InProcessPresentationRepository,
+    InProcessSourceRepository,
+)
+from presentai.domain.chunking import ChunkingRules
+from presentai.domain.errors import Conflict, LLMUnavailable, NoUsableSources
+from presentai.domain.events import (
+    GenerationDone,
+    GenerationFailed,
+    OutlineGenerated,
+    SlideCompleted,
+    SourceIngested,
+)
+from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
+from presentai.domain.slides import VersionReason
+from presentai.domain.sources import IngestionStatus, SourceDocument
+from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
+from presentai.services.ingest import IngestionLimits, IngestSource
+from presentai.services.retrieval import RetrievalMode, Retriever
+from tests.fakes import (
+    InMemoryEmbedder,
+    InMemoryObjectStore,
+    InMemoryVectorIndex,
+    ParagraphParser,
+    QuotingWriter,
+    RecordingProgressSink,
+    WordTokenizer,
+)
+
+TOPICS = ["batteries", "meters", "wind", "cables", "customers", "budget"]
+DOC = "\n\n".join(
+    f"# {topic.title()}\n\n"
+    + " ".join(f"The {topic} programme reached milestone {i} in 2025 as planned." for i in range(6))
+    for topic in TOPICS
+).encode()
+
+
+class World:
+    """All ports faked, the services wired to them."""
+
+    def __init__(self, *, writer: QuotingWriter | None = None, concurrency: int = 8) -> None:
+        self.embedder = InMemoryEmbedder()
+        self.index = InMemoryVectorIndex()
+        self.store = InMemoryObjectStore()
+        self.progress = RecordingProgressSink()
+        self.presentations = InProcessPresentationRepository()
+        self.sources = InProcessSourceRepository()
+        self.chunks = InProcessChunkRepository()
+        self.writer = writer or QuotingWriter()
+        self.retriever = Retriever(embedder=self.embedder, index=self.index, lexical=WordOverlapRanker(), mode=RetrievalMode.HYBRID)
+        self.ingest = IngestSource(
+            parser=ParagraphParser(), tokenizer=WordTokenizer(), embedder=self.embedder, index=self.index,
+            store=self.store, sources=self.sources, chunks=self.chunks, progress=self.progress,
+            rules=ChunkingRules(max_tokens=40, overlap_tokens=0), limits=IngestionLimits(max_bytes=100_000),
+        )
+        common = dict(presentations=self.presentations, sources=self.sources, chunks=self.chunks, retriever=self.retriever)
+        self.outline = GenerateOutline(**common, planner=self.writer, progress=self.progress)
+        self.slides = GenerateSlides(**common, writer=self.writer, progress=self.progress, concurrency=concurrency)
+        self.regenerate = RegenerateSlide(**common, writer=self.writer)
+
+    async def presentation(self, slides: int = 4, files: dict[str, bytes] | None = None, topic: str = "") -> Presentation:
+        presentation = Presentation.create("org", "", GenerationParameters(slide_count=slides, topic=topic))
+        await self.presentations.add(presentation)
+        for name, data in (files or {"doc.txt": DOC}).items():
+            source = SourceDocument.from_upload("org", name, data, presentation.id)
+            presentation.add_source(source.id)
+            await self.sources.add(source)
+            await self.ingest(source, data)
+        await self.presentations.save(presentation)
+        return presentation
+
+
+class WordOverlapRanker:
+    """A lexical ranker fake: counts shared lower-case words."""
+
+    def rank(self, query, chunks, limit):  # type: ignore[no-untyped-def]
+        from presentai.ports.retrieval import ScoredChunk
+
+        wanted = set(query.lower().split())
+        scored = [ScoredChunk(c.id, float(len(wanted & set(c.text.lower().split())))) for c in chunks]
+        return sorted((s for s in scored if s.score > 0), key=lambda s: -s.score)[:limit]
+
+
+async def test_ingesting_a_source_stores_the_original_and_indexes_its_chunks() -> None:
+    world = World()
+    presentation = await world.presentation()
+    source = (await world.sources.get_many("org", presentation.source_ids))[0]
+    assert source.status is IngestionStatus.INDEXED
+    assert source.chunks_created == len(await world.chunks.for_documents("org", [source.id])) > 5
+    assert world.store.objects[source.storage_key] == DOC
+    assert len(world.index.points) == source.chunks_created
+    assert [e.ingestion_status for e in world.progress.of_type(SourceIngested)] == ["indexed"]
+
+
+async def test_a_corrupt_source_fails_with_its_reason_and_nothing_is_indexed() -> None:
+    world = World()
+    presentation = await world.presentation(files={"broken.pdf": b"BAD bytes", "good.txt": DOC})
+    broken, good = await world.sources.get_many("org", presentation.source_ids)
+    assert broken.status is IngestionStatus.FAILED
+    assert broken.error_code == "corrupt_document"
+    assert broken.error_message == "broken.pdf: the file is damaged"
+    assert good.status is IngestionStatus.INDEXED
+    assert {c.document_id for c, _, _ in world.index.points.values()} == {good.id}
+
+
+async def test_a_source_over_the_size_limit_fails_without_being_stored() -> None:
+    world = World()
+    source = SourceDocument.from_upload("org", "huge.txt", b"x")
+    await world.sources.add(source)
+    await world.ingest(source, b"x" * 100_001)
+    assert source.status is IngestionStatus.FAILED
+    assert source.error_code == "file_too_large"
+    assert world.store.objects == {}
+
+
+async def test_when_the_embedder_is_down_ingestion_fails_and_says_so() -> None:
+    world = World()
+    world.embedder.available = False
+    source = SourceDocument.from_upload("org", "doc.txt", DOC)
+    await world.sources.add(source)
+    await world.ingest(source, DOC)
+    assert source.status is IngestionStatus.FAILED
+    assert source.error_code == "embedding_unavailable"
+
+
+async def test_when_the_vector_index_is_down_sources_still_index_and_generation_warns() -> None:
+    world = World()
+    world.index.available = False
+    presentation = await world.presentation(slides=3, topic="wind")
+    source = (await world.sources.get_many("org", presentation.source_ids))[0]
+    assert source.status is IngestionStatus.INDEXED
+    await world.outline("org", presentation.id)
+    done = await world.slides("org", presentation.id)
+    assert done.status is PresentationStatus.READY
+    assert DEGRADED_WARNING in done.warnings
+
+
+async def test_outline_then_slides_produce_every_slide_in_outline_order_with_progress_events() -> None:
+    world = World()
+    presentation = await world.presentation(slides=5)
+    outlined = await world.outline("org", presentation.id)
+    assert outlined.status is PresentationStatus.OUTLINE_READY
+    ready = await world.slides("org", presentation.id)
+    assert ready.status is PresentationStatus.READY
+    assert [s.content.title for s in ready.slides] == [f"Slide {i}" for i in range(1, 6)]
+    completed = world.progress.of_type(SlideCompleted)
+    assert sorted(e.slide_number for e in completed) == [1, 2, 3, 4, 5]
+    assert [e.progress_pct for e in completed] == [20, 40, 60, 80, 100]
+    assert isinstance(world.progress.events[-1], GenerationDone)
+    assert world.progress.of_type(OutlineGenerated)[0].outline == tuple(f"Slide {i}" for i in range(1, 6))
+    stored = await world.presentations.get("org", presentation.id)
+    assert len(stored.slides) == 5
+
+
+async def test_every_bullet_is_assessed_against_the_chunk_it_quotes() -> None:
+    world = World()
+    presentation = await world.presentation(slides=3)
+    await world.outline("org", presentation.id)
+    ready = await world.slides("org", presentation.id)
+    bullets = [b for s in ready.slides for b in s.content.bullets]
+    assert bullets
+    assert all(b.supported and b.attributions[0].score == 1.0 for b in bullets)
+
+
+async def test_slides_are_written_concurrently_but_never_above_the_bound() -> None:
+    writer = QuotingWriter(delay=0.01)
+    world = World(writer=writer, concurrency=3)
+    presentation = await world.presentation(slides=10)
+    await world.outline("org", presentation.id)
+    await world.slides("org", presentation.id)
+    assert writer.peak == 3
+
+
+async def test_a_failing_slide_fails_the_generation_with_an_error_event_and_a_clear_status() -> None:
+    writer = QuotingWriter(fail_on="Slide 2")
+    world = World(writer=writer)
+    presentation = await world.presentation(slides=3)
+    await world.outline("org", presentation.id)
+    with pytest.raises(LLMUnavailable):
+        await world.slides("org", presentation.id)
+    stored = await world.presentations.get("org", presentation.id)
+    assert stored.status is PresentationStatus.FAILED
+    assert stored.error_message == "the model is down"
+    assert world.progress.of_type(GenerationFailed)[0].error_code == "llm_unavailable"
+
+
+async def test_generating_without_any_indexed_source_is_refused_clearly() -> None:
+    world = World()
+    presentation = await world.presentation(files={"broken.pdf": b"BAD"})
+    with pytest.raises(NoUsableSources):
+        await world.outline("org", presentation.id)
+    stored = await world.presentations.get("org", presentation.id)
+    assert stored.status is PresentationStatus.FAILED
+
+
+async def test_slides_cannot_be_generated_before_the_outline() -> None:
+    world = World()
+    presentation = await world.presentation()
+    with pytest.raises(Conflict):
+        await world.slides("org", presentation.id)
+
+
+async def test_regenerating_a_slide_adds_a_version_drawn_from_other_passages_and_keeps_the_first() -> None:
+    world = World()
+    presentation = await world.presentation(slides=2)
+    await world.outline("org", presentation.id)
+    ready = await world.slides("org", presentation.id)
+    slide = ready.slides[0]
+    regenerated = await world.regenerate("org", presentation.id, slide.id, by="user-1")
+    assert regenerated.version == 2
+    assert regenerated.versions[1].reason is VersionReason.REGENERATED
+    assert regenerated.versions[0].content == slide.content
+    assert regenerated.content.attributions[0].chunk_id != slide.content.attributions[0].chunk_id
+    stored = await world.presentations.get("org", presentation.id)
+    assert stored.slide(slide.id).version == 2
+
+
+async def test_another_organization_cannot_reach_the_presentation() -> None:
+    from presentai.domain.errors import NotFound
+
+    world = World()
+    presentation = await world.presentation()
+    with pytest.raises(NotFound):
+        await world.outline("someone-else", presentation.id)
