@@ -34,7 +34,10 @@ async def main() -> dict[str, object]:
         data = (ROOT / "samples" / name).read_bytes()
         parsed = parser.parse(data, name)
         chunks += chunk_document(
-            parsed, document_id=name, organization_id="bench", count_tokens=tokenizer.count,
+            parsed,
+            document_id=name,
+            organization_id="bench",
+            count_tokens=tokenizer.count,
             language=detect_language(parsed.text),
         )
     scope = SearchScope("bench", tuple(sorted({c.document_id for c in chunks})))

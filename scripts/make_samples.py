@@ -21,8 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "samples" / "src"
@@ -49,8 +48,8 @@ def parse(text: str) -> list[tuple]:
             blocks.append(("p", " ".join(para)))
             para.clear()
 
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if not line:
             flush()
         elif line.startswith("#"):
@@ -78,15 +77,29 @@ def parse(text: str) -> list[tuple]:
 def build_pdf(blocks: list[tuple], path: Path, size: float) -> None:
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=size, leading=size * 1.45,
-                          spaceAfter=size * 0.65)
+    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=size, leading=size * 1.45, spaceAfter=size * 0.65)
     styles = {
-        1: ParagraphStyle("title", parent=body, fontName="DejaVuSans-Bold", fontSize=20,
-                          leading=25, spaceAfter=18),
-        2: ParagraphStyle("h1", parent=body, fontName="DejaVuSans-Bold", fontSize=15,
-                          leading=19, spaceBefore=16, spaceAfter=9, keepWithNext=True),
-        3: ParagraphStyle("h2", parent=body, fontName="DejaVuSans-Bold", fontSize=12,
-                          leading=16, spaceBefore=9, spaceAfter=5, keepWithNext=True),
+        1: ParagraphStyle("title", parent=body, fontName="DejaVuSans-Bold", fontSize=20, leading=25, spaceAfter=18),
+        2: ParagraphStyle(
+            "h1",
+            parent=body,
+            fontName="DejaVuSans-Bold",
+            fontSize=15,
+            leading=19,
+            spaceBefore=16,
+            spaceAfter=9,
+            keepWithNext=True,
+        ),
+        3: ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName="DejaVuSans-Bold",
+            fontSize=12,
+            leading=16,
+            spaceBefore=9,
+            spaceAfter=5,
+            keepWithNext=True,
+        ),
         "p": body,
         "li": ParagraphStyle("li", parent=body, leftIndent=14, bulletIndent=4, spaceAfter=3),
     }
@@ -111,9 +124,16 @@ def build_pdf(blocks: list[tuple], path: Path, size: float) -> None:
         canvas.restoreState()
 
     # The footer is drawn at page end so that text extraction lists it after the body text.
-    doc = BaseDocTemplate(str(path), pagesize=A4, title=title, author="Northwind Grid",
-                          leftMargin=2.5 * cm, rightMargin=2.5 * cm,
-                          topMargin=2.5 * cm, bottomMargin=2.5 * cm)
+    doc = BaseDocTemplate(
+        str(path),
+        pagesize=A4,
+        title=title,
+        author="Northwind Grid",
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        topMargin=2.5 * cm,
+        bottomMargin=2.5 * cm,
+    )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=footer)])
     doc.build(story)
@@ -122,15 +142,19 @@ def build_pdf(blocks: list[tuple], path: Path, size: float) -> None:
 def make_table(rows: list[list[str]]) -> Table:
     """A simple grid table: bold header row, numbers right-aligned."""
     table = Table(rows, hAlign="LEFT", repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "DejaVuSans", 9.5),
-        ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 9.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecf2")),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "DejaVuSans", 9.5),
+                ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 9.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecf2")),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -140,7 +164,7 @@ def build_docx(blocks: list[tuple], path: Path) -> None:
         if kind == "table":
             table = doc.add_table(rows=0, cols=len(content[0]), style="Table Grid")
             for cells in content:
-                for cell, text in zip(table.add_row().cells, cells):
+                for cell, text in zip(table.add_row().cells, cells, strict=True):
                     cell.text = text
         elif kind == "li":
             doc.add_paragraph(content, style="List Bullet")

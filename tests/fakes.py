@@ -71,6 +71,9 @@ class InMemoryVectorIndex:
         if not self.available:
             raise VectorIndexUnavailable("vector index is down", "fake")
 
+    async def open(self) -> None:
+        self._check()
+
     async def upsert(
         self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], *, presentation_id: str = ""
     ) -> None:

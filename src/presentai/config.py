@@ -76,4 +76,3 @@ class Settings:
     def storage_root(self) -> str:
         """The folder of the embedded object store."""
         return str(self.workspace / "objects")
-

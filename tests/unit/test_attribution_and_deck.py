@@ -77,7 +77,9 @@ def test_the_deck_opens_with_title_and_agenda_and_closes_with_the_sources_and_th
 
 
 def test_a_russian_deck_gets_russian_labels() -> None:
-    slides = [SlideContent(Layout.BULLETS, f"Слайд {i}", (Bullet("Факт", 0, (attribution("It", 0),)),)) for i in range(3)]
+    slides = [
+        SlideContent(Layout.BULLETS, f"Слайд {i}", (Bullet("Факт", 0, (attribution("It", 0),)),)) for i in range(3)
+    ]
     deck = compose_deck(presentation_with(slides, "ru"), {})
     assert deck.slides[1].title == "Содержание"
     assert deck.slides[-1].title == "Источники"

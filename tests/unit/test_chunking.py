@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from presentai.domain.chunking import ChunkingRules, chunk_document
@@ -43,10 +45,8 @@ def test_every_chunk_is_a_slice_of_the_document_that_ends_at_a_sentence_end(lang
 
 def test_consecutive_chunks_of_a_section_share_whole_trailing_sentences_within_the_overlap() -> None:
     doc = document()
-    chunks = chunk_document(
-        doc, document_id="d", organization_id="o", count_tokens=count, rules=ChunkingRules(60, 12)
-    )
-    same_section = [(a, b) for a, b in zip(chunks, chunks[1:], strict=False) if a.section == b.section]
+    chunks = chunk_document(doc, document_id="d", organization_id="o", count_tokens=count, rules=ChunkingRules(60, 12))
+    same_section = [(a, b) for a, b in itertools.pairwise(chunks) if a.section == b.section]
     assert same_section
     for a, b in same_section:
         shared = a.end - b.start
@@ -90,7 +90,8 @@ def test_table_rows_are_kept_whole() -> None:
 
 
 @pytest.mark.parametrize(
-    "rules", [dict(max_tokens=8), dict(max_tokens=100, overlap_tokens=60), dict(max_tokens=500, hard_limit_tokens=100)]
+    "rules",
+    [{"max_tokens": 8}, {"max_tokens": 100, "overlap_tokens": 60}, {"max_tokens": 500, "hard_limit_tokens": 100}],
 )
 def test_unreasonable_rules_are_refused(rules: dict[str, int]) -> None:
     with pytest.raises(ValidationFailed):

@@ -54,18 +54,34 @@ class World:
         self.sources = InProcessSourceRepository()
         self.chunks = InProcessChunkRepository()
         self.writer = writer or QuotingWriter()
-        self.retriever = Retriever(embedder=self.embedder, index=self.index, lexical=WordOverlapRanker(), mode=RetrievalMode.HYBRID)
-        self.ingest = IngestSource(
-            parser=ParagraphParser(), tokenizer=WordTokenizer(), embedder=self.embedder, index=self.index,
-            store=self.store, sources=self.sources, chunks=self.chunks, progress=self.progress,
-            rules=ChunkingRules(max_tokens=40, overlap_tokens=0), limits=IngestionLimits(max_bytes=100_000),
+        self.retriever = Retriever(
+            embedder=self.embedder, index=self.index, lexical=WordOverlapRanker(), mode=RetrievalMode.HYBRID
         )
-        common = dict(presentations=self.presentations, sources=self.sources, chunks=self.chunks, retriever=self.retriever)
+        self.ingest = IngestSource(
+            parser=ParagraphParser(),
+            tokenizer=WordTokenizer(),
+            embedder=self.embedder,
+            index=self.index,
+            store=self.store,
+            sources=self.sources,
+            chunks=self.chunks,
+            progress=self.progress,
+            rules=ChunkingRules(max_tokens=40, overlap_tokens=0),
+            limits=IngestionLimits(max_bytes=100_000),
+        )
+        common = {
+            "presentations": self.presentations,
+            "sources": self.sources,
+            "chunks": self.chunks,
+            "retriever": self.retriever,
+        }
         self.outline = GenerateOutline(**common, planner=self.writer, progress=self.progress)
         self.slides = GenerateSlides(**common, writer=self.writer, progress=self.progress, concurrency=concurrency)
         self.regenerate = RegenerateSlide(**common, writer=self.writer)
 
-    async def presentation(self, slides: int = 4, files: dict[str, bytes] | None = None, topic: str = "") -> Presentation:
+    async def presentation(
+        self, slides: int = 4, files: dict[str, bytes] | None = None, topic: str = ""
+    ) -> Presentation:
         presentation = Presentation.create("org", "", GenerationParameters(slide_count=slides, topic=topic))
         await self.presentations.add(presentation)
         for name, data in (files or {"doc.txt": DOC}).items():

@@ -49,7 +49,9 @@ def test_restoring_a_version_that_does_not_exist_is_not_found() -> None:
         slide.restore(7)
 
 
-@pytest.mark.parametrize("bad", [content("  ", "a"), content("Title", " "), SlideContent(Layout.BULLETS, "T", (Bullet("x", level=9),))])
+@pytest.mark.parametrize(
+    "bad", [content("  ", "a"), content("Title", " "), SlideContent(Layout.BULLETS, "T", (Bullet("x", level=9),))]
+)
 def test_malformed_content_is_refused_and_the_slide_is_unchanged(bad: SlideContent) -> None:
     slide = Slide.create("p", content("Fine", "a"))
     with pytest.raises(ValidationFailed):

@@ -13,7 +13,12 @@ def sentences(text: str) -> list[str]:
 
 def test_english_sentences_split_at_terminal_punctuation_but_not_after_abbreviations() -> None:
     text = "Revenue grew 12.5% in 2025. Mr. Smith, e.g. the CFO, agreed! Did it work? Yes."
-    assert sentences(text) == ["Revenue grew 12.5% in 2025.", "Mr. Smith, e.g. the CFO, agreed!", "Did it work?", "Yes."]
+    assert sentences(text) == [
+        "Revenue grew 12.5% in 2025.",
+        "Mr. Smith, e.g. the CFO, agreed!",
+        "Did it work?",
+        "Yes.",
+    ]
 
 
 def test_russian_sentences_keep_abbreviations_and_initials_inside() -> None:

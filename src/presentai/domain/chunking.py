@@ -57,7 +57,7 @@ def chunk_document(
     document_id: str,
     organization_id: str,
     count_tokens: TokenCounter,
-    rules: ChunkingRules = ChunkingRules(),  # noqa: B008 - frozen value object
+    rules: ChunkingRules = ChunkingRules(),
     language: str = "en",
 ) -> list[Chunk]:
     """Cut ``document`` into chunks that follow ``rules``.
@@ -131,9 +131,7 @@ def _overlap(units: list[_Unit], budget: int) -> list[_Unit]:
     return kept
 
 
-def _units(
-    document: ParsedDocument, text: str, count_tokens: TokenCounter, rules: ChunkingRules
-) -> Iterator[_Unit]:
+def _units(document: ParsedDocument, text: str, count_tokens: TokenCounter, rules: ChunkingRules) -> Iterator[_Unit]:
     for block, offset in zip(document.blocks, document.block_offsets(), strict=True):
         if block.kind is BlockKind.HEADING:
             spans = [(0, len(block.text))]
@@ -162,4 +160,3 @@ def _cut_at_words(
     for i in range(0, len(words), per_piece):
         piece = words[i : i + per_piece]
         yield start + piece[0][0], start + piece[-1][1]
-

@@ -11,10 +11,24 @@ from presentai.domain.slides import Bullet, Layout, SlideContent
 from presentai.domain.sources import SourceDocument
 
 _LABELS = {
-    "en": {"agenda": "Agenda", "sources": "Sources", "page": "p.", "pages": "pp.", "generated": "Built from", "continued": "cont.",
-           "notes_sources": "Sources"},
-    "ru": {"agenda": "Содержание", "sources": "Источники", "page": "с.", "pages": "с.", "generated": "Подготовлено по", "continued": "продолжение",
-           "notes_sources": "Источники"},
+    "en": {
+        "agenda": "Agenda",
+        "sources": "Sources",
+        "page": "p.",
+        "pages": "pp.",
+        "generated": "Built from",
+        "continued": "cont.",
+        "notes_sources": "Sources",
+    },
+    "ru": {
+        "agenda": "Содержание",
+        "sources": "Источники",
+        "page": "с.",
+        "pages": "с.",
+        "generated": "Подготовлено по",
+        "continued": "продолжение",
+        "notes_sources": "Источники",
+    },
 }
 
 
@@ -58,9 +72,9 @@ def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocumen
         for doc_id, pages in cited.items()
     }
     subtitle = presentation.outline.subtitle if presentation.outline else ""
-    if not subtitle and deck_sources:
-        names = ", ".join(s.name for s in deck_sources.values())
-        subtitle = f"{label(language, 'generated')}: {names}"
+    names = [s.name for s in deck_sources.values() if s.name != presentation.title]
+    if not subtitle and names:
+        subtitle = f"{label(language, 'generated')}: {', '.join(names)}"
     slides = [SlideContent(Layout.TITLE, presentation.title, notes=subtitle)]
     if len(content) > 2:
         agenda = tuple(Bullet(s.title) for s in content if s.layout is not Layout.SECTION)
@@ -86,13 +100,10 @@ def _source_line(source: DeckSource, language: str) -> str:
 
 def _page_ranges(pages: tuple[int, ...]) -> str:
     """``(1, 2, 3, 7)`` → ``"1–3, 7"``."""
-    ranges: list[str] = []
-    start = prev = pages[0]
-    for page in pages[1:] + (None,):  # type: ignore[operator]
-        if page is not None and page == prev + 1:
-            prev = page
-            continue
-        ranges.append(str(start) if start == prev else f"{start}–{prev}")
-        if page is not None:
-            start = prev = page
-    return ", ".join(ranges)
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)

@@ -14,6 +14,7 @@
     │   ├── EncryptedDocument         the file is password-protected
     │   └── EmptyDocument             no extractable text (empty, or a scan with no text layer)
     ├── NoUsableSources               not one source of a generation could be ingested
+    ├── WorkspaceInUse                another process holds the embedded workspace
     ├── ProviderError                 an outside system failed
     │   ├── EmbeddingUnavailable
     │   ├── VectorIndexUnavailable
@@ -114,6 +115,11 @@ class NoUsableSources(PresentAIError):
     """Not one source of a generation could be ingested."""
 
     failures: tuple[SourceError, ...] = ()
+
+
+@define(eq=False)
+class WorkspaceInUse(PresentAIError):
+    """Another process holds the embedded workspace (its local vector index allows one process)."""
 
 
 @define(eq=False)

@@ -142,7 +142,9 @@ class Slide:
         """The current version number."""
         return self.versions[-1].number
 
-    def revise(self, content: SlideContent, *, by: str = "", reason: VersionReason = VersionReason.EDITED) -> SlideVersion:
+    def revise(
+        self, content: SlideContent, *, by: str = "", reason: VersionReason = VersionReason.EDITED
+    ) -> SlideVersion:
         """Make ``content`` the new current version; the old ones are kept."""
         content.validate()
         version = SlideVersion(self.version + 1, content, reason, by)

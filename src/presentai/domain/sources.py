@@ -132,9 +132,7 @@ class SourceDocument:
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def from_upload(
-        cls, organization_id: str, filename: str, data: bytes, presentation_id: str = ""
-    ) -> SourceDocument:
+    def from_upload(cls, organization_id: str, filename: str, data: bytes, presentation_id: str = "") -> SourceDocument:
         """A new pending source for the bytes a user gave us."""
         return cls(
             id=new_id(),

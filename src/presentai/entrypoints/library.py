@@ -21,7 +21,7 @@ from attrs import define, frozen
 
 from presentai.config import Settings
 from presentai.containers import EmbeddedContainer
-from presentai.domain.errors import FileTooLarge, NoUsableSources, SourceError
+from presentai.domain.errors import FileTooLarge, NoUsableSources, SourceError, VectorIndexUnavailable
 from presentai.domain.events import ProgressEvent
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
@@ -104,6 +104,7 @@ class AsyncPresentAI:
         parameters = GenerationParameters(slides, topic, tone, audience, language)
         parameters.validate(self.settings.max_slides)
         c = self.container
+        await self._open_index()
         unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
         try:
             presentation = Presentation.create(self.settings.organization_id, title, parameters)
@@ -128,6 +129,13 @@ class AsyncPresentAI:
         finally:
             if unsubscribe:
                 unsubscribe()
+
+    async def _open_index(self) -> None:
+        """Fail fast on a workspace held by another process; an unreachable server only degrades search."""
+        try:
+            await self.container.vector_index().open()
+        except VectorIndexUnavailable:
+            return
 
     async def _ingest_all(self, presentation: Presentation, files: Sequence[PathLike]) -> list[SourceDocument]:
         c = self.container
@@ -192,7 +200,7 @@ class PresentAI:
     @classmethod
     def local(cls, workspace: PathLike = "workspace", **settings: object) -> PresentAI:
         """Embedded defaults, state kept under ``workspace``; ``settings`` override ``PRESENTAI_*``."""
-        return cls(Settings.from_env(workspace=Path(workspace), **settings))
+        return cls(Settings.from_env(None, workspace=Path(workspace), **settings))
 
     @property
     def aio(self) -> AsyncPresentAI:

@@ -29,6 +29,14 @@ class ScoredChunk:
 class VectorIndex(Protocol):
     """Stores chunk vectors with their tenant payload and searches them."""
 
+    async def open(self) -> None:
+        """Connect and create what is missing.
+
+        Raises ``VectorIndexUnavailable`` when the index cannot be reached (callers
+        may go on without it) and ``WorkspaceInUse`` when another process holds it.
+        """
+        ...
+
     async def upsert(
         self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], *, presentation_id: str = ""
     ) -> None:

@@ -37,9 +37,7 @@ class _Context:
         self.scope = SearchScope(presentation.organization_id, tuple(s.id for s in sources))
 
     @classmethod
-    async def load(
-        cls, presentation: Presentation, sources: SourceRepository, chunks: ChunkRepository
-    ) -> _Context:
+    async def load(cls, presentation: Presentation, sources: SourceRepository, chunks: ChunkRepository) -> _Context:
         org = presentation.organization_id
         documents = await sources.get_many(org, presentation.source_ids)
         indexed = [s for s in documents if s.status is IngestionStatus.INDEXED]
@@ -78,9 +76,7 @@ class GenerateOutline:
         try:
             context = await _Context.load(presentation, self._sources, self._chunks)
             params = presentation.parameters
-            language = params.language or dominant_language(
-                [(c.language, c.token_count) for c in context.chunks]
-            )
+            language = params.language or dominant_language([(c.language, c.token_count) for c in context.chunks])
             relevance: dict[str, float] = {}
             if params.topic:
                 found = await self._retriever.search(params.topic, context.scope, context.chunks, len(context.chunks))
@@ -125,9 +121,7 @@ class _SlideComposer:
         found = await self._retriever.search(query, context.scope, context.chunks, CHUNKS_PER_SLIDE)
         extra = [context.by_id[h.chunk_id] for h in found.hits if h.chunk_id in context.by_id]
         chunks = list({c.id: c for c in [*own, *extra]}.values())
-        content = await self._writer.write(
-            item, chunks, presentation.parameters, presentation.language, previous
-        )
+        content = await self._writer.write(item, chunks, presentation.parameters, presentation.language, previous)
         by_id = {c.id: c for c in chunks}
         content = evolve(content, bullets=tuple(assess_bullet(b, by_id) for b in content.bullets))
         return content, found.degraded

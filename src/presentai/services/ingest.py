@@ -76,6 +76,11 @@ class IngestSource:
         except (SourceError, EmbeddingUnavailable, StorageUnavailable) as error:
             source.mark_failed(error.code, f"{source.filename}: {error.message}")
             chunks = []
+        except BaseException:
+            # Anything unexpected (a parser bug, a cancelled job) must not leave the source "processing".
+            source.mark_failed("internal_error", f"{source.filename}: ingestion stopped unexpectedly")
+            await self._sources.save(source)
+            raise
         await self._sources.save(source)
         await self._progress.publish(
             SourceIngested(
@@ -131,4 +136,3 @@ class IngestSource:
 
     async def _stage(self, job_id: str, stage: str, done: int, total: int, detail: str) -> None:
         await self._progress.publish(StageProgressed(job_id=job_id, stage=stage, done=done, total=total, detail=detail))
-

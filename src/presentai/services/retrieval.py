@@ -38,17 +38,13 @@ class Retriever:
     ranking and says so in the result, so that the caller can warn the user.
     """
 
-    def __init__(
-        self, *, embedder: Embedder, index: VectorIndex, lexical: LexicalRanker, mode: RetrievalMode
-    ) -> None:
+    def __init__(self, *, embedder: Embedder, index: VectorIndex, lexical: LexicalRanker, mode: RetrievalMode) -> None:
         self._embedder = embedder
         self._index = index
         self._lexical = lexical
         self._mode = mode
 
-    async def search(
-        self, query: str, scope: SearchScope, chunks: Sequence[Chunk], limit: int
-    ) -> Retrieved:
+    async def search(self, query: str, scope: SearchScope, chunks: Sequence[Chunk], limit: int) -> Retrieved:
         """The ``limit`` best chunks for ``query``; ``chunks`` are every chunk of ``scope``."""
         if not query.strip() or not chunks:
             return Retrieved([])

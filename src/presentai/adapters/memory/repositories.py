@@ -89,9 +89,7 @@ class InProcessChunkRepository:
 
     async def for_documents(self, organization_id: str, document_ids: Sequence[str]) -> list[Chunk]:
         """The documents' chunks, document by document, in reading order."""
-        return [
-            c for d in document_ids for c in self._by_document.get(d, []) if c.organization_id == organization_id
-        ]
+        return [c for d in document_ids for c in self._by_document.get(d, []) if c.organization_id == organization_id]
 
     async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
         """The organization's chunks among ``chunk_ids``, in that order."""

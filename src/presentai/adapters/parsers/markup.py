@@ -32,7 +32,7 @@ class MarkdownParser:
         for token in tokens:
             if token.type == "heading_open":
                 heading_level = int(token.tag[1])
-            elif token.type == "bullet_list_open" or token.type == "ordered_list_open":
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
                 kind_stack.append(BlockKind.LIST_ITEM)
             elif token.type in ("bullet_list_close", "ordered_list_close"):
                 kind_stack.pop()

@@ -61,7 +61,7 @@ class DocxParser:
             builder.heading(text, 1, page)
         elif match:
             builder.heading(text, int(match.group(1)), page)
-        elif "List" in (style or "") or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
+        elif "List" in (style or "") or (paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None):
             builder.add(BlockKind.LIST_ITEM, text, page)
         else:
             level = heading_level_from_numbering(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import itertools
 import re
 from collections import Counter
 
@@ -22,7 +23,9 @@ from presentai.adapters.parsers.blocks import BlockBuilder, table_text
 from presentai.domain.errors import CorruptDocument, EmptyDocument, EncryptedDocument, FileTooLarge
 from presentai.domain.sources import BlockKind, ParsedDocument
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:page|стр\.?|страница|[-–—])?\s*\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?\s*[-–—]?\s*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page|стр\.?|страница|[-–—])?\s*\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?\s*[-–—]?\s*$", re.I
+)
 _LIST_MARK = re.compile(r"^\s*(?:[•▪◦●\-–*]|\d{1,2}[.)])\s+")
 _TERMINAL = (".", "!", "?", "…", ":", ";")
 _HEADING_RATIO = 1.12  # a line this much larger than body text is a heading
@@ -64,9 +67,7 @@ class PdfParser:
         finally:
             document.close()
         if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS_PER_PAGE * max(pages, 1) // 4 + 1:
-            raise EmptyDocument(
-                "the PDF has no text layer (it looks like a scan; OCR is not supported)", filename
-            )
+            raise EmptyDocument("the PDF has no text layer (it looks like a scan; OCR is not supported)", filename)
         return _assemble(lines, tables, pages, title)
 
 
@@ -80,12 +81,8 @@ def _open(data: bytes, filename: str) -> pdfium.PdfDocument:
 
 
 def _draws_many_paths(page: pdfium.PdfPage) -> bool:
-    count = 0
-    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        count += 1
-        if count >= _TABLE_MIN_PATHS:
-            return True
-    return False
+    paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1)
+    return any(count >= _TABLE_MIN_PATHS for count, _ in enumerate(paths, start=1))
 
 
 def _tables(data: bytes, page_indexes: list[int]) -> dict[int, list[tuple[tuple[float, float, float, float], str]]]:
@@ -233,7 +230,7 @@ def _continues_heading(previous: _Line, line: _Line, body: float) -> bool:
 def _line_pitch(lines: list[_Line], body: float) -> float:
     """The usual distance between the baselines of two body lines of one paragraph."""
     deltas: Counter[float] = Counter()
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         if previous.page == line.page and previous.size == line.size == body:
             delta = round(previous.baseline - line.baseline, 1)
             if 0 < delta < body * 3:
@@ -253,8 +250,6 @@ def _breaks_paragraph(previous: _Line, line: _Line, pitch: float) -> bool:
 def _join(lines: list[_Line]) -> str:
     text = lines[0].text
     for line in lines[1:]:
-        if text.endswith("-") and line.text[:1].islower():
-            text = text[:-1] + line.text  # a word hyphenated across lines
-        else:
-            text = f"{text} {line.text}"
+        hyphenated = text.endswith("-") and line.text[:1].islower()  # a word broken across lines
+        text = text[:-1] + line.text if hyphenated else f"{text} {line.text}"
     return text

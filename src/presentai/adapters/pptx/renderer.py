@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
+import pptx
 from attrs import evolve
 from lxml import etree
-from pptx import Presentation as open_pptx
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.presentation import Presentation as PptxPresentation
@@ -52,67 +52,80 @@ class PptxDeckRenderer:
 
 def _open(template: bytes | None) -> PptxPresentation:
     if template is not None:
-        prs = open_pptx(io.BytesIO(template))
+        prs = pptx.Presentation(io.BytesIO(template))
         for slide_id in list(prs.slides._sldIdLst):  # a template's sample slides are not ours
             prs.part.drop_rel(slide_id.rId)
             prs.slides._sldIdLst.remove(slide_id)
         return prs
-    prs = open_pptx()
+    prs = pptx.Presentation()
     _widen(prs)
     return prs
 
 
 def _widen(prs: PptxPresentation) -> None:
-    """Turn python-pptx's 4:3 default into 16:9, stretching every master and layout placeholder."""
+    """Turn python-pptx's 4:3 default into 16:9, stretching every master and layout placeholder.
+
+    Layout placeholders often inherit their position from the master, so every
+    effective position is read before any is changed, then all are written.
+    """
     factor = WIDE[0] / prs.slide_width
+    shapes = [
+        shape
+        for master in prs.slide_masters
+        for shape in [*master.placeholders, *(s for layout in master.slide_layouts for s in layout.placeholders)]
+    ]
+    boxes = [(shape, shape.left, shape.top, shape.width, shape.height) for shape in shapes]
+    for shape, left, top, width, height in boxes:
+        if None in (left, top, width, height):
+            continue
+        shape.left, shape.top = Emu(int(left * factor)), top
+        shape.width, shape.height = Emu(int(width * factor)), height
     prs.slide_width, prs.slide_height = WIDE
-    for master in prs.slide_masters:
-        for shape in [*master.placeholders, *(s for layout in master.slide_layouts for s in layout.placeholders)]:
-            if shape.left is not None and shape.width is not None:
-                shape.left = Emu(int(shape.left * factor))
-                shape.width = Emu(int(shape.width * factor))
+
+
+_TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+_BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
 
 
 class _Layouts:
-    """Finds the template's layouts by the placeholders they have, not by name."""
+    """Finds the template's layouts by the placeholders they have, and by name only as a tie-breaker."""
 
     def __init__(self, prs: PptxPresentation) -> None:
-        self._layouts = list(prs.slide_layouts)
+        self._layouts: list[SlideLayout] = list(prs.slide_layouts)
+        self.content = self._first(
+            lambda kinds: bool(kinds & {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}) and PP_PLACEHOLDER.TITLE in kinds,
+            prefer="content",
+        )
+        self.title = self._first(lambda kinds: PP_PLACEHOLDER.CENTER_TITLE in kinds, prefer="title slide")
+        self.section = self._first(
+            lambda kinds: PP_PLACEHOLDER.TITLE in kinds and PP_PLACEHOLDER.BODY in kinds, prefer="section"
+        )
 
-    def _find(self, wanted: Sequence[set[PP_PLACEHOLDER]]) -> SlideLayout:
-        for kinds in wanted:
-            for layout in self._layouts:
-                have = {ph.placeholder_format.type for ph in layout.placeholders}
-                if kinds <= have and _body_count(layout) >= sum(1 for k in kinds if k is PP_PLACEHOLDER.BODY):
-                    return layout
-        return self._layouts[0]
+    def _first(self, fits: Callable[[set[PP_PLACEHOLDER]], bool], prefer: str) -> SlideLayout:
+        matching = [lay for lay in self._layouts if fits({ph.placeholder_format.type for ph in _placeholders(lay)})]
+        named = [lay for lay in matching if prefer in lay.name.lower()]
+        return (named or matching or self._layouts)[0]
 
     def for_layout(self, layout: Layout) -> SlideLayout:
         if layout is Layout.TITLE:
-            return self._find([{PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.SUBTITLE}, {PP_PLACEHOLDER.CENTER_TITLE}])
+            return self.title
         if layout is Layout.SECTION:
-            named = [lay for lay in self._layouts if "section" in lay.name.lower()]
-            return named[0] if named else self.content
+            return self.section
         return self.content
 
-    @property
-    def content(self) -> SlideLayout:
-        named = [lay for lay in self._layouts if lay.name.lower() in ("title and content", "title, content")]
-        return named[0] if named else self._find([{PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.OBJECT}, {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.BODY}])
 
-
-def _body_count(layout: SlideLayout) -> int:
-    return sum(1 for ph in layout.placeholders if ph.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
+def _placeholders(container: SlideLayout | PptxSlide) -> list[Any]:
+    return list(cast(Any, container).placeholders)
 
 
 def _title_and_body(container: SlideLayout | PptxSlide) -> tuple[Any, Any]:
     """The first title and the first body placeholder of a layout or a slide."""
     title = body = None
-    for ph in container.placeholders:
+    for ph in _placeholders(container):
         kind = ph.placeholder_format.type
-        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
+        if kind in _TITLES and title is None:
             title = ph
-        elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
+        elif kind in _BODIES and body is None:
             body = ph
     return title, body
 
@@ -136,7 +149,14 @@ def _split_to_fit(content: SlideContent, layouts: _Layouts, language: str) -> li
     if body is None:
         return [content]
     width, height = _inner(body)
-    result = fit(_paragraphs(content), width, height, largest=_BODY_SIZES[0], smallest=_BODY_SIZES[1], indent_pt=LEVEL_INDENT / EMU_PER_POINT)
+    result = fit(
+        _paragraphs(content),
+        width,
+        height,
+        largest=_BODY_SIZES[0],
+        smallest=_BODY_SIZES[1],
+        indent_pt=LEVEL_INDENT / EMU_PER_POINT,
+    )
     if result.fits:
         return [content]
     half = len(content.bullets) // 2
@@ -210,7 +230,7 @@ def _write_notes(slide: PptxSlide, content: SlideContent, deck: Deck) -> None:
         for number, bullet in cited:
             lines.extend(_note_lines(number, bullet, deck.sources, deck.language))
     if lines:
-        slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+        cast(Any, slide.notes_slide.notes_text_frame).text = "\n".join(lines)
 
 
 def _note_lines(number: int, bullet: Bullet, sources: Mapping[str, DeckSource], language: str) -> list[str]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+import portalocker
 from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
-from presentai.domain.errors import VectorIndexUnavailable
+from presentai.domain.errors import VectorIndexUnavailable, WorkspaceInUse
 from presentai.domain.sources import Chunk
 from presentai.ports.retrieval import ScoredChunk, SearchScope
 
@@ -42,6 +44,8 @@ class QdrantVectorIndex:
         async with self._ready:
             if self._client is not None:
                 return self._client
+            if self._path is not None and self._path != ":memory:":
+                self._refuse_if_locked(self._path)
             try:
                 client = (
                     AsyncQdrantClient(path=self._path)
@@ -63,15 +67,34 @@ class QdrantVectorIndex:
                             self._collection, "document_id", models.PayloadSchemaType.KEYWORD
                         )
             except RuntimeError as error:  # local mode: the folder is locked by another process
-                raise VectorIndexUnavailable(
-                    f"the workspace's vector index ({self._path}) is in use by another PresentAI process; "
-                    "wait for it to finish or use another workspace",
-                    "qdrant",
+                raise WorkspaceInUse(
+                    f"the workspace {self._path} is in use by another PresentAI process; "
+                    "wait for it to finish or use another workspace"
                 ) from error
             except (ResponseHandlingException, UnexpectedResponse, OSError) as error:
                 raise VectorIndexUnavailable(f"Qdrant is unreachable: {error}", "qdrant") from error
             self._client = client
             return client
+
+    @staticmethod
+    def _refuse_if_locked(path: str) -> None:
+        """Check the local folder's lock ourselves: qdrant-client leaks its lock file when it finds it taken."""
+        lock = Path(path) / ".lock"
+        if not lock.exists():
+            return
+        with lock.open("r+") as handle:
+            try:
+                portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+            except portalocker.exceptions.LockException as error:
+                raise WorkspaceInUse(
+                    f"the workspace {path} is in use by another PresentAI process; "
+                    "wait for it to finish or use another workspace"
+                ) from error
+            portalocker.unlock(handle)
+
+    async def open(self) -> None:
+        """Connect, and create the collection if it is missing."""
+        await self._connect()
 
     async def upsert(
         self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], *, presentation_id: str = ""

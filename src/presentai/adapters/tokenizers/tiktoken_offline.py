@@ -11,7 +11,8 @@ import base64
 import functools
 import gzip
 import hashlib
-from importlib import resources
+import importlib.util
+from pathlib import Path
 
 import tiktoken
 
@@ -31,7 +32,8 @@ _O200K_PATTERN = "|".join(
     ]
 )
 _CL100K_PATTERN = (
-    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"""
+    r"""|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
 )
 _ENCODINGS = {
     "o200k_base": (
@@ -63,9 +65,12 @@ def load_encoding(name: str) -> tiktoken.Encoding:
     if name not in _ENCODINGS:
         raise TokenizerUnavailable(f"unknown encoding {name!r}; use one of {', '.join(_ENCODINGS)}")
     pattern, special, expected_sha256 = _ENCODINGS[name]
+    # Locate the package without importing it: its __init__ loads encodings of its own.
+    spec = importlib.util.find_spec("bpe_openai")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
     try:
-        packed = resources.files("bpe_openai").joinpath(f"data/{name}.tiktoken.gz").read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError) as error:
+        packed = (Path(locations[0]) / "data" / f"{name}.tiktoken.gz").read_bytes()
+    except (IndexError, FileNotFoundError) as error:
         raise TokenizerUnavailable(f"the bpe-openai package with {name} is not installed") from error
     contents = gzip.decompress(packed)
     if hashlib.sha256(contents).hexdigest() != expected_sha256:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from presentai.domain.deck import label
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
@@ -22,6 +21,7 @@ from presentai.domain.text import collapse_whitespace, numbers, sentence_spans, 
 from presentai.ports.writing import PlanningInput
 
 MAX_BULLETS = 5
+MIN_BULLETS = 3
 MIN_WORDS, MAX_WORDS = 6, 40
 BULLET_WORDS = 28  # a bullet longer than this is condensed further if it can be
 
@@ -75,7 +75,7 @@ class ExtractiveWriter:
         count = request.parameters.slide_count
         groups = _groups(request.chunks)
         weight = {g.order: _group_weight(g, request.relevance) for g in groups}
-        chosen = _allocate(groups, weight, count, request.documents)
+        chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance))
         items = tuple(self._item(group, part, parts) for group, part, parts in chosen)
         return Outline(_deck_title(request), items, _subtitle(request.parameters, request.language))
 
@@ -95,18 +95,24 @@ class ExtractiveWriter:
         language: str,
         previous: SlideContent | None = None,
     ) -> SlideContent:
-        """Bullets from the best sentences of the item's chunks, in reading order."""
+        """Bullets from the best sentences of the item's own chunks, in reading order.
+
+        Retrieved chunks from elsewhere only fill in when the item's own section
+        is too thin to give three bullets.
+        """
         own = set(item.chunk_ids)
         candidates = [c for c in _candidates(chunks) if c.words >= MIN_WORDS]
         if not candidates:  # very short sources: take what there is
             candidates = _candidates(chunks)
+        if sum(1 for c in candidates if c.chunk.id in own) >= MIN_BULLETS:
+            candidates = [c for c in candidates if c.chunk.id in own]
         focus = Counter(_stems(" ".join((item.title, *item.key_points, parameters.topic))))
         centroid = Counter(s for c in candidates for s in set(c.stems))
         used_before = {a.quote for a in previous.attributions} if previous else set()
         scored = []
         for candidate in candidates:
             score = _salience(candidate, centroid, focus)
-            score *= 1.0 if candidate.chunk.id in own else 0.7
+            score *= 1.0 if candidate.chunk.id in own else 0.5
             if candidate.quote in used_before:
                 score *= 0.25
             scored.append((score, candidate))
@@ -118,9 +124,7 @@ class ExtractiveWriter:
             if len(picked) == MAX_BULLETS:
                 break
         picked.sort(key=lambda c: (c.chunk.document_id, c.chunk.index, c.start))
-        bullets = tuple(_bullet(c) for c in picked)
-        notes = _notes(item, language)
-        return SlideContent(Layout.BULLETS, item.title, bullets, notes)
+        return SlideContent(Layout.BULLETS, item.title, tuple(_bullet(c) for c in picked))
 
 
 @frozen
@@ -206,15 +210,21 @@ def _groups(chunks: Sequence[Chunk]) -> list[_Group]:
 
 def _group_weight(group: _Group, relevance: dict[str, float]) -> float:
     if relevance:
-        return sum(relevance.get(c.id, 0.0) for c in group.chunks) + 1e-6 * group.tokens
+        return sum(relevance.get(c.id, 0.0) for c in group.chunks)
     return float(group.tokens)
 
 
 def _allocate(
-    groups: list[_Group], weight: dict[int, float], count: int, documents: Sequence[SourceDocument]
+    groups: list[_Group], weight: dict[int, float], count: int, documents: Sequence[SourceDocument], *, focused: bool
 ) -> list[tuple[_Group, int, int]]:
-    """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few."""
-    eligible = [g for g in groups if g.tokens >= 40] or groups
+    """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few.
+
+    With a topic (``focused``), sections with nothing relevant to it are left out.
+    """
+    if focused:
+        eligible = [g for g in groups if weight[g.order] > 0] or groups
+    else:
+        eligible = [g for g in groups if g.tokens >= 40] or groups
     by_document: dict[str, list[_Group]] = {}
     for group in eligible:
         by_document.setdefault(group.document_id, []).append(group)
@@ -241,12 +251,11 @@ def _seats(weights: dict[str, float], count: int) -> dict[str, int]:
     exact = {d: count * w / total for d, w in weights.items()}
     seats = {d: int(x) for d, x in exact.items()}
     if count >= len(weights):
-        for d in seats:
-            seats[d] = max(seats[d], 1)
+        seats = {d: max(n, 1) for d, n in seats.items()}
     while sum(seats.values()) > count:
         d = max((d for d in seats if seats[d] > 0), key=lambda d: seats[d] - exact[d])
         seats[d] -= 1
-    for d in sorted(exact, key=lambda d: exact[d] - seats[d], reverse=True):
+    for d, _ in sorted(exact.items(), key=lambda pair: pair[1] - seats[pair[0]], reverse=True):
         if sum(seats.values()) >= count:
             break
         seats[d] += 1
@@ -302,8 +311,3 @@ def _subtitle(parameters: GenerationParameters, language: str) -> str:
     if parameters.audience and parameters.audience != "general":
         return ("Для: " if language == "ru" else "For ") + parameters.audience
     return ""
-
-
-def _notes(item: OutlineItem, language: str) -> str:
-    heading = label(language, "sources")
-    return f"{item.title}. {heading}: see the attributions below." if language == "en" else f"{item.title}."

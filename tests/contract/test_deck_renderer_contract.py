@@ -1,0 +1,113 @@
+"""The DeckRenderer contract, run against the python-pptx renderer (default theme and a custom template)."""
+
+from __future__ import annotations
+
+import io
+
+import pptx
+import pytest
+from pptx.util import Inches
+
+from presentai.adapters.pptx.renderer import PptxDeckRenderer
+from presentai.domain.deck import Deck, DeckSource
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
+from presentai.ports.rendering import DeckRenderer
+from tests.pptx_checks import overflowing_text
+
+LONG = "The Stonebridge battery will have a power rating of 75 megawatts and a storage capacity of 300 megawatt-hours"
+
+
+def attribution(page: int) -> Attribution:
+    return Attribution("doc", "c1", "It stores 300 megawatt-hours.", 10, 39, page=page, section="2.3 Storage")
+
+
+def deck(bullets_per_slide: int = 4, words: str = LONG, language: str = "en") -> Deck:
+    content = [
+        SlideContent(
+            Layout.BULLETS,
+            f"Battery storage programme part {i}",
+            tuple(Bullet(f"{words} ({j})", 0, (attribution(j + 1),)) for j in range(bullets_per_slide)),
+        )
+        for i in range(3)
+    ]
+    slides = (
+        SlideContent(Layout.TITLE, "Northwind Grid 2025", notes="Built from: Annual report"),
+        SlideContent(Layout.AGENDA, "Agenda", tuple(Bullet(s.title) for s in content)),
+        *content,
+        SlideContent(Layout.SOURCES, "Sources", (Bullet("Annual report — pp. 1–4"),)),
+    )
+    return Deck(
+        "Northwind Grid 2025",
+        "Built from: Annual report",
+        language,
+        slides,
+        {"doc": DeckSource("doc", "Annual report", (1, 2))},
+    )
+
+
+def custom_template() -> bytes:
+    template = pptx.Presentation()
+    template.slide_width, template.slide_height = Inches(10), Inches(5.625)
+    template.slides.add_slide(template.slide_layouts[0]).shapes.title.text = "A sample slide the template shipped with"
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(params=["pptx-default", "pptx-template"])
+def render(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    renderer: DeckRenderer = PptxDeckRenderer()
+    template = custom_template() if request.param == "pptx-template" else None
+    return lambda d: renderer.render(d, template)
+
+
+def test_every_slide_of_the_deck_becomes_a_slide_with_editable_text(render) -> None:  # type: ignore[no-untyped-def]
+    data = render(deck())
+    deck_file = pptx.Presentation(io.BytesIO(data))
+    assert len(deck_file.slides) == 6
+    titles = [s.shapes.title.text for s in deck_file.slides]
+    assert titles[0] == "Northwind Grid 2025"
+    assert titles[2] == "Battery storage programme part 0"
+    body = next(sh for sh in deck_file.slides[2].placeholders if sh.placeholder_format.idx == 1)
+    assert body.text_frame.paragraphs[0].text == f"{LONG} (0)"
+    assert not any(sh.shape_type == 13 for s in deck_file.slides for sh in s.shapes)  # 13 = picture: no images of text
+
+
+def test_speaker_notes_name_the_source_page_section_and_quote_of_each_bullet(render) -> None:  # type: ignore[no-untyped-def]
+    deck_file = pptx.Presentation(io.BytesIO(render(deck())))
+    notes = deck_file.slides[2].notes_slide.notes_text_frame.text
+    assert "[1] Annual report, p. 1, 2.3 Storage: “It stores 300 megawatt-hours.”" in notes
+    assert "[4] Annual report, p. 4" in notes
+
+
+def test_text_fits_its_box_even_when_slides_are_crowded(render) -> None:  # type: ignore[no-untyped-def]
+    for bullets in (1, 5, 8):
+        assert overflowing_text(render(deck(bullets_per_slide=bullets))) == []
+
+
+def test_too_much_text_for_one_slide_continues_on_the_next_instead_of_overflowing(render) -> None:  # type: ignore[no-untyped-def]
+    data = render(deck(bullets_per_slide=16))
+    deck_file = pptx.Presentation(io.BytesIO(data))
+    titles = [s.shapes.title.text for s in deck_file.slides]
+    assert "Battery storage programme part 0 (cont.)" in titles
+    assert overflowing_text(data) == []
+    bullets = [
+        p.text
+        for s in deck_file.slides
+        for sh in s.placeholders
+        if sh.placeholder_format.idx == 1
+        for p in sh.text_frame.paragraphs
+    ]
+    assert sum(1 for b in bullets if b.startswith(LONG)) == 48  # nothing lost in the split
+
+
+def test_a_template_keeps_its_size_and_loses_its_sample_slides() -> None:
+    data = PptxDeckRenderer().render(deck(), custom_template())
+    deck_file = pptx.Presentation(io.BytesIO(data))
+    assert deck_file.slide_width == Inches(10)
+    assert "A sample slide the template shipped with" not in [s.shapes.title.text for s in deck_file.slides]
+
+
+def test_the_default_theme_is_16_by_9() -> None:
+    deck_file = pptx.Presentation(io.BytesIO(PptxDeckRenderer().render(deck())))
+    assert round(deck_file.slide_width / deck_file.slide_height, 2) == round(16 / 9, 2)

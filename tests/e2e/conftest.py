@@ -1,0 +1,48 @@
+"""Helpers for end-to-end runs of the command line and the library."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pptx import Presentation
+
+from presentai.adapters.parsers.detecting import ContentSniffingParser
+
+
+def run_cli(*args: str | Path, workspace: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``presentai`` as a user would, in a fresh process."""
+    env = {**os.environ, "PRESENTAI_WORKSPACE": str(workspace), "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "presentai.entrypoints.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+
+def slides_of(path: Path) -> list[dict[str, object]]:
+    """Title, body paragraphs and notes of every slide of a PPTX."""
+    deck = Presentation(io.BytesIO(path.read_bytes()))
+    found = []
+    for slide in deck.slides:
+        body = [
+            p.text
+            for shape in slide.placeholders
+            if shape.placeholder_format.idx != 0 and shape.has_text_frame
+            for p in shape.text_frame.paragraphs
+            if p.text
+        ]
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        found.append({"title": slide.shapes.title.text if slide.shapes.title else "", "body": body, "notes": notes})
+    return found
+
+
+def parsed_text(path: Path) -> str:
+    """The text of a source as PresentAI parses it."""
+    return ContentSniffingParser().parse(path.read_bytes(), path.name).text

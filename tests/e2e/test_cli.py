@@ -1,0 +1,171 @@
+"""`presentai generate` end to end: real documents in, a traceable PPTX out."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE  # noqa: F401 - the renderer the CLI uses
+from tests.conftest import SAMPLES
+from tests.e2e.conftest import parsed_text, run_cli, slides_of
+from tests.pptx_checks import overflowing_text
+
+QUOTE = re.compile(r"^\[(\d+)\] (.+?)(?:, p\. (\d+))?(?:, [^:]+)?: “(.+)”$")
+
+
+@pytest.fixture(scope="module")
+def english_deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("en")
+    out = folder / "deck.pptx"
+    result = run_cli(
+        "generate",
+        SAMPLES / "annual-report-2025.pdf",
+        SAMPLES / "field-notes.md",
+        "--slides",
+        "8",
+        "--audience",
+        "the board",
+        "-o",
+        out,
+        workspace=folder / "ws",
+    )
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+def test_the_deck_has_title_agenda_the_requested_content_slides_and_sources(english_deck: tuple[Path, str]) -> None:
+    path, _ = english_deck
+    slides = slides_of(path)
+    assert len(slides) == 1 + 1 + 8 + 1
+    assert slides[1]["title"] == "Agenda"
+    assert len(slides[1]["body"]) == 8
+    assert slides[-1]["title"] == "Sources"
+    assert any("Northwind Grid Annual Report 2025 — pp." in line for line in slides[-1]["body"])  # type: ignore[union-attr]
+    assert all(len(s["body"]) >= 1 for s in slides[2:-1])  # type: ignore[arg-type]
+
+
+def test_every_bullet_is_traced_in_the_notes_to_a_quote_found_verbatim_in_its_source(
+    english_deck: tuple[Path, str],
+) -> None:
+    path, _ = english_deck
+    sources = {
+        "Northwind Grid Annual Report 2025": parsed_text(SAMPLES / "annual-report-2025.pdf"),
+        "BrightMeter Field Notes: Fellside and Harrow Vale Visit": parsed_text(SAMPLES / "field-notes.md"),
+    }
+    checked = 0
+    for slide in slides_of(path)[2:-1]:
+        notes = [QUOTE.match(line) for line in str(slide["notes"]).splitlines()[1:]]
+        assert all(notes), slide["notes"]
+        assert sorted({int(m.group(1)) for m in notes if m}) == list(range(1, len(slide["body"]) + 1))  # type: ignore[arg-type]
+        for match in notes:
+            assert match is not None
+            assert match.group(4) in sources[match.group(2)]
+            if match.group(2).startswith("Northwind"):
+                assert match.group(3) is not None  # PDF quotes carry their page
+            checked += 1
+    assert checked >= 8
+
+
+def test_no_text_box_overflows(english_deck: tuple[Path, str]) -> None:
+    path, _ = english_deck
+    assert overflowing_text(path.read_bytes()) == []
+
+
+def test_the_text_is_native_and_editable(english_deck: tuple[Path, str]) -> None:
+    path, _ = english_deck
+    deck = Presentation(io.BytesIO(path.read_bytes()))
+    assert not [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]  # pictures
+    assert all(slide.shapes.title is not None for slide in deck.slides)
+
+
+def test_the_summary_says_what_was_made(english_deck: tuple[Path, str]) -> None:
+    path, stderr = english_deck
+    summary = " ".join(stderr.split())
+    assert f"Wrote {path}" in summary
+    assert "8 content slides" in summary
+    assert "2 of 2 sources used" in summary
+
+
+def test_a_russian_source_gives_a_russian_deck(tmp_path: Path) -> None:
+    out = tmp_path / "ru.pptx"
+    result = run_cli(
+        "generate", SAMPLES / "otchet-vetroparka.pdf", "--slides", "4", "-o", out, workspace=tmp_path / "ws"
+    )
+    assert result.returncode == 0, result.stderr
+    slides = slides_of(out)
+    assert slides[1]["title"] == "Содержание"
+    assert slides[-1]["title"] == "Источники"
+    assert all(re.search("[а-яё]", str(s["title"]), re.I) for s in slides[2:-1])
+    assert "language ru" in result.stderr
+    source = parsed_text(SAMPLES / "otchet-vetroparka.pdf")
+    for slide in slides[2:-1]:
+        for line in str(slide["notes"]).splitlines()[1:]:
+            match = QUOTE.match(line)
+            assert match is not None
+            assert match.group(4) in source
+    assert overflowing_text(out.read_bytes()) == []
+
+
+def test_a_bad_source_is_named_and_skipped_and_the_exit_code_says_so(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    out = tmp_path / "deck.pptx"
+    result = run_cli(
+        "generate",
+        broken,
+        empty,
+        SAMPLES / "field-notes.md",
+        "--slides",
+        "3",
+        "--embedder",
+        "static",
+        "-o",
+        out,
+        workspace=tmp_path / "ws",
+    )
+    assert result.returncode == 1, result.stderr
+    stderr = " ".join(result.stderr.split())
+    assert "broken.pdf: the PDF is damaged or truncated" in stderr
+    assert "empty.docx: the file is empty" in stderr
+    assert len(slides_of(out)) == 1 + 1 + 3 + 1
+
+
+def test_when_no_source_is_usable_no_deck_is_written_and_an_old_one_is_left_alone(tmp_path: Path) -> None:
+    picture = tmp_path / "scan.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    out = tmp_path / "deck.pptx"
+    out.write_bytes(b"previous deck")
+    result = run_cli(
+        "generate", picture, tmp_path / "missing.pdf", "--embedder", "static", "-o", out, workspace=tmp_path / "ws"
+    )
+    assert result.returncode == 3
+    stderr = " ".join(result.stderr.split())
+    assert "scan.png: this is a PNG image" in stderr
+    assert "missing.pdf: no such file" in stderr
+    assert out.read_bytes() == b"previous deck"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".deck.pptx")]  # no half-written temp file
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--slides", "0"], "slide count must be between 1 and 100"), (["--slides", "101"], "between 1 and 100")],
+)
+def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_cli(
+        "generate", SAMPLES / "field-notes.md", *args, "-o", tmp_path / "d.pptx", workspace=tmp_path / "ws"
+    )
+    assert result.returncode == 2
+    assert message in " ".join(result.stderr.split())
+    assert not (tmp_path / "d.pptx").exists()
+
+
+def test_an_output_that_is_not_pptx_is_refused(tmp_path: Path) -> None:
+    result = run_cli("generate", SAMPLES / "field-notes.md", "-o", tmp_path / "deck.pdf", workspace=tmp_path / "ws")
+    assert result.returncode == 2
+    assert "must be a .pptx file" in result.stderr

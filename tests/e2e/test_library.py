@@ -1,0 +1,81 @@
+"""PresentAI embedded as a library: a few lines of Python, sync and async."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from presentai import AsyncPresentAI, PresentAI, Settings
+from presentai.domain.errors import NoUsableSources, SlideCountOutOfRange, WorkspaceInUse
+from presentai.domain.events import GenerationDone, SlideCompleted
+from presentai.domain.slides import VersionReason
+from tests.conftest import SAMPLES
+
+
+def test_three_lines_turn_documents_into_a_saved_deck(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        deck = app.generate(
+            [SAMPLES / "annual-report-2025.pdf", SAMPLES / "field-notes.md"], slides=5, audience="board"
+        )
+        saved = deck.save(tmp_path / "out" / "deck.pptx")
+    assert len(deck.slides) == 5
+    assert deck.failures == []
+    assert len(Presentation(io.BytesIO(saved.read_bytes())).slides) == 1 + 1 + 5 + 1
+
+
+def test_regenerating_a_slide_keeps_its_history_and_changes_the_rendered_deck(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        deck = app.generate([SAMPLES / "annual-report-2025.pdf"], slides=3)
+        first = deck.slides[0]
+        slide = app.regenerate_slide(deck.presentation.id, first.id)
+        rendered = Presentation(io.BytesIO(app.render(deck.presentation.id)))
+    assert [v.reason for v in slide.versions] == [VersionReason.GENERATED, VersionReason.REGENERATED]
+    assert slide.versions[0].content == first.content
+    body = [
+        p.text
+        for sh in rendered.slides[2].placeholders
+        if sh.placeholder_format.idx == 1
+        for p in sh.text_frame.paragraphs
+    ]
+    assert body == [b.text for b in slide.content.bullets]
+
+
+async def test_the_async_facade_streams_progress_events(tmp_path: Path) -> None:
+    app = AsyncPresentAI(Settings(workspace=tmp_path / "ws", embedder="static"))
+    events: list[object] = []
+    try:
+        deck = await app.generate([SAMPLES / "field-notes.md"], slides=3, on_progress=events.append)
+    finally:
+        await app.aclose()
+    completed = [e for e in events if isinstance(e, SlideCompleted)]
+    assert sorted(e.slide_number for e in completed) == [1, 2, 3]
+    assert isinstance(events[-1], GenerationDone)
+    assert events[-1].total_slides == len(deck.slides) == 3
+
+
+def test_bad_parameters_fail_before_any_work(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app, pytest.raises(SlideCountOutOfRange):
+        app.generate([SAMPLES / "field-notes.md"], slides=0)
+
+
+def test_with_nothing_usable_the_error_lists_every_reason(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   ")
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app, pytest.raises(NoUsableSources) as caught:
+        app.generate([empty, tmp_path / "nope.pdf"])
+    assert "empty.txt: the file is empty" in str(caught.value)
+    assert "nope.pdf: no such file" in str(caught.value)
+
+
+def test_a_workspace_is_used_by_one_process_at_a_time_with_a_clear_error(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as first:
+        first.generate([SAMPLES / "field-notes.md"], slides=1)
+        second = PresentAI.local(tmp_path / "ws", embedder="static")
+        try:
+            with pytest.raises(WorkspaceInUse, match="in use by another PresentAI process"):
+                second.generate([SAMPLES / "field-notes.md"], slides=1)
+        finally:
+            second.close()
