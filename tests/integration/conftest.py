@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import zipfile
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def _text_pdf(pages: list[tuple[str, list[str]]], *, encrypt: str | None = None,
     pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=encrypt, invariant=True)
     if title:
         pdf.setTitle(title)
-    width, height = A4
+    _, height = A4
     for heading, paragraphs in pages:
         y = height - 72
         pdf.setFont("Helvetica-Bold", 18)
@@ -130,22 +131,53 @@ def scanned_pdf(tmp_path: Path) -> Path:
     return _write(tmp_path, "scan.pdf", buffer.getvalue())
 
 
+_TOPICS = (
+    ("Feeder inspections", "vegetation clearance along the overhead spans"),
+    ("Transformer health", "oil samples taken from the main transformers"),
+    ("Protection settings", "relay settings reviewed after the winter storms"),
+    ("Earthing and bonding", "earth resistance measured at every pole"),
+    ("Switchgear", "circuit breakers serviced by the maintenance crew"),
+    ("Metering", "smart meters read remotely each half hour"),
+    ("Battery storage", "batteries charged overnight and discharged at peak"),
+    ("Cable routes", "underground cables surveyed before roadworks"),
+    ("Control room", "alarms handled by the Meridian control system"),
+    ("Safety", "permits to work issued for each isolation"),
+)
+
+
 @pytest.fixture(scope="session")
 def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 500-page text PDF: on page n a heading "n. Section n" and two paragraphs."""
-    pages = [
-        (
-            f"{n}. Section {n}",
-            [
-                f"Section {n} describes substation number {n} and the feeders that leave it. "
-                "Each feeder serves several villages and is inspected every spring by the field teams.",
-                f"The load on substation {n} peaked in January. Engineers expect demand to keep growing "
-                "as households install heat pumps and charge electric vehicles at home.",
-            ],
+    """A 500-page text PDF: on page n the heading "n. <topic>" and two paragraphs about substation n."""
+    pages = []
+    for n in range(1, LONG_PDF_PAGES + 1):
+        topic, detail = _TOPICS[n % len(_TOPICS)]
+        pages.append(
+            (
+                f"{n}. {topic}",
+                [
+                    f"Substation {n} is covered in this section. The {topic.lower()} work at the site found "
+                    f"{n % 7 + 2} items that need attention before the next winter.",
+                    f"At substation {n} the field teams reported {detail}. "
+                    f"The next review is planned for week {n % 52 + 1}.",
+                ],
+            )
         )
-        for n in range(1, LONG_PDF_PAGES + 1)
-    ]
     return _write(tmp_path_factory.mktemp("long"), "handbook.pdf", _text_pdf(pages, title="Substation handbook"))
+
+
+@pytest.fixture
+def pdf_with_a_chapter_per_page(tmp_path: Path) -> Path:
+    """Six pages, each opening with a heading "Chapter n" followed by different body text."""
+    bodies = [
+        "The storm crossed the region on a Friday night and brought down many lines.",
+        "Crews worked through the weekend to restore supply to remote farms.",
+        "The contact centre answered more calls than in any previous week.",
+        "Generators were lent to care homes until their supply came back.",
+        "A review found that restoration times should be published earlier.",
+        "The board approved a resilience programme for the upland districts.",
+    ]
+    pages = [(f"Chapter {n}", [body]) for n, body in enumerate(bodies, start=1)]
+    return _write(tmp_path, "storm-story.pdf", _text_pdf(pages))
 
 
 # --- archives and other formats we do not read -------------------------------------------------------------------
@@ -359,3 +391,132 @@ def text_file(tmp_path: Path) -> Path:
         "Crews restored supply within two days.\n\n2. Lessons\n\nCommunicate restoration times early."
     )
     return _write(tmp_path, "storm.txt", text.encode())
+
+
+@pytest.fixture
+def pptx_with_grouped_text(tmp_path: Path) -> Path:
+    """One slide whose only body text sits in a text box inside a group shape."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "Storm response"
+    group = slide.shapes.add_group_shape()
+    box = group.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1))
+    box.text_frame.text = "420 field staff were pre-positioned before the storm"
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return _write(tmp_path, "storm.pptx", buffer.getvalue())
+
+
+@pytest.fixture
+def html_in_divs(tmp_path: Path) -> Path:
+    """A page whose article text sits directly in ``div`` elements, as many sites build pages."""
+    page = (
+        "<!DOCTYPE html><html><head><title>Outage update</title></head><body>"
+        "<nav>Home | Outages | Contact</nav>"
+        '<div class="article"><div class="headline">Supply restored in Fellside</div>'
+        "<div>Engineers restored supply to all 2,400 homes in Fellside on Sunday evening.</div>"
+        "<div>The fault was caused by a tree falling onto an overhead line near Greyburn.</div></div>"
+        "</body></html>"
+    )
+    return _write(tmp_path, "outage.html", page.encode())
+
+
+@pytest.fixture
+def markdown_mentioning_pdf_marker(tmp_path: Path) -> Path:
+    """A Markdown how-to note that quotes the ``%PDF-`` marker in its text."""
+    text = (
+        "# Checking uploaded files\n\n"
+        "Every PDF file starts with the marker %PDF-1.7 followed by a comment line.\n\n"
+        "## 1. Steps\n\n"
+        "Open the file in a text editor and read the first line.\n"
+    )
+    return _write(tmp_path, "checking-uploads.md", text.encode())
+
+
+@pytest.fixture
+def markdown_with_html_snippet(tmp_path: Path) -> Path:
+    """A Markdown note whose code block shows an HTML ``<body>`` snippet."""
+    text = (
+        "# Embedding the outage map\n\n"
+        "Paste this snippet into the page of your website:\n\n"
+        '```html\n<body>\n  <div id="outage-map"></div>\n</body>\n```\n\n'
+        "## 1. Options\n\n"
+        "The map refreshes every five minutes and shows planned work in blue.\n"
+    )
+    return _write(tmp_path, "embedding.md", text.encode())
+
+
+# --- damage that the first library tolerates and a later one does not ------------------------------------------
+
+_SAMPLE_MEDIA_BOX = b"/MediaBox [ 0 0 595.2756 841.8898 ]"
+
+
+def _damaged_sample_pdf(folder: Path, name: str, old: bytes, new: bytes, count: int = -1) -> Path:
+    data = (SAMPLES / "annual-report-2025.pdf").read_bytes()
+    assert old in data, "the sample PDF changed; update the damage recipe"
+    return _write(folder, name, data.replace(old, new, count))
+
+
+@pytest.fixture
+def pdf_with_an_unloadable_page(tmp_path: Path) -> Path:
+    """The sample report with its first page object's ``/Type /Page`` misspelt: it opens, page 1 will not load."""
+    return _damaged_sample_pdf(tmp_path, "report-bad-page.pdf", b"/Type /Page\n", b"/Type /Pagx\n", 1)
+
+
+@pytest.fixture
+def pdf_with_a_non_numeric_media_box(tmp_path: Path) -> Path:
+    """The sample report with a name where each page's MediaBox should hold a number."""
+    return _damaged_sample_pdf(tmp_path, "report-bad-box.pdf", _SAMPLE_MEDIA_BOX, b"/MediaBox [ 0 0 595.2756 /x ]")
+
+
+@pytest.fixture
+def pdf_without_media_boxes(tmp_path: Path) -> Path:
+    """The sample report with every page's MediaBox blanked out."""
+    return _damaged_sample_pdf(tmp_path, "report-no-box.pdf", _SAMPLE_MEDIA_BOX, b" " * len(_SAMPLE_MEDIA_BOX))
+
+
+def _patch_zip_member(data: bytes, member: str, *, method: int | None = None, flags: int | None = None) -> bytes:
+    """Rewrite one member's compression method or flag bits in both its local and central headers."""
+    patched = bytearray(data)
+    name = member.encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local = archive.getinfo(member).header_offset
+    position = 0
+    while (central := patched.find(b"PK\x01\x02", position)) >= 0:
+        name_length = struct.unpack("<H", patched[central + 28 : central + 30])[0]
+        if patched[central + 46 : central + 46 + name_length] == name:
+            for header, flag_at, method_at in ((local, 6, 8), (central, 8, 10)):
+                if flags is not None:
+                    patched[header + flag_at : header + flag_at + 2] = struct.pack("<H", flags)
+                if method is not None:
+                    patched[header + method_at : header + method_at + 2] = struct.pack("<H", method)
+        position = central + 4
+    return bytes(patched)
+
+
+@pytest.fixture
+def docx_with_an_encrypted_member(tmp_path: Path, docx_document: Path) -> Path:
+    """A DOCX whose main part is flagged as ZipCrypto-encrypted, as password-protecting zip tools leave it."""
+    data = _patch_zip_member(docx_document.read_bytes(), "word/document.xml", flags=0x1)
+    return _write(tmp_path, "locked.docx", data)
+
+
+@pytest.fixture
+def docx_with_an_unknown_compression(tmp_path: Path, docx_document: Path) -> Path:
+    """A DOCX whose main part claims compression method 99 (WinZip AES), which zipfile cannot read."""
+    data = _patch_zip_member(docx_document.read_bytes(), "word/document.xml", method=99)
+    return _write(tmp_path, "aes.docx", data)
+
+
+@pytest.fixture
+def docx_with_a_false_compression_claim(tmp_path: Path, docx_document: Path) -> Path:
+    """A DOCX whose deflated main part claims to be bzip2, so decompressing it fails."""
+    data = _patch_zip_member(docx_document.read_bytes(), "word/document.xml", method=zipfile.ZIP_BZIP2)
+    return _write(tmp_path, "mislabelled.docx", data)
+
+
+@pytest.fixture
+def pptx_with_an_unknown_compression(tmp_path: Path, pptx_deck: Path) -> Path:
+    """A PPTX whose first slide claims compression method 99, which zipfile cannot read."""
+    data = _patch_zip_member(pptx_deck.read_bytes(), "ppt/slides/slide1.xml", method=99)
+    return _write(tmp_path, "aes.pptx", data)

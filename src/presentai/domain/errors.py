@@ -19,6 +19,7 @@
     │   ├── EmbeddingUnavailable
     │   ├── VectorIndexUnavailable
     │   ├── StorageUnavailable
+    │   ├── TokenizerUnavailable
     │   └── LLMUnavailable
     └── RenderError                   the deck could not be written
 """
@@ -142,6 +143,11 @@ class VectorIndexUnavailable(ProviderError):
 @define(eq=False)
 class StorageUnavailable(ProviderError):
     """The object store could not be read or written."""
+
+
+@define(eq=False)
+class TokenizerUnavailable(ProviderError):
+    """The tokenizer's encoding files are missing or do not match their expected hash."""
 
 
 @define(eq=False)

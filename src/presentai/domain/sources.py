@@ -14,6 +14,12 @@ from presentai.domain.ids import new_id
 BLOCK_SEPARATOR = "\n\n"
 
 
+def megabytes(size: int) -> str:
+    """A byte count as people read it: ``20971520`` → ``"20 MB"`` (binary megabytes)."""
+    value = size / 2**20
+    return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
+
+
 class BlockKind(enum.StrEnum):
     """What a block of parsed text is."""
 

@@ -25,7 +25,7 @@ from presentai.domain.errors import FileTooLarge, NoUsableSources, SourceError, 
 from presentai.domain.events import ProgressEvent
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
-from presentai.domain.sources import IngestionStatus, SourceDocument
+from presentai.domain.sources import IngestionStatus, SourceDocument, megabytes
 
 PathLike = str | os.PathLike[str]
 
@@ -180,7 +180,7 @@ def _read(path: Path, limit: int) -> bytes | SourceError:
     try:
         size = path.stat().st_size
         if size > limit:
-            return FileTooLarge(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit", path.name, limit)
+            return FileTooLarge(f"{megabytes(size)} is over the {megabytes(limit)} limit", path.name, limit)
         if not path.is_file():
             return SourceError("not a regular file", path.name)
         return path.read_bytes()

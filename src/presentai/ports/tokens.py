@@ -18,5 +18,5 @@ class Tokenizer(Protocol):
         ...
 
     def truncate(self, text: str, max_tokens: int) -> str:
-        """The longest prefix of ``text`` that fits in ``max_tokens`` tokens."""
+        """A prefix of ``text`` within ``max_tokens`` tokens, cut at a token boundary, never inside a character."""
         ...

@@ -15,7 +15,7 @@ from presentai.domain.errors import (
     VectorIndexUnavailable,
 )
 from presentai.domain.events import SourceIngested, StageProgressed
-from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument, megabytes
 from presentai.domain.text import detect_language
 from presentai.ports.embeddings import Embedder
 from presentai.ports.parsing import DocumentParser
@@ -96,7 +96,7 @@ class IngestSource:
     async def _ingest(self, source: SourceDocument, data: bytes, job_id: str) -> list[Chunk]:
         if len(data) > self._limits.max_bytes:
             raise FileTooLarge(
-                f"{len(data) / 1e6:.1f} MB is over the {self._limits.max_bytes / 1e6:.0f} MB limit",
+                f"{megabytes(len(data))} is over the {megabytes(self._limits.max_bytes)} limit",
                 source.filename,
                 self._limits.max_bytes,
             )

@@ -29,8 +29,14 @@ class Bm25LexicalRanker:
         self._lock = threading.Lock()
 
     def tokens(self, text: str) -> list[str]:
-        """Stemmed words of ``text``; each word is stemmed by its own alphabet's rules."""
-        return [self._stem(word) for word in words(text) if len(word) > 1]
+        """Stemmed words of ``text``, by their own alphabet's rules; compounds count whole and by parts."""
+        tokens = []
+        for word in words(text):
+            parts = re.split(r"[-'’]", word)
+            for piece in (word, *parts) if len(parts) > 1 else (word,):
+                if len(piece) > 1:
+                    tokens.append(self._stem(piece))
+        return tokens
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - the ranker lives as long as the process
     def _stem(self, word: str) -> str:

@@ -95,6 +95,10 @@ class HtmlParser:
             else:
                 kind = BlockKind.LIST_ITEM if element.name == "li" else BlockKind.PARAGRAPH
                 builder.add(kind, element.get_text(" "))
+        if not any(b.kind is not BlockKind.HEADING for b in builder.blocks):
+            # A page that keeps its text in div/span soup: take its lines of text as paragraphs.
+            for line in root.get_text("\n").split("\n"):
+                builder.add(BlockKind.PARAGRAPH, line)
         title = soup.title.get_text(" ").strip() if soup.title else ""
         return _non_empty(builder.document(self.media_type, title), filename)
 

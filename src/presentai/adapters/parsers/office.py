@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import cast
 
 import docx
 import pptx
@@ -12,6 +14,9 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.shapes.base import BaseShape
+from pptx.shapes.group import GroupShape
 
 from presentai.adapters.parsers.blocks import BlockBuilder, heading_level_from_numbering, table_text
 from presentai.domain.errors import CorruptDocument, EncryptedDocument
@@ -20,8 +25,23 @@ from presentai.domain.sources import BlockKind, ParsedDocument
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)$", re.I)
 
 
-def _open_error(error: Exception, filename: str, what: str) -> CorruptDocument:
-    return CorruptDocument(f"the {what} is damaged or not a valid document ({type(error).__name__})", filename)
+# What python-docx / python-pptx raise, through zipfile and lxml, on a damaged or odd container.
+_OPEN_ERRORS = (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, NotImplementedError, OSError, EOFError)
+
+
+def _open_error(error: Exception, filename: str, what: str) -> CorruptDocument | EncryptedDocument:
+    if isinstance(error, RuntimeError) and "encrypted" in str(error).lower():
+        return EncryptedDocument(f"the {what} is password-protected", filename)
+    return CorruptDocument(f"the {what} is damaged or is not a valid document", filename)
+
+
+def _flatten(shapes: Iterable[BaseShape]) -> Iterator[BaseShape]:
+    """Every shape, with the members of group shapes in place of the groups."""
+    for shape in shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            yield from _flatten(cast(GroupShape, shape).shapes)
+        else:
+            yield shape
 
 
 class DocxParser:
@@ -33,7 +53,7 @@ class DocxParser:
         """Parse a DOCX's bytes."""
         try:
             document = docx.Document(io.BytesIO(data))
-        except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+        except (*_OPEN_ERRORS, RuntimeError) as error:
             raise _open_error(error, filename, "Word file") from error
         builder = BlockBuilder()
         body = document.element.body
@@ -87,26 +107,25 @@ class PptxParser:
         """Parse a PPTX's bytes."""
         try:
             deck = pptx.Presentation(io.BytesIO(data))
-        except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
-            if "EncryptedPackage" in str(error):
-                raise EncryptedDocument("the PowerPoint file is password-protected", filename) from error
+        except (*_OPEN_ERRORS, RuntimeError) as error:
             raise _open_error(error, filename, "PowerPoint file") from error
         builder = BlockBuilder()
         count = 0
         for number, slide in enumerate(deck.slides, start=1):
             count = number
             title_shape = slide.shapes.title
+            title_id = title_shape.shape_id if title_shape is not None else None
             if title_shape is not None and title_shape.text_frame.text.strip():
                 builder.heading(title_shape.text_frame.text, 1, number)
-            for shape in slide.shapes:
-                if shape is title_shape:
+            for shape in _flatten(slide.shapes):
+                if shape.shape_id == title_id:  # python-pptx hands out a new proxy per access
                     continue
-                if shape.has_text_frame:
+                if getattr(shape, "has_text_frame", False):
                     for paragraph in shape.text_frame.paragraphs:
                         text = "".join(run.text for run in paragraph.runs)
                         kind = BlockKind.LIST_ITEM if paragraph.level else BlockKind.PARAGRAPH
                         builder.add(kind, text, number, paragraph.level)
-                elif shape.has_table:
+                elif getattr(shape, "has_table", False):
                     rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
                     builder.add(BlockKind.TABLE, table_text(rows), number)
             if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:

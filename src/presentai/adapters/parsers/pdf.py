@@ -13,11 +13,14 @@ import io
 import itertools
 import re
 from collections import Counter
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from attrs import define
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from presentai.adapters.parsers.blocks import BlockBuilder, table_text
 from presentai.domain.errors import CorruptDocument, EmptyDocument, EncryptedDocument, FileTooLarge
@@ -31,6 +34,8 @@ _TERMINAL = (".", "!", "?", "…", ":", ";")
 _HEADING_RATIO = 1.12  # a line this much larger than body text is a heading
 _TABLE_MIN_PATHS = 6  # pages drawing fewer path objects are not searched for ruled tables
 _MIN_TEXT_CHARS_PER_PAGE = 8
+# pdfminer (under pdfplumber) fails in many ways on damaged files; pdfium may still read them.
+_PDFPLUMBER_ERRORS = (PdfminerException, PDFSyntaxError, TypeError, ValueError, KeyError, AttributeError)
 
 
 @define
@@ -59,11 +64,17 @@ class PdfParser:
             pages = len(document)
             if pages > self._max_pages:
                 raise FileTooLarge(f"{pages} pages is over the {self._max_pages}-page limit", filename, self._max_pages)
-            table_pages = [i for i in range(pages) if _draws_many_paths(document[i])]
+            table_pages = [i for i in range(pages) if _draws_many_paths(_page(document, i, filename))]
             tables = _tables(data, table_pages) if table_pages else {}
-            lines = [line for i in range(pages) for line in _page_lines(document[i], i + 1, tables.get(i + 1, []))]
+            lines = [
+                line
+                for i in range(pages)
+                for line in _page_lines(_page(document, i, filename), i + 1, tables.get(i + 1, []))
+            ]
             lines = _without_running_lines(lines, pages)
             title = (document.get_metadata_value("Title") or "").strip()
+        except pdfium.PdfiumError as error:
+            raise CorruptDocument("the PDF is damaged and its text cannot be read", filename) from error
         finally:
             document.close()
         if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS_PER_PAGE * max(pages, 1) // 4 + 1:
@@ -77,7 +88,14 @@ def _open(data: bytes, filename: str) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise EncryptedDocument("the PDF is password-protected", filename) from error
-        raise CorruptDocument(f"the PDF is damaged or truncated ({error})", filename) from error
+        raise CorruptDocument("the PDF is damaged or truncated", filename) from error
+
+
+def _page(document: pdfium.PdfDocument, index: int, filename: str) -> pdfium.PdfPage:
+    try:
+        return document[index]
+    except pdfium.PdfiumError as error:
+        raise CorruptDocument(f"page {index + 1} of the PDF is damaged and cannot be read", filename) from error
 
 
 def _draws_many_paths(page: pdfium.PdfPage) -> bool:
@@ -88,17 +106,25 @@ def _draws_many_paths(page: pdfium.PdfPage) -> bool:
 def _tables(data: bytes, page_indexes: list[int]) -> dict[int, list[tuple[tuple[float, float, float, float], str]]]:
     """Ruled tables of the given pages: page number → [(bbox in PDF coordinates, text)]."""
     found: dict[int, list[tuple[tuple[float, float, float, float], str]]] = {}
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for index in page_indexes:
-            page = pdf.pages[index]
-            for table in page.find_tables():
-                rows = table.extract()
-                if len(rows) < 2 or max(len(r) for r in rows) < 2:
-                    continue
-                x0, top, x1, bottom = table.bbox
-                # pdfplumber measures from the top of the page, pdfium from the bottom
-                bbox = (x0, page.height - bottom, x1, page.height - top)
-                found.setdefault(index + 1, []).append((bbox, table_text([[c or "" for c in r] for r in rows])))
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index in page_indexes:
+                found.update(_page_tables(pdf.pages[index], index))
+    except _PDFPLUMBER_ERRORS:
+        return found  # tables are a refinement: text from pdfium still reads the page
+    return found
+
+
+def _page_tables(page: Any, index: int) -> dict[int, list[tuple[tuple[float, float, float, float], str]]]:
+    found: dict[int, list[tuple[tuple[float, float, float, float], str]]] = {}
+    for table in page.find_tables():
+        rows = table.extract()
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue
+        x0, top, x1, bottom = table.bbox
+        # pdfplumber measures from the top of the page, pdfium from the bottom
+        bbox = (x0, page.height - bottom, x1, page.height - top)
+        found.setdefault(index + 1, []).append((bbox, table_text([[c or "" for c in r] for r in rows])))
     return found
 
 
@@ -133,9 +159,13 @@ def _page_lines(
 
 
 def _without_running_lines(lines: list[_Line], pages: int) -> list[_Line]:
-    """Drop running headers and footers: a page's first or last line that recurs on most pages."""
+    """Drop running headers and footers: a page's first or last body-size line that recurs on most pages.
+
+    Lines set larger than body text are headings ("Chapter 3" opening each page), never running lines.
+    """
     if pages < 3:
         return lines
+    body = _body_size(lines)
     first: dict[int, _Line] = {}
     last: dict[int, _Line] = {}
     for line in lines:
@@ -143,7 +173,7 @@ def _without_running_lines(lines: list[_Line], pages: int) -> list[_Line]:
         last[line.page] = line
     shape = Counter(_running_shape(line) for line in [*first.values(), *last.values()])
     running = {key for key, n in shape.items() if n >= max(3, pages // 2)}
-    edges = {id(line) for line in [*first.values(), *last.values()]}
+    edges = {id(line) for line in [*first.values(), *last.values()] if not _is_heading(line, body)}
     return [line for line in lines if id(line) not in edges or _running_shape(line) not in running]
 
 
@@ -163,10 +193,7 @@ def _assemble(
     pages: int,
     title: str,
 ) -> ParsedDocument:
-    weights: Counter[float] = Counter()
-    for line in lines:
-        weights[line.size] += len(line.text)
-    body = weights.most_common(1)[0][0] if weights else 10.0
+    body = _body_size(lines)
     heading_sizes = sorted({line.size for line in lines if _is_heading(line, body)}, reverse=True)
     level_of = {size: min(i + 1, 4) for i, size in enumerate(heading_sizes)}
 
@@ -211,6 +238,14 @@ def _assemble(
     for page in sorted(pending_tables):
         emit_tables(page, None)
     return builder.document("application/pdf", title, pages)
+
+
+def _body_size(lines: list[_Line]) -> float:
+    """The font size that sets the most characters."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
 
 
 def _is_heading(line: _Line, body: float) -> bool:

@@ -8,7 +8,8 @@ import zipfile
 
 import charset_normalizer
 
-from presentai.domain.errors import CorruptDocument, FileTooLarge, UnsupportedFileType
+from presentai.domain.errors import CorruptDocument, EncryptedDocument, FileTooLarge, UnsupportedFileType
+from presentai.domain.sources import megabytes
 
 
 class Kind(enum.StrEnum):
@@ -23,7 +24,7 @@ class Kind(enum.StrEnum):
 
 
 _BINARY_SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": "a legacy Office file (.doc/.ppt/.xls); save it as .docx or .pptx",
+    b"\xd0\xcf\x11\xe0": "a legacy Office file (.doc/.ppt/.xls); save it as .docx or .pptx",  # unless encrypted
     b"\x89PNG": "a PNG image; PresentAI reads text documents and does not run OCR",
     b"\xff\xd8\xff": "a JPEG image; PresentAI reads text documents and does not run OCR",
     b"GIF8": "a GIF image",
@@ -36,16 +37,36 @@ _BINARY_SIGNATURES = {
 
 def sniff(data: bytes, filename: str, *, max_unzipped: int) -> Kind:
     """The kind of ``data``. Raises ``UnsupportedFileType``, ``CorruptDocument`` or ``FileTooLarge``."""
-    head = data[:1024]
-    if b"%PDF-" in head:
+    if _is_pdf(data):
         return Kind.PDF
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data, filename, max_unzipped)
+    if data.startswith(_OLE) and _OLE_ENCRYPTED in data[: 65536 * 8]:
+        raise EncryptedDocument("the Office file is password-protected; remove the password and try again", filename)
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise UnsupportedFileType(f"this is {what}", filename)
     text = decode_text(data, filename)
     return sniff_text(text)
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream a password-protected .docx/.pptx keeps
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A PDF header at the start, or within the first 1 KiB after binary junk (never after text)."""
+    position = data[:1024].find(b"%PDF-")
+    if position < 0:
+        return False
+    prefix = data[:position]
+    if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
+        return True
+    try:
+        prefix.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return b"\x00" in prefix
 
 
 def _sniff_zip(data: bytes, filename: str, max_unzipped: int) -> Kind:
@@ -58,7 +79,7 @@ def _sniff_zip(data: bytes, filename: str, max_unzipped: int) -> Kind:
     unzipped = sum(info.file_size for info in infos)
     if unzipped > max_unzipped:
         raise FileTooLarge(
-            f"it would unpack to {unzipped / 1e6:.0f} MB, over the {max_unzipped / 1e6:.0f} MB limit "
+            f"it would unpack to {megabytes(unzipped)}, over the {megabytes(max_unzipped)} limit "
             "(a zip bomb, or a document padded with huge media)",
             filename,
             max_unzipped,
@@ -77,19 +98,23 @@ def decode_text(data: bytes, filename: str) -> str:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnsupportedFileType("this is a binary file of a format PresentAI does not read", filename)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
-    if best is None:
+        best = charset_normalizer.from_bytes(data[:200_000]).best()
+        if best is None:
+            raise UnsupportedFileType("this is a binary file of a format PresentAI does not read", filename) from None
+        text = str(data, best.encoding, errors="replace")
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    if controls > len(sample) // 10:
         raise UnsupportedFileType("this is a binary file of a format PresentAI does not read", filename)
-    return str(data, best.encoding, errors="replace")
+    return text
 
 
 def sniff_text(text: str) -> Kind:
     """HTML, Markdown or plain text, by what the text looks like."""
-    start = text.lstrip()[:2048].lower()
-    if start.startswith(("<!doctype html", "<html")) or ("<body" in start and "</" in start):
+    start = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if start.startswith(("<!doctype html", "<html", "<head")) or (start.startswith("<") and "<body" in start):
         return Kind.HTML
     lines = text[:20000].splitlines()
     marks = sum(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import tiktoken
 
-from presentai.domain.errors import PresentAIError
+from presentai.domain.errors import TokenizerUnavailable
 
 # The split patterns and special tokens are those that tiktoken_ext.openai_public
 # publishes for each encoding; the hashes are the ones it verifies downloads with.
@@ -53,10 +53,6 @@ _ENCODINGS = {
         "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
     ),
 }
-
-
-class TokenizerUnavailable(PresentAIError):
-    """The encoding's rank file is missing or does not match tiktoken's hash."""
 
 
 @functools.cache
@@ -103,4 +99,10 @@ class TiktokenTokenizer:
         tokens = self._encoding.encode_ordinary(text)
         if len(tokens) <= max_tokens:
             return text
-        return self._encoding.decode(tokens[:max_tokens])
+        # A character can span several tokens: back off until the bytes decode whole.
+        for end in range(max(max_tokens, 0), -1, -1):
+            try:
+                return self._encoding.decode_bytes(tokens[:end]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        return ""

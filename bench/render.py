@@ -1,0 +1,120 @@
+"""Time to write a 50-slide PPTX with PptxDeckRenderer, and the size of the file.
+
+The deck is built directly as a ``Deck`` (domain/deck.py): 50 bullet slides, each with 5 bullets
+of about 25 words cut from sentences of samples/src/annual-report-2025.md, every bullet attributed
+to its sentence (quote, page, section) in one of three sources, so the speaker notes are written
+too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of the process, the
+renderer already imported) and then ``--repeats`` more times (median). The slide count of the
+output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
+``--quick`` renders 10 slides and repeats twice. Results go to bench/results/render.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import json
+import re
+import statistics
+import sys
+import time
+import zipfile
+
+from ingestion import RESULTS, SAMPLE, machine, peak_rss_mb
+
+from presentai.adapters.pptx.renderer import PptxDeckRenderer
+from presentai.domain.deck import Deck, DeckSource
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
+
+BULLETS_PER_SLIDE = 5
+WORDS_PER_BULLET = 25
+SOURCES = {
+    f"doc-{i}": DeckSource(f"doc-{i}", name, tuple(range(1, 21)))
+    for i, name in enumerate(("operations-review.pdf", "investment-and-finance.pdf", "risk-and-governance.pdf"))
+}
+
+
+def sample_sentences() -> list[tuple[str, str]]:
+    """(section heading, sentence) pairs of the sample report with at least 18 words."""
+    section, found = "", []
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            section = line.lstrip("# ").strip()
+        elif line.strip() and not line.startswith(("|", "- ")):
+            found += [(section, s) for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip()) if len(s.split()) >= 18]
+    return found
+
+
+def build_deck(slides: int) -> Deck:
+    """``slides`` bullet slides of attributed ~25-word bullets."""
+    sentences = itertools.cycle(sample_sentences())
+    sources = itertools.cycle(SOURCES)
+    contents = []
+    for number in range(1, slides + 1):
+        bullets = []
+        for _ in range(BULLETS_PER_SLIDE):
+            section, sentence = next(sentences)
+            text = " ".join(sentence.rstrip(".").split()[:WORDS_PER_BULLET])
+            attribution = Attribution(
+                source_document_id=next(sources),
+                chunk_id=f"chunk-{number}-{len(bullets)}",
+                quote=sentence,
+                start=0,
+                end=len(sentence),
+                page=1 + number % 20,
+                section=section,
+                score=0.9,
+            )
+            bullets.append(Bullet(text, 0, (attribution,)))
+        title = f"{number}. {section}"
+        contents.append(SlideContent(Layout.BULLETS, title, tuple(bullets), notes=f"Talking points for {section}."))
+    return Deck("Northwind Grid Annual Report 2025", "Built from three reports", "en", tuple(contents), SOURCES)
+
+
+def main(quick: bool, repeats: int) -> dict[str, object]:
+    slides = 10 if quick else 50
+    deck = build_deck(slides)
+    words = [len(b.text.split()) for s in deck.slides for b in s.bullets]
+    renderer = PptxDeckRenderer()
+    started = time.perf_counter()
+    pptx = renderer.render(deck)
+    first = time.perf_counter() - started
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        renderer.render(deck)
+        seconds.append(time.perf_counter() - started)
+    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
+        written = sum(1 for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+    median = statistics.median(seconds)
+    row = {
+        "slides_in": slides,
+        "slides_out": written,
+        "bullets": len(words),
+        "words_per_bullet_mean": round(statistics.mean(words), 1),
+        "first_s": round(first, 3),
+        "median_s": round(median, 3),
+        "runs_s": [round(s, 3) for s in seconds],
+        "slides_per_s": round(slides / median, 1),
+        "bytes": len(pptx),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    header = ("slides out", "first s", "median s", "slides/s", "bytes", "RSS MB")
+    print(f"{'deck':18s} " + " ".join(f"{h:>10s}" for h in header))
+    print(
+        f"{f'{slides} slides x {BULLETS_PER_SLIDE} bullets':18s} {written:10d} {first:10.3f} {median:10.3f} "
+        f"{row['slides_per_s']:10.1f} {len(pptx):10d} {row['peak_rss_mb']:10.0f}"
+    )
+    return {"machine": machine(), "quick": quick, "repeats": repeats, "results": {f"{slides}-slides": row}}
+
+
+if __name__ == "__main__":
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--quick", action="store_true", help="10 slides, 2 repeats (smoke run)")
+    cli.add_argument("--repeats", type=int, default=None, help="timed runs after the first (default 5, 2 with --quick)")
+    options = cli.parse_args()
+    out = main(options.quick, options.repeats or (2 if options.quick else 5))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / ("render.quick.json" if options.quick else "render.json")).write_text(json.dumps(out, indent=2) + "\n")
+    sys.exit(0)
