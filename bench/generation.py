@@ -4,12 +4,13 @@ Three ~20-page PDFs are built once with reportlab into bench/.data/, each from d
 samples/src/annual-report-2025.md (repeated and varied as in bench/ingestion.py, ~500 words a page).
 For each embedder a subprocess makes a ``PresentAI`` over a new temporary workspace and calls
 ``generate(files, slides=15)`` twice: ``cold`` is the process's first deck (models load inside it,
-as for a CLI user), ``warm`` the same request again in the same process (as in a server).
+as for a CLI user), ``warm`` the same request again in the same process (as in a server; the
+workspace's vector index then also holds the first run's vectors).
 
 The per-stage split comes from the ``on_progress`` events and their millisecond timestamps:
 
 * ingest: start → the last ``SourceIngested``; ``parse`` and ``embed`` are the ``StageProgressed``
-  spans of each source added up (sources are ingested two at a time, so they can exceed ``ingest``);
+  spans of each source added up (with ``--ingest-concurrency 2`` they overlap and can exceed ``ingest``);
 * outline: the outline's first ``StageProgressed`` → ``OutlineGenerated``;
 * slides: ``OutlineGenerated`` → ``GenerationDone``; render: ``GenerationDone`` → ``generate`` returns;
 * first slide: start → the first ``SlideCompleted``.
@@ -19,7 +20,7 @@ A thread also measures event-loop lag: every 10 ms it schedules a callback on th
 (progress over a WebSocket, another request): code running on the loop, or a thread holding the GIL.
 
 Each subprocess reports its own peak RSS (``ru_maxrss``). ``--quick`` uses three 4-page PDFs and
-5 slides. Results go to bench/results/generation.json.
+5 slides. Results go to bench/results/generation.json (generation.quick.json with ``--quick``).
 
 Sources are ingested one at a time (``--ingest-concurrency 1``, the setting's default is 2): PDFium
 is not thread-safe, and two PDFs parsed at once in ``asyncio.to_thread`` workers crash the process

@@ -2,7 +2,8 @@
 
 The PDF is built once with reportlab into bench/.data/ from samples/src/annual-report-2025.md, its
 chapters repeated and varied (renumbered headings, rotated sentences, shifted years and figures)
-until 100 full A4 pages of about 500 words each, with a running footer as in the samples.
+until 100 full A4 pages of about 500 words each, with a running footer as in the samples (delete
+bench/.data/ to rebuild it).
 
 Every configuration runs in a fresh subprocess, which reports its own peak RSS (``ru_maxrss``):
 
@@ -10,14 +11,16 @@ Every configuration runs in a fresh subprocess, which reports its own peak RSS (
   (``AsyncPresentAI(settings).container.ingest_source()``) in a new temporary workspace: store,
   parse, chunk, embed and index. ``cold`` is the first source of the process (the tokenizer and
   the embedding model load inside it); ``warm`` is a second copy of the file ingested right after.
-* ``parse``, ``chunk``, ``embed/<embedder>``: one step alone (ContentSniffingParser; chunk_document
-  with the tiktoken counter; ``embed_passages`` in the use case's batches), models loaded first.
-  The RSS of ``chunk`` and ``embed`` includes the parse that feeds them.
+* ``parse``, ``chunk``, ``embed/<embedder>``, ``index/<embedder>``: one step alone (ContentSniffingParser;
+  chunk_document with the tiktoken counter; ``embed_passages`` in the use case's batches, the model
+  loaded first; QdrantVectorIndex.upsert of random unit vectors into a local folder). The RSS of
+  ``chunk``, ``embed`` and ``index`` includes the parse that feeds them.
 * ``pdf/...``: parse-only throughput of PdfParser (pypdfium2, pdfplumber on ruled-table pages only),
   pypdfium2's plain text and pdfplumber's ``extract_text`` over every page.
 
 Times are the median of ``--repeats`` runs (the model-bound ones run once). ``--quick`` uses a
-10-page PDF and one repeat. Results go to bench/results/ingestion.json.
+10-page PDF and one repeat. Results go to bench/results/ingestion.json (ingestion.quick.json with
+``--quick``, so that a smoke run does not overwrite the full numbers).
 """
 
 from __future__ import annotations
@@ -237,6 +240,7 @@ def machine() -> dict[str, object]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
+        "loadavg_1_5_15": [round(load, 2) for load in os.getloadavg()],  # other work on the machine skews numbers
     }
 
 
@@ -336,6 +340,26 @@ def _chunks(parsed: object) -> list[object]:
     return chunk_document(parsed, document_id="bench", organization_id="bench", count_tokens=count, language=language)
 
 
+async def _index(embedder_name: str, pdf: Path, repeats: int) -> dict[str, object]:
+    import numpy as np
+
+    from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
+    from presentai.adapters.qdrant.index import QdrantVectorIndex
+
+    chunks = _chunks(_parsed(pdf))
+    model = E5Embedder if embedder_name == "e5" else StaticEmbedder  # the class's name and size; no model loads
+    vectors = np.random.default_rng(0).standard_normal((len(chunks), model.dimension), dtype=np.float32)
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
+    with tempfile.TemporaryDirectory(prefix="presentai-bench-") as workspace:
+        index = QdrantVectorIndex(model=model.name, dimension=model.dimension, path=f"{workspace}/qdrant")
+        await index.open()
+        try:
+            seconds, _ = await timed_async(lambda: index.upsert(chunks, vectors), repeats)
+        finally:
+            await index.close()
+    return {"s": seconds, "chunks": len(chunks)}
+
+
 async def _embed(embedder_name: str, pdf: Path, repeats: int) -> dict[str, object]:
     from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
     from presentai.services.ingest import IngestionLimits
@@ -362,6 +386,8 @@ def child(config: str, pdf: Path, repeats: int) -> dict[str, object]:
         result = asyncio.run(_ingest(config.split("/")[1], pdf))
     elif config.startswith("embed/"):
         result = asyncio.run(_embed(config.split("/")[1], pdf, repeats))
+    elif config.startswith("index/"):
+        result = asyncio.run(_index(config.split("/")[1], pdf, repeats))
     elif config == "parse":
         seconds, _ = timed(_parse_only(pdf, "ContentSniffingParser"), repeats)
         result = {"s": seconds}
@@ -392,6 +418,7 @@ def main(quick: bool, repeats: int) -> dict[str, object]:
         "parse",
         "chunk",
         *(f"embed/{e}" for e in EMBEDDERS),
+        *(f"index/{e}" for e in EMBEDDERS),
         "pdf/PdfParser",
         "pdf/pypdfium2-text",
         "pdf/pdfplumber",

@@ -6,7 +6,8 @@ to its sentence (quote, page, section) in one of three sources, so the speaker n
 too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of the process, the
 renderer already imported) and then ``--repeats`` more times (median). The slide count of the
 output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
-``--quick`` renders 10 slides and repeats twice. Results go to bench/results/render.json.
+``--quick`` renders 10 slides and repeats twice. Results go to bench/results/render.json
+(render.quick.json with ``--quick``).
 """
 
 from __future__ import annotations
