@@ -20,7 +20,7 @@ A thread also measures event-loop lag: every 10 ms it schedules a callback on th
 (progress over a WebSocket, another request): code running on the loop, or a thread holding the GIL.
 
 Each subprocess reports its own peak RSS (``ru_maxrss``). ``--quick`` uses three 4-page PDFs and
-5 slides. Results go to bench/results/generation.json (generation.quick.json with ``--quick``).
+5 slides. Results go to bench/results/generation.json (``quick`` in it says which run wrote it).
 
 Sources are ingested one at a time (``--ingest-concurrency 1``, the setting's default is 2): PDFium
 is not thread-safe, and two PDFs parsed at once in ``asyncio.to_thread`` workers crash the process
@@ -184,6 +184,7 @@ def child(embedder: str, files: list[Path], slides: int, ingest_concurrency: int
                 result[run] = row
         finally:
             app.close()
+    result["retrieval"] = settings.retrieval
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 
@@ -211,7 +212,7 @@ def main(quick: bool, ingest_concurrency: int) -> dict[str, object]:
             row = {k: round(v, 3) if isinstance(v, float) else v for k, v in result[run].items()}
             row["loop_lag_max_ms"] = {k: round(v) for k, v in row["loop_lag_max_ms"].items()}
             row["loop_stalled_ms"] = {k: round(v) for k, v in row["loop_stalled_ms"].items()}
-            row["peak_rss_mb"] = result["peak_rss_mb"]
+            row |= {"retrieval": result["retrieval"], "peak_rss_mb": result["peak_rss_mb"]}
             rows[f"{embedder}/{run}"] = row
             print(f"{embedder + '/' + run:14s} " + " ".join(f"{row[c]:9.2f}" for c in columns))
     print(
@@ -242,7 +243,5 @@ if __name__ == "__main__":
         sys.exit(0)
     out = main(options.quick, options.ingest_concurrency)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / ("generation.quick.json" if options.quick else "generation.json")).write_text(
-        json.dumps(out, indent=2) + "\n"
-    )
+    (RESULTS / "generation.json").write_text(json.dumps(out, indent=2) + "\n")
     sys.exit(0)

@@ -19,8 +19,8 @@ Every configuration runs in a fresh subprocess, which reports its own peak RSS (
   pypdfium2's plain text and pdfplumber's ``extract_text`` over every page.
 
 Times are the median of ``--repeats`` runs (the model-bound ones run once). ``--quick`` uses a
-10-page PDF and one repeat. Results go to bench/results/ingestion.json (ingestion.quick.json with
-``--quick``, so that a smoke run does not overwrite the full numbers).
+10-page PDF and one repeat. Results go to bench/results/ingestion.json (``quick`` in it says
+which kind of run wrote it).
 """
 
 from __future__ import annotations
@@ -448,7 +448,5 @@ if __name__ == "__main__":
         sys.exit(0)
     out = main(options.quick, repeats)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / ("ingestion.quick.json" if options.quick else "ingestion.json")).write_text(
-        json.dumps(out, indent=2) + "\n"
-    )
+    (RESULTS / "ingestion.json").write_text(json.dumps(out, indent=2) + "\n")
     sys.exit(0)

@@ -7,7 +7,7 @@ too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of
 renderer already imported) and then ``--repeats`` more times (median). The slide count of the
 output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
 ``--quick`` renders 10 slides and repeats twice. Results go to bench/results/render.json
-(render.quick.json with ``--quick``).
+(``quick`` in it says which run wrote it).
 """
 
 from __future__ import annotations
@@ -117,5 +117,5 @@ if __name__ == "__main__":
     options = cli.parse_args()
     out = main(options.quick, options.repeats or (2 if options.quick else 5))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / ("render.quick.json" if options.quick else "render.json")).write_text(json.dumps(out, indent=2) + "\n")
+    (RESULTS / "render.json").write_text(json.dumps(out, indent=2) + "\n")
     sys.exit(0)
