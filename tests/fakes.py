@@ -98,6 +98,12 @@ class InMemoryVectorIndex:
             if chunk.organization_id == organization_id and chunk.document_id == document_id:
                 del self.points[key]
 
+    async def retain_documents(self, organization_id: str, document_ids: Sequence[str]) -> None:
+        self._check()
+        for key, (chunk, _, _) in list(self.points.items()):
+            if chunk.organization_id == organization_id and chunk.document_id not in document_ids:
+                del self.points[key]
+
     async def close(self) -> None:
         self.closed = True
 

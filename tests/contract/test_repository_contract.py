@@ -60,6 +60,7 @@ async def test_sources_are_scoped_to_their_organization(sources: SourceRepositor
     await sources.add(mine)
     await sources.add(theirs)
     assert [s.id for s in await sources.get_many("org", [theirs.id, mine.id])] == [mine.id]
+    assert await sources.ids("org") == [mine.id]
     with pytest.raises(NotFound):
         await sources.get("org", theirs.id)
     mine.mark_failed("corrupt_document", "bad")
@@ -76,3 +77,25 @@ async def test_replacing_a_documents_chunks_drops_the_old_ones(chunks: ChunkRepo
     assert await chunks.get_many("org", ["c0", "n0"]) == [Chunk("n0", "d1", "org", 0, "t", 0, 1, 1)]
     assert await chunks.for_documents("rival", ["d1"]) == []
     assert await chunks.get_many("rival", ["n0"]) == []
+
+
+async def test_changing_a_read_presentation_changes_nothing_stored_until_it_is_saved(
+    presentations: PresentationRepository,
+) -> None:
+    from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
+
+    presentation = Presentation.create("org", "Deck", GenerationParameters(slide_count=1))
+    presentation.put_slide(
+        Slide.create(presentation.id, SlideContent(Layout.BULLETS, "One", (Bullet("a"),)), outline_index=0)
+    )
+    await presentations.add(presentation)
+    read = await presentations.get("org", presentation.id)
+    read.slides[0].revise(SlideContent(Layout.BULLETS, "Two", (Bullet("b"),)))
+    read.source_ids.append("s1")
+    stored = await presentations.get("org", presentation.id)
+    assert stored.slides[0].version == 1
+    assert stored.source_ids == []
+    await presentations.save(read)
+    stored = await presentations.get("org", presentation.id)
+    assert [v.content.title for v in stored.slides[0].versions] == ["One", "Two"]
+    assert stored.source_ids == ["s1"]

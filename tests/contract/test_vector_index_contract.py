@@ -61,6 +61,17 @@ async def test_upserting_a_document_again_replaces_its_old_vectors(index: Vector
     assert [h.chunk_id for h in hits] == [new[0].id]
 
 
+async def test_retaining_documents_drops_the_organizations_other_vectors_only(index: VectorIndex) -> None:
+    kept, dropped, rival = chunk("org", "d1", 0), chunk("org", "d2", 0), chunk("rival", "d9", 0)
+    for c in (kept, dropped, rival):
+        await index.upsert([c], [axis(0)])
+    await index.retain_documents("org", ["d1"])
+    assert [h.chunk_id for h in await index.search(axis(0), SearchScope("org", ("d1", "d2")), 10)] == [kept.id]
+    assert [h.chunk_id for h in await index.search(axis(0), SearchScope("rival", ("d9",)), 10)] == [rival.id]
+    await index.retain_documents("org", [])
+    assert await index.search(axis(0), SearchScope("org", ("d1", "d2")), 10) == []
+
+
 async def test_deleting_a_document_removes_only_its_vectors(index: VectorIndex) -> None:
     keep, drop = chunk("org", "d1", 0), chunk("org", "d2", 0)
     await index.upsert([keep], [axis(0)])

@@ -79,3 +79,17 @@ def test_a_workspace_is_used_by_one_process_at_a_time_with_a_clear_error(tmp_pat
                 second.generate([SAMPLES / "field-notes.md"], slides=1)
         finally:
             second.close()
+
+
+def test_runs_in_the_same_workspace_do_not_pile_up_vectors(tmp_path: Path) -> None:
+    from qdrant_client import QdrantClient
+
+    for _ in range(3):
+        with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+            deck = app.generate([SAMPLES / "field-notes.md"], slides=2)
+    client = QdrantClient(path=str(tmp_path / "ws" / "qdrant"))
+    try:
+        counts = [client.count(c.name).count for c in client.get_collections().collections]
+    finally:
+        client.close()
+    assert counts == [deck.sources[0].chunks_created]  # what one run indexes

@@ -554,3 +554,15 @@ def test_an_office_file_whose_zip_parts_cannot_be_unpacked_is_refused_with_a_sou
 
     assert type(raised.value) is error
     assert raised.value.source == path.name
+
+
+def test_pdfs_parsed_in_parallel_threads_read_exactly_as_one_at_a_time(samples: Path) -> None:
+    """PDFium is not thread-safe; ingestion parses in worker threads, so the parser must serialise it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    parser = ContentSniffingParser()
+    files = [samples / "annual-report-2025.pdf", samples / "otchet-vetroparka.pdf"] * 4
+    expected = {f.name: parser.parse(f.read_bytes(), f.name).text for f in files}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(lambda f: (f.name, parser.parse(f.read_bytes(), f.name).text), files))
+    assert all(text == expected[name] for name, text in texts)

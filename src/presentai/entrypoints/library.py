@@ -83,6 +83,7 @@ class AsyncPresentAI:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.container = EmbeddedContainer(settings=settings)
+        self._index_ready = False
 
     async def generate(
         self,
@@ -131,11 +132,21 @@ class AsyncPresentAI:
                 unsubscribe()
 
     async def _open_index(self) -> None:
-        """Fail fast on a workspace held by another process; an unreachable server only degrades search."""
+        """Fail fast on a workspace held by another process; an unreachable server only degrades search.
+
+        The embedded repositories live in memory, so vectors left in the workspace by
+        earlier runs belong to no known document: they are dropped once, at the start.
+        """
+        if self._index_ready:
+            return
+        index = self.container.vector_index()
         try:
-            await self.container.vector_index().open()
+            await index.open()
+            known = await self.container.sources().ids(self.settings.organization_id)
+            await index.retain_documents(self.settings.organization_id, known)
         except VectorIndexUnavailable:
             return
+        self._index_ready = True
 
     async def _ingest_all(self, presentation: Presentation, files: Sequence[PathLike]) -> list[SourceDocument]:
         c = self.container

@@ -48,6 +48,10 @@ class SourceRepository(Protocol):
         """The sources among ``source_ids`` that belong to ``organization_id``, in that order."""
         ...
 
+    async def ids(self, organization_id: str) -> list[str]:
+        """The ids of every source of the organization."""
+        ...
+
 
 class ChunkRepository(Protocol):
     """Chunks of indexed sources."""

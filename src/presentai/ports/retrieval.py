@@ -51,6 +51,10 @@ class VectorIndex(Protocol):
         """Remove every vector of one document."""
         ...
 
+    async def retain_documents(self, organization_id: str, document_ids: Sequence[str]) -> None:
+        """Remove the organization's vectors of every document not in ``document_ids``."""
+        ...
+
     async def close(self) -> None:
         """Release the index (files, connections)."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Sequence
 
@@ -57,7 +58,8 @@ class Retriever:
             if dense is not None:
                 rankings.append(dense)
         if self._mode is not RetrievalMode.DENSE or not rankings:
-            rankings.append(self._lexical.rank(query, chunks, depth))
+            # Building a BM25 index for a new set of chunks takes tens of milliseconds: keep it off the loop.
+            rankings.append(await asyncio.to_thread(self._lexical.rank, query, chunks, depth))
         hits = fuse(rankings, limit) if len(rankings) > 1 else rankings[0][:limit]
         return Retrieved(hits, degraded)
 

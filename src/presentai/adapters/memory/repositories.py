@@ -1,7 +1,9 @@
 """In-process repositories for the embedded mode; every read is scoped to one organization.
 
-They hand out deep copies, so that a caller mutating an entity does not
-change the stored state until it calls ``save``, exactly as with a database.
+They hand out copies, so that a caller mutating an entity does not change the
+stored state until it calls ``save``, exactly as with a database. Only the
+mutable containers are copied: slide versions, outlines and parameters are
+frozen values and are shared, which keeps a save linear in the slide count.
 """
 
 from __future__ import annotations
@@ -9,9 +11,20 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 
+from attrs import evolve
+
 from presentai.domain.errors import NotFound
 from presentai.domain.presentation import Presentation
 from presentai.domain.sources import Chunk, SourceDocument
+
+
+def _copy(presentation: Presentation) -> Presentation:
+    return evolve(
+        presentation,
+        source_ids=list(presentation.source_ids),
+        warnings=list(presentation.warnings),
+        slides=[evolve(slide, versions=list(slide.versions)) for slide in presentation.slides],
+    )
 
 
 class InProcessPresentationRepository:
@@ -22,25 +35,25 @@ class InProcessPresentationRepository:
 
     async def add(self, presentation: Presentation) -> None:
         """Store a new presentation."""
-        self._rows[presentation.id] = copy.deepcopy(presentation)
+        self._rows[presentation.id] = _copy(presentation)
 
     async def get(self, organization_id: str, presentation_id: str) -> Presentation:
         """The organization's presentation, or ``NotFound``."""
         row = self._rows.get(presentation_id)
         if row is None or row.organization_id != organization_id:
             raise NotFound.of("presentation", presentation_id)
-        return copy.deepcopy(row)
+        return _copy(row)
 
     async def save(self, presentation: Presentation) -> None:
         """Replace the stored state."""
         if presentation.id not in self._rows:
             raise NotFound.of("presentation", presentation.id)
-        self._rows[presentation.id] = copy.deepcopy(presentation)
+        self._rows[presentation.id] = _copy(presentation)
 
     async def list(self, organization_id: str) -> list[Presentation]:
         """Newest first."""
         rows = [p for p in self._rows.values() if p.organization_id == organization_id]
-        return [copy.deepcopy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
+        return [_copy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
 
 
 class InProcessSourceRepository:
@@ -51,25 +64,29 @@ class InProcessSourceRepository:
 
     async def add(self, source: SourceDocument) -> None:
         """Store a new source."""
-        self._rows[source.id] = copy.deepcopy(source)
+        self._rows[source.id] = copy.copy(source)
 
     async def get(self, organization_id: str, source_id: str) -> SourceDocument:
         """The organization's source, or ``NotFound``."""
         row = self._rows.get(source_id)
         if row is None or row.organization_id != organization_id:
             raise NotFound.of("source", source_id)
-        return copy.deepcopy(row)
+        return copy.copy(row)
 
     async def save(self, source: SourceDocument) -> None:
         """Replace the stored state."""
         if source.id not in self._rows:
             raise NotFound.of("source", source.id)
-        self._rows[source.id] = copy.deepcopy(source)
+        self._rows[source.id] = copy.copy(source)
 
     async def get_many(self, organization_id: str, source_ids: Sequence[str]) -> list[SourceDocument]:
         """The organization's sources among ``source_ids``, in that order."""
         found = (self._rows.get(i) for i in source_ids)
-        return [copy.deepcopy(s) for s in found if s is not None and s.organization_id == organization_id]
+        return [copy.copy(s) for s in found if s is not None and s.organization_id == organization_id]
+
+    async def ids(self, organization_id: str) -> list[str]:
+        """The organization's source ids, oldest first."""
+        return sorted(i for i, s in self._rows.items() if s.organization_id == organization_id)
 
 
 class InProcessChunkRepository:

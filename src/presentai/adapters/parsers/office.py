@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import cast
+from typing import Any, cast
 
 import docx
 import pptx
@@ -35,7 +35,7 @@ def _open_error(error: Exception, filename: str, what: str) -> CorruptDocument |
     return CorruptDocument(f"the {what} is damaged or is not a valid document", filename)
 
 
-def _flatten(shapes: Iterable[BaseShape]) -> Iterator[BaseShape]:
+def _flatten(shapes: Iterable[BaseShape]) -> Iterator[Any]:
     """Every shape, with the members of group shapes in place of the groups."""
     for shape in shapes:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:

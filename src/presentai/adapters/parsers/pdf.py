@@ -12,6 +12,7 @@ import ctypes
 import io
 import itertools
 import re
+import threading
 from collections import Counter
 from typing import Any
 
@@ -34,6 +35,9 @@ _TERMINAL = (".", "!", "?", "…", ":", ";")
 _HEADING_RATIO = 1.12  # a line this much larger than body text is a heading
 _TABLE_MIN_PATHS = 6  # pages drawing fewer path objects are not searched for ruled tables
 _MIN_TEXT_CHARS_PER_PAGE = 8
+# PDFium must never be called from two threads at once, not even for different documents
+# (pypdfium2's documentation); parsing runs in worker threads, so every PDFium call holds this.
+_PDFIUM = threading.Lock()
 # pdfminer (under pdfplumber) fails in many ways on damaged files; pdfium may still read them.
 _PDFPLUMBER_ERRORS = (PdfminerException, PDFSyntaxError, TypeError, ValueError, KeyError, AttributeError)
 
@@ -59,27 +63,38 @@ class PdfParser:
 
     def parse(self, data: bytes, filename: str) -> ParsedDocument:
         """Parse a PDF's bytes."""
+        with _PDFIUM:
+            lines, pages, title, table_pages = self._read(data, filename)
+        tables = _tables(data, table_pages) if table_pages else {}  # pdfminer, not PDFium: no lock needed
+        lines = [line for line in lines if not any(_inside(line, bbox) for bbox, _ in tables.get(line.page, []))]
+        lines = _without_running_lines(lines, pages)
+        if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS_PER_PAGE * max(pages, 1) // 4 + 1:
+            raise EmptyDocument("the PDF has no text layer (it looks like a scan; OCR is not supported)", filename)
+        return _assemble(lines, tables, pages, title)
+
+    def _read(self, data: bytes, filename: str) -> tuple[list[_Line], int, str, list[int]]:
+        """Every line of every page, the page count, the title, and the pages that may hold ruled tables."""
         document = _open(data, filename)
         try:
             pages = len(document)
             if pages > self._max_pages:
                 raise FileTooLarge(f"{pages} pages is over the {self._max_pages}-page limit", filename, self._max_pages)
-            table_pages = [i for i in range(pages) if _draws_many_paths(_page(document, i, filename))]
-            tables = _tables(data, table_pages) if table_pages else {}
-            lines = [
-                line
-                for i in range(pages)
-                for line in _page_lines(_page(document, i, filename), i + 1, tables.get(i + 1, []))
-            ]
-            lines = _without_running_lines(lines, pages)
+            lines: list[_Line] = []
+            table_pages: list[int] = []
+            for index in range(pages):
+                page = _page(document, index, filename)
+                try:
+                    if _draws_many_paths(page):
+                        table_pages.append(index)
+                    lines += _page_lines(page, index + 1)
+                finally:
+                    page.close()
             title = (document.get_metadata_value("Title") or "").strip()
         except pdfium.PdfiumError as error:
             raise CorruptDocument("the PDF is damaged and its text cannot be read", filename) from error
         finally:
             document.close()
-        if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS_PER_PAGE * max(pages, 1) // 4 + 1:
-            raise EmptyDocument("the PDF has no text layer (it looks like a scan; OCR is not supported)", filename)
-        return _assemble(lines, tables, pages, title)
+        return lines, pages, title, table_pages
 
 
 def _open(data: bytes, filename: str) -> pdfium.PdfDocument:
@@ -128,9 +143,7 @@ def _page_tables(page: Any, index: int) -> dict[int, list[tuple[tuple[float, flo
     return found
 
 
-def _page_lines(
-    page: pdfium.PdfPage, number: int, tables: list[tuple[tuple[float, float, float, float], str]]
-) -> list[_Line]:
+def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -148,14 +161,10 @@ def _page_lines(
             size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
             pdfium_c.FPDFText_GetCharBox(textpage.raw, first, left, right, bottom, top)
             pdfium_c.FPDFText_GetCharOrigin(textpage.raw, first, origin_x, origin_y)
-            line = _Line(clean, round(size, 1), top.value, bottom.value, left.value, number, origin_y.value)
-            if any(_inside(line, bbox) for bbox, _ in tables):
-                continue
-            lines.append(line)
+            lines.append(_Line(clean, round(size, 1), top.value, bottom.value, left.value, number, origin_y.value))
         return lines
     finally:
         textpage.close()
-        page.close()
 
 
 def _without_running_lines(lines: list[_Line], pages: int) -> list[_Line]:

@@ -1,8 +1,10 @@
 """QdrantVectorIndex: chunk vectors with tenant payload, searched inside one tenant's documents.
 
-Local mode (a folder on disk) allows one process per folder and filters in
-Python, so PresentAI keeps one collection per embedding model and always
-narrows searches to the few documents of a presentation; on a Qdrant server the
+Local mode (a folder on disk) allows one process per folder, is not
+thread-safe, and filters in Python; so PresentAI keeps one collection per
+embedding model, always narrows searches to the few documents of a
+presentation, and runs every call of the (synchronous) client in a worker
+thread, one at a time, off the event loop. On a Qdrant server the
 organization id is a tenant-partitioned payload index.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import portalocker
-from qdrant_client import AsyncQdrantClient, models
+from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
 from presentai.domain.errors import VectorIndexUnavailable, WorkspaceInUse
@@ -22,13 +26,31 @@ from presentai.domain.sources import Chunk
 from presentai.ports.retrieval import ScoredChunk, SearchScope
 
 _UPSERT_BATCH = 256
+_FAILURES = (ResponseHandlingException, UnexpectedResponse, OSError)
+T = TypeVar("T")
+
+
+def _in_use(path: str) -> WorkspaceInUse:
+    return WorkspaceInUse(
+        f"the workspace {path} is in use by another PresentAI process; wait for it to finish or use another workspace"
+    )
+
+
+def _organization(organization_id: str) -> models.FieldCondition:
+    return models.FieldCondition(key="organization_id", match=models.MatchValue(value=organization_id))
 
 
 class QdrantVectorIndex:
     """Stores and searches chunk vectors in Qdrant (server URL, or a local folder)."""
 
     def __init__(
-        self, *, model: str, dimension: int, path: str | None = None, url: str | None = None, api_key: str | None = None
+        self,
+        *,
+        model: str,
+        dimension: int,
+        path: str | None = None,
+        url: str | None = None,
+        api_key: str | None = None,
     ) -> None:
         if (path is None) == (url is None):
             raise ValueError("give exactly one of path (local mode) or url (server)")
@@ -37,135 +59,143 @@ class QdrantVectorIndex:
         self._api_key = api_key
         self._dimension = dimension
         self._collection = "chunks_" + re.sub(r"[^a-z0-9]+", "_", model.lower()).strip("_")
-        self._client: AsyncQdrantClient | None = None
-        self._ready = asyncio.Lock()
+        self._client: QdrantClient | None = None
+        self._lock = threading.Lock()  # one call at a time: local mode is not thread-safe
 
-    async def _connect(self) -> AsyncQdrantClient:
-        async with self._ready:
-            if self._client is not None:
-                return self._client
-            if self._path is not None and self._path != ":memory:":
-                self._refuse_if_locked(self._path)
-            try:
-                client = (
-                    AsyncQdrantClient(path=self._path)
-                    if self._path is not None
-                    else AsyncQdrantClient(url=self._url, api_key=self._api_key, timeout=10)
+    async def _call(self, action: Callable[[QdrantClient], T], failure: str) -> T:
+        def run() -> T:
+            with self._lock:
+                try:
+                    return action(self._connect())
+                except _FAILURES as error:
+                    raise VectorIndexUnavailable(f"Qdrant {failure} failed: {error}", "qdrant") from error
+
+        return await asyncio.to_thread(run)
+
+    def _connect(self) -> QdrantClient:
+        if self._client is not None:
+            return self._client
+        if self._path is not None and self._path != ":memory:":
+            _refuse_if_locked(self._path)
+        try:
+            if self._path is not None:
+                client = QdrantClient(path=self._path)
+            else:
+                client = QdrantClient(url=self._url, api_key=self._api_key, timeout=10)
+        except RuntimeError as error:  # local mode: the folder was locked between our check and the client's
+            raise _in_use(str(self._path)) from error
+        try:
+            if not client.collection_exists(self._collection):
+                client.create_collection(
+                    self._collection,
+                    vectors_config=models.VectorParams(size=self._dimension, distance=models.Distance.COSINE),
                 )
-                if not await client.collection_exists(self._collection):
-                    await client.create_collection(
+                if self._url is not None:
+                    client.create_payload_index(
                         self._collection,
-                        vectors_config=models.VectorParams(size=self._dimension, distance=models.Distance.COSINE),
+                        "organization_id",
+                        models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
                     )
-                    if self._url is not None:
-                        await client.create_payload_index(
-                            self._collection,
-                            "organization_id",
-                            models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
-                        )
-                        await client.create_payload_index(
-                            self._collection, "document_id", models.PayloadSchemaType.KEYWORD
-                        )
-            except RuntimeError as error:  # local mode: the folder is locked by another process
-                raise WorkspaceInUse(
-                    f"the workspace {self._path} is in use by another PresentAI process; "
-                    "wait for it to finish or use another workspace"
-                ) from error
-            except (ResponseHandlingException, UnexpectedResponse, OSError) as error:
-                raise VectorIndexUnavailable(f"Qdrant is unreachable: {error}", "qdrant") from error
-            self._client = client
-            return client
-
-    @staticmethod
-    def _refuse_if_locked(path: str) -> None:
-        """Check the local folder's lock ourselves: qdrant-client leaks its lock file when it finds it taken."""
-        lock = Path(path) / ".lock"
-        if not lock.exists():
-            return
-        with lock.open("r+") as handle:
-            try:
-                portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
-            except portalocker.exceptions.LockException as error:
-                raise WorkspaceInUse(
-                    f"the workspace {path} is in use by another PresentAI process; "
-                    "wait for it to finish or use another workspace"
-                ) from error
-            portalocker.unlock(handle)
+                    client.create_payload_index(self._collection, "document_id", models.PayloadSchemaType.KEYWORD)
+        except _FAILURES as error:
+            client.close()
+            raise VectorIndexUnavailable(f"Qdrant is unreachable: {error}", "qdrant") from error
+        self._client = client
+        return client
 
     async def open(self) -> None:
         """Connect, and create the collection if it is missing."""
-        await self._connect()
+        await self._call(lambda client: None, "connection")
 
     async def upsert(
         self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], *, presentation_id: str = ""
     ) -> None:
         """Replace the vectors of the chunks' documents with these."""
-        client = await self._connect()
-        try:
-            for organization_id, document_id in {(c.organization_id, c.document_id) for c in chunks}:
-                await self._delete(client, organization_id, document_id)
-            points = [
-                models.PointStruct(
-                    id=chunk.id,
-                    vector=list(vector),
-                    payload={
-                        "organization_id": chunk.organization_id,
-                        "document_id": chunk.document_id,
-                        "presentation_id": presentation_id,
-                        "chunk_index": chunk.index,
-                        "language": chunk.language,
-                    },
-                )
-                for chunk, vector in zip(chunks, vectors, strict=True)
-            ]
+        points = [
+            models.PointStruct(
+                id=chunk.id,
+                vector=list(vector),
+                payload={
+                    "organization_id": chunk.organization_id,
+                    "document_id": chunk.document_id,
+                    "presentation_id": presentation_id,
+                    "chunk_index": chunk.index,
+                    "language": chunk.language,
+                },
+            )
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        documents = {(c.organization_id, c.document_id) for c in chunks}
+
+        def replace(client: QdrantClient) -> None:
+            for organization_id, document_id in documents:
+                self._delete(client, organization_id, [document_id])
             for i in range(0, len(points), _UPSERT_BATCH):
-                await client.upsert(self._collection, points[i : i + _UPSERT_BATCH], wait=True)
-        except (ResponseHandlingException, UnexpectedResponse, OSError) as error:
-            raise VectorIndexUnavailable(f"Qdrant upsert failed: {error}", "qdrant") from error
+                client.upsert(self._collection, points[i : i + _UPSERT_BATCH], wait=True)
+
+        await self._call(replace, "upsert")
 
     async def search(self, vector: Sequence[float], scope: SearchScope, limit: int) -> list[ScoredChunk]:
         """Nearest chunks among the scope's documents of the scope's organization."""
         if not scope.document_ids:
             return []
-        client = await self._connect()
         query_filter = models.Filter(
             must=[
-                models.FieldCondition(key="organization_id", match=models.MatchValue(value=scope.organization_id)),
+                _organization(scope.organization_id),
                 models.FieldCondition(key="document_id", match=models.MatchAny(any=list(scope.document_ids))),
             ]
         )
-        try:
-            response = await client.query_points(
+        response = await self._call(
+            lambda client: client.query_points(
                 self._collection, query=list(vector), query_filter=query_filter, limit=limit, with_payload=False
-            )
-        except (ResponseHandlingException, UnexpectedResponse, OSError) as error:
-            raise VectorIndexUnavailable(f"Qdrant search failed: {error}", "qdrant") from error
+            ),
+            "search",
+        )
         return [ScoredChunk(str(point.id), float(point.score)) for point in response.points]
 
     async def delete_document(self, organization_id: str, document_id: str) -> None:
         """Remove a document's vectors."""
-        client = await self._connect()
-        try:
-            await self._delete(client, organization_id, document_id)
-        except (ResponseHandlingException, UnexpectedResponse, OSError) as error:
-            raise VectorIndexUnavailable(f"Qdrant delete failed: {error}", "qdrant") from error
+        await self._call(lambda client: self._delete(client, organization_id, [document_id]), "delete")
 
-    async def _delete(self, client: AsyncQdrantClient, organization_id: str, document_id: str) -> None:
-        await client.delete(
-            self._collection,
-            points_selector=models.FilterSelector(
-                filter=models.Filter(
-                    must=[
-                        models.FieldCondition(key="organization_id", match=models.MatchValue(value=organization_id)),
-                        models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)),
-                    ]
-                )
-            ),
-            wait=True,
+    async def retain_documents(self, organization_id: str, document_ids: Sequence[str]) -> None:
+        """Remove the organization's vectors of every document not in ``document_ids``."""
+        keep = models.FieldCondition(key="document_id", match=models.MatchAny(any=list(document_ids)))
+        selector = models.FilterSelector(
+            filter=models.Filter(must=[_organization(organization_id)], must_not=[keep] if document_ids else [])
         )
+        await self._call(lambda client: client.delete(self._collection, points_selector=selector, wait=True), "delete")
+
+    def _delete(self, client: QdrantClient, organization_id: str, document_ids: list[str]) -> None:
+        selector = models.FilterSelector(
+            filter=models.Filter(
+                must=[
+                    _organization(organization_id),
+                    models.FieldCondition(key="document_id", match=models.MatchAny(any=document_ids)),
+                ]
+            )
+        )
+        client.delete(self._collection, points_selector=selector, wait=True)
 
     async def close(self) -> None:
         """Close the client and release the local folder's lock."""
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+
+        def close() -> None:
+            with self._lock:
+                if self._client is not None:
+                    self._client.close()
+                    self._client = None
+
+        await asyncio.to_thread(close)
+
+
+def _refuse_if_locked(path: str) -> None:
+    """Check the local folder's lock ourselves: qdrant-client leaks its lock file when it finds it taken."""
+    lock = Path(path) / ".lock"
+    if not lock.exists():
+        return
+    with lock.open("r+") as handle:
+        try:
+            portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+        except portalocker.exceptions.LockException as error:
+            raise _in_use(path) from error
+        portalocker.unlock(handle)

@@ -7,6 +7,7 @@ each one is faithful to its quoted span by construction.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections import Counter
@@ -72,6 +73,9 @@ class ExtractiveWriter:
 
     async def plan(self, request: PlanningInput) -> Outline:
         """One item per requested slide, spread over the documents by their weight."""
+        return await asyncio.to_thread(self._plan, request)
+
+    def _plan(self, request: PlanningInput) -> Outline:
         count = request.parameters.slide_count
         groups = _groups(request.chunks)
         weight = {g.order: _group_weight(g, request.relevance) for g in groups}
@@ -95,7 +99,17 @@ class ExtractiveWriter:
         language: str,
         previous: SlideContent | None = None,
     ) -> SlideContent:
-        """Bullets from the best sentences of the item's own chunks, in reading order.
+        """Bullets from the best sentences of the item's own chunks, in reading order."""
+        return await asyncio.to_thread(self._write, item, chunks, parameters, previous)
+
+    def _write(
+        self,
+        item: OutlineItem,
+        chunks: Sequence[Chunk],
+        parameters: GenerationParameters,
+        previous: SlideContent | None,
+    ) -> SlideContent:
+        """Pick and condense sentences (CPU work, run in a worker thread).
 
         Retrieved chunks from elsewhere only fill in when the item's own section
         is too thin to give three bullets.
