@@ -169,3 +169,31 @@ def test_an_output_that_is_not_pptx_is_refused(tmp_path: Path) -> None:
     result = run_cli("generate", SAMPLES / "field-notes.md", "-o", tmp_path / "deck.pdf", workspace=tmp_path / "ws")
     assert result.returncode == 2
     assert "must be a .pptx file" in result.stderr
+
+
+def test_a_corporate_template_gives_the_deck_its_size_and_layouts(tmp_path: Path) -> None:
+    from pptx.util import Inches
+
+    template = Presentation()
+    template.slide_width, template.slide_height = Inches(10), Inches(5.625)
+    template.slide_layouts[1].name = "Title and Content"
+    template.save(tmp_path / "corporate.pptx")
+    out = tmp_path / "deck.pptx"
+    result = run_cli(
+        "generate", SAMPLES / "field-notes.md", "--slides", "3", "--template", tmp_path / "corporate.pptx",
+        "-o", out, workspace=tmp_path / "ws",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    deck = Presentation(io.BytesIO(out.read_bytes()))
+    assert (deck.slide_width, deck.slide_height) == (Inches(10), Inches(5.625))
+    assert overflowing_text(out.read_bytes()) == []
+
+
+def test_a_template_that_is_not_a_pptx_is_refused_and_no_deck_is_written(tmp_path: Path) -> None:
+    bogus = tmp_path / "template.pptx"
+    bogus.write_text("not a presentation")
+    out = tmp_path / "deck.pptx"
+    result = run_cli("generate", SAMPLES / "field-notes.md", "--template", bogus, "-o", out, workspace=tmp_path / "ws")
+    assert result.returncode == 2
+    assert "template template.pptx: not a .pptx file" in result.stderr
+    assert not out.exists()

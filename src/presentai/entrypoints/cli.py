@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from presentai.domain.errors import PresentAIError
+from presentai.domain.errors import PresentAIError, ValidationFailed
 from presentai.domain.events import ProgressEvent, SlideCompleted, SourceIngested, StageProgressed
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--audience", default="general")
     generate.add_argument("--language", choices=("en", "ru"), help="deck language (default: the sources')")
     generate.add_argument("--title", default="", help="deck title (default: from the topic or the sources)")
+    generate.add_argument("--template", type=Path, help="a .pptx whose theme, masters and layouts the deck uses")
     generate.add_argument(
         "--embedder",
         choices=("e5", "static"),
@@ -109,6 +110,7 @@ def _generate(args: argparse.Namespace) -> int:
                 audience=args.audience,
                 language=args.language,
                 title=args.title,
+                template=args.template,
                 on_progress=bars,
             )
             progress.update(bars.tasks["render"], completed=1)
@@ -117,7 +119,7 @@ def _generate(args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/] {error}")
         for failure in getattr(error, "failures", ()):
             console.print(f"  [red]✗[/] {failure}")
-        return EXIT_USAGE if error.code in ("validation_failed", "slide_count_out_of_range") else EXIT_FAILED
+        return EXIT_USAGE if isinstance(error, ValidationFailed) else EXIT_FAILED
     finally:
         app.close()
     _summary(console, deck, path, time.perf_counter() - started)

@@ -21,7 +21,13 @@ from attrs import define, frozen
 
 from presentai.config import Settings
 from presentai.containers import EmbeddedContainer
-from presentai.domain.errors import FileTooLarge, NoUsableSources, SourceError, VectorIndexUnavailable
+from presentai.domain.errors import (
+    FileTooLarge,
+    NoUsableSources,
+    SourceError,
+    ValidationFailed,
+    VectorIndexUnavailable,
+)
 from presentai.domain.events import ProgressEvent
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
@@ -95,15 +101,18 @@ class AsyncPresentAI:
         audience: str = "general",
         language: str | None = None,
         title: str = "",
+        template: PathLike | None = None,
         on_progress: Callable[[ProgressEvent], None] | None = None,
     ) -> GeneratedDeck:
         """Ingest ``files``, plan and write ``slides`` content slides, and render the PPTX.
 
+        ``template`` is a .pptx whose masters, layouts and theme the deck uses.
         Sources that cannot be read are reported in ``GeneratedDeck.failures``;
         ``NoUsableSources`` is raised only when none of them can be used.
         """
         parameters = GenerationParameters(slides, topic, tone, audience, language)
         parameters.validate(self.settings.max_slides)
+        template_bytes = _read_template(template) if template is not None else None
         c = self.container
         await self._open_index()
         unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
@@ -125,7 +134,7 @@ class AsyncPresentAI:
             org = presentation.organization_id
             await c.generate_outline()(org, presentation.id)
             presentation = await c.generate_slides()(org, presentation.id)
-            pptx = await c.render_deck()(org, presentation.id)
+            pptx = await c.render_deck()(org, presentation.id, template_bytes)
             return GeneratedDeck(presentation, sources, pptx)
         finally:
             if unsubscribe:
@@ -177,13 +186,26 @@ class AsyncPresentAI:
         """Write a new version of one slide; earlier versions are kept."""
         return await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
 
-    async def render(self, presentation_id: str) -> bytes:
-        """The presentation's current state as PPTX bytes."""
-        return await self.container.render_deck()(self.settings.organization_id, presentation_id)
+    async def render(self, presentation_id: str, template: PathLike | None = None) -> bytes:
+        """The presentation's current state as PPTX bytes, optionally in a corporate ``template``."""
+        template_bytes = _read_template(template) if template is not None else None
+        return await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
 
     async def aclose(self) -> None:
         """Release the workspace (the local vector index allows one process at a time)."""
         await self.container.vector_index().close()
+
+
+def _read_template(path: PathLike) -> bytes:
+    """A template's bytes; refused unless it is a PowerPoint file."""
+    template = Path(path)
+    try:
+        data = template.read_bytes()
+    except OSError as error:
+        raise ValidationFailed(f"template {template.name}: cannot be read", {"template": "unreadable"}) from error
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationFailed(f"template {template.name}: not a .pptx file", {"template": "not a .pptx file"})
+    return data
 
 
 def _read(path: Path, limit: int) -> bytes | SourceError:
@@ -226,9 +248,9 @@ class PresentAI:
         """See ``AsyncPresentAI.regenerate_slide``."""
         return self._runner.run(self._async.regenerate_slide(presentation_id, slide_id))
 
-    def render(self, presentation_id: str) -> bytes:
+    def render(self, presentation_id: str, template: PathLike | None = None) -> bytes:
         """See ``AsyncPresentAI.render``."""
-        return self._runner.run(self._async.render(presentation_id))
+        return self._runner.run(self._async.render(presentation_id, template))
 
     def close(self) -> None:
         """Release the workspace and the event loop."""

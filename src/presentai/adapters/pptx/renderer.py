@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -11,6 +12,7 @@ from attrs import evolve
 from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.exc import PackageNotFoundError
 from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
@@ -39,6 +41,9 @@ class PptxDeckRenderer:
         """The deck as PPTX bytes."""
         try:
             prs = _open(template)
+        except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, PackageNotFoundError) as error:
+            raise RenderError("the template is not a valid PowerPoint (.pptx) file") from error
+        try:
             layouts = _Layouts(prs)
             for content in deck.slides:
                 for piece in _split_to_fit(content, layouts, deck.language):
