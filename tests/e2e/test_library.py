@@ -93,3 +93,18 @@ def test_runs_in_the_same_workspace_do_not_pile_up_vectors(tmp_path: Path) -> No
     finally:
         client.close()
     assert counts == [deck.sources[0].chunks_created]  # what one run indexes
+
+
+def test_a_saved_deck_gets_ordinary_file_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        deck = app.generate([SAMPLES / "field-notes.md"], slides=1)
+    old = os.umask(0o022)
+    try:
+        saved = deck.save(tmp_path / "deck.pptx")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".deck")] == []

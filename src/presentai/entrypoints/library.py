@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -76,10 +76,13 @@ class GeneratedDeck:
         """Write the PPTX to ``path`` atomically: a reader never sees a half-written file."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as handle:
-            handle.write(self.pptx)
-            temporary = Path(handle.name)
-        os.replace(temporary, target)
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+        try:
+            with temporary.open("xb") as handle:  # created with the user's umask, like any file they save
+                handle.write(self.pptx)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
         return target
 
 
