@@ -76,8 +76,8 @@ def test_every_slide_of_the_deck_becomes_a_slide_with_editable_text(render) -> N
 def test_speaker_notes_name_the_source_page_section_and_quote_of_each_bullet(render) -> None:  # type: ignore[no-untyped-def]
     deck_file = pptx.Presentation(io.BytesIO(render(deck())))
     notes = deck_file.slides[2].notes_slide.notes_text_frame.text
-    assert "[1] Annual report, p. 1, 2.3 Storage: “It stores 300 megawatt-hours.”" in notes
-    assert "[4] Annual report, p. 4" in notes
+    assert "[1] “It stores 300 megawatt-hours.” — Annual report, p. 1, § 2.3 Storage" in notes
+    assert "[4] “It stores 300 megawatt-hours.” — Annual report, p. 4, § 2.3 Storage" in notes
 
 
 def test_text_fits_its_box_even_when_slides_are_crowded(render) -> None:  # type: ignore[no-untyped-def]

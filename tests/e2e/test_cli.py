@@ -14,7 +14,10 @@ from tests.conftest import SAMPLES
 from tests.e2e.conftest import parsed_text, run_cli, slides_of
 from tests.pptx_checks import overflowing_text
 
-QUOTE = re.compile(r"^\[(\d+)\] (.+?)(?:, p\. (\d+))?(?:, [^:]+)?: “(.+)”$")
+# "[n] “quote” — Document name, p. 7, § Section" (the page and the section only where known)
+NOTE = re.compile(
+    r"^\[(?P<n>\d+)\] “(?P<quote>.+)” — (?P<name>.+?)(?:, (?:p|с)\. (?P<page>\d+))?(?:, § (?P<section>.+))?$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +29,7 @@ def english_deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         SAMPLES / "annual-report-2025.pdf",
         SAMPLES / "field-notes.md",
         "--slides",
-        "8",
+        "12",
         "--audience",
         "the board",
         "-o",
@@ -40,9 +43,9 @@ def english_deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_the_deck_has_title_agenda_the_requested_content_slides_and_sources(english_deck: tuple[Path, str]) -> None:
     path, _ = english_deck
     slides = slides_of(path)
-    assert len(slides) == 1 + 1 + 8 + 1
+    assert len(slides) == 1 + 1 + 12 + 1
     assert slides[1]["title"] == "Agenda"
-    assert len(slides[1]["body"]) == 8
+    assert len(slides[1]["body"]) == 12
     assert slides[-1]["title"] == "Sources"
     assert any("Northwind Grid Annual Report 2025 — pp." in line for line in slides[-1]["body"])  # type: ignore[union-attr]
     assert all(len(s["body"]) >= 1 for s in slides[2:-1])  # type: ignore[arg-type]
@@ -58,14 +61,17 @@ def test_every_bullet_is_traced_in_the_notes_to_a_quote_found_verbatim_in_its_so
     }
     checked = 0
     for slide in slides_of(path)[2:-1]:
-        notes = [QUOTE.match(line) for line in str(slide["notes"]).splitlines()[1:]]
+        notes = [NOTE.match(line) for line in str(slide["notes"]).splitlines()[1:]]
         assert all(notes), slide["notes"]
-        assert sorted({int(m.group(1)) for m in notes if m}) == list(range(1, len(slide["body"]) + 1))  # type: ignore[arg-type]
+        assert sorted({int(m["n"]) for m in notes if m}) == list(range(1, len(slide["body"]) + 1))  # type: ignore[arg-type]
         for match in notes:
             assert match is not None
-            assert match.group(4) in sources[match.group(2)]
-            if match.group(2).startswith("Northwind"):
-                assert match.group(3) is not None  # PDF quotes carry their page
+            quote = match["quote"]
+            assert quote in sources[match["name"]]
+            assert not quote[0].islower(), f"starts mid-sentence: {quote!r}"
+            assert quote.endswith((".", "!", "?", ";")), f"ends mid-sentence: {quote!r}"
+            if match["name"].startswith("Northwind"):
+                assert match["page"] is not None  # PDF quotes carry their page
             checked += 1
     assert checked >= 8
 
@@ -86,7 +92,7 @@ def test_the_summary_says_what_was_made(english_deck: tuple[Path, str]) -> None:
     path, stderr = english_deck
     summary = " ".join(stderr.split())
     assert f"Wrote {path}" in summary
-    assert "8 content slides" in summary
+    assert "12 content slides" in summary
     assert "2 of 2 sources used" in summary
 
 
@@ -104,9 +110,10 @@ def test_a_russian_source_gives_a_russian_deck(tmp_path: Path) -> None:
     source = parsed_text(SAMPLES / "otchet-vetroparka.pdf")
     for slide in slides[2:-1]:
         for line in str(slide["notes"]).splitlines()[1:]:
-            match = QUOTE.match(line)
+            match = NOTE.match(line)
             assert match is not None
-            assert match.group(4) in source
+            assert match["quote"] in source
+            assert match["page"] is not None
     assert overflowing_text(out.read_bytes()) == []
 
 

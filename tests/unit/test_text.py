@@ -46,3 +46,13 @@ def test_language_is_the_alphabet_that_dominates(text: str, language: str) -> No
 def test_dominant_language_weighs_by_amount_of_text() -> None:
     assert dominant_language([("en", 100), ("ru", 300), ("en", 150)]) == "ru"
     assert dominant_language([]) == "en"
+
+
+def test_several_blank_lines_in_one_sentence_span_split_it_at_each_of_them() -> None:
+    text = "5. Review\n\n5.1 Summary\n\nThe table below summarises the results. All amounts are in euros."
+    assert sentences(text) == [
+        "5. Review",
+        "5.1 Summary",
+        "The table below summarises the results.",
+        "All amounts are in euros.",
+    ]

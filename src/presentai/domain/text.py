@@ -74,12 +74,12 @@ def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: in
 
 def _split_hard_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, int]]:
     """Split a span at blank lines, which always separate sentences."""
-    start, end = span
-    for match in re.finditer(r"\n\s*\n", text[start:end]):
-        piece_end = start + match.start()
-        if piece_end > start:
-            yield start, piece_end
-        start = start + match.end()
+    base, end = span
+    start = base
+    for match in re.finditer(r"\n\s*\n", text[base:end]):
+        if base + match.start() > start:
+            yield start, base + match.start()
+        start = base + match.end()
     if start < end:
         yield start, end
 

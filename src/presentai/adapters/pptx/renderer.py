@@ -244,7 +244,8 @@ def _note_lines(number: int, bullet: Bullet, sources: Mapping[str, DeckSource], 
         source = sources.get(attribution.source_document_id)
         name = source.name if source is not None else attribution.source_document_id
         where = f", {label(language, 'page')} {attribution.page}" if attribution.page is not None else ""
-        section = f", {attribution.section}" if attribution.section else ""
-        flag = "" if bullet.supported else " [unsupported]"
-        lines.append(f"[{number}] {name}{where}{section}: “{attribution.quote}”{flag}")
+        section = f", § {attribution.section}" if attribution.section else ""
+        flag = " [unsupported]" if not bullet.supported else ""
+        # The quote comes first, in curly quotes, so names and sections may hold any punctuation.
+        lines.append(f"[{number}] “{attribution.quote}” — {name}{where}{section}{flag}")
     return lines
