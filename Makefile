@@ -21,6 +21,7 @@ demo: $(STAMP)
 		--slides 8 -o out/northwind-ru.pptx
 
 test: $(STAMP)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (see README)"; exit 1; }
 	$(BIN)/nox --no-venv -s lint tests
 
 lint: $(STAMP)

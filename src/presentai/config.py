@@ -28,6 +28,7 @@ class Settings:
     tokenizer_encoding: str = "o200k_base"
     chunk_max_tokens: int = 256
     chunk_overlap_tokens: int = 48
+    database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -41,6 +42,10 @@ class Settings:
     def __attrs_post_init__(self) -> None:
         if self.embedder not in EMBEDDERS:
             raise ValidationFailed(f"embedder must be one of {', '.join(EMBEDDERS)}", {"embedder": "unknown"})
+        if self.database_url and not self.database_url.startswith(("memory", "sqlite:///", "postgres")):
+            raise ValidationFailed(
+                "database_url must be memory, sqlite:///PATH or postgresql://…", {"database_url": "unsupported"}
+            )
         if self.retrieval_mode and self.retrieval_mode not in RETRIEVAL_MODES:
             raise ValidationFailed(
                 f"retrieval_mode must be one of {', '.join(RETRIEVAL_MODES)}", {"retrieval_mode": "unknown"}
@@ -69,6 +74,18 @@ class Settings:
         if self.retrieval_mode:
             return self.retrieval_mode
         return "dense" if self.embedder == "e5" else "lexical"
+
+    @property
+    def database(self) -> str:
+        """The database URL in force."""
+        return self.database_url or f"sqlite:///{self.workspace.resolve() / 'presentai.db'}"
+
+    @property
+    def database_kind(self) -> str:
+        """``memory``, ``sqlite`` or ``postgres``, from the URL's scheme."""
+        if self.database == "memory":
+            return "memory"
+        return "sqlite" if self.database.startswith("sqlite:") else "postgres"
 
     @property
     def qdrant_path(self) -> str:

@@ -15,6 +15,8 @@ from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.progress.local import FanOutProgressSink
 from presentai.adapters.qdrant.index import QdrantVectorIndex
+from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
+from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import ExtractiveWriter
@@ -35,8 +37,12 @@ def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
     return QdrantVectorIndex(model=embedder.name, dimension=embedder.dimension, path=settings.qdrant_path)
 
 
+def _sqlite(settings: Settings) -> SqliteDatabase:
+    return SqliteDatabase(settings.database.removeprefix("sqlite:///"))
+
+
 class EmbeddedContainer(containers.DeclarativeContainer):
-    """Embedded (library and CLI) mode: in-process repositories, local Qdrant, files on disk."""
+    """Embedded (library and CLI) mode: SQLite (or PostgreSQL, or memory), local Qdrant, files on disk."""
 
     settings = providers.Dependency(instance_of=Settings)
 
@@ -58,9 +64,30 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     renderer = providers.Singleton(PptxDeckRenderer)
     progress = providers.Singleton(FanOutProgressSink)
 
-    presentations = providers.Singleton(InProcessPresentationRepository)
-    sources = providers.Singleton(InProcessSourceRepository)
-    chunks = providers.Singleton(InProcessChunkRepository)
+    database = providers.Selector(
+        settings.provided.database_kind,
+        memory=providers.Object(None),
+        sqlite=providers.Singleton(_sqlite, settings=settings),
+        postgres=providers.Singleton(PostgresDatabase, conninfo=settings.provided.database),
+    )
+    presentations = providers.Selector(
+        settings.provided.database_kind,
+        memory=providers.Singleton(InProcessPresentationRepository),
+        sqlite=providers.Singleton(SqlPresentationRepository, database=database),
+        postgres=providers.Singleton(SqlPresentationRepository, database=database),
+    )
+    sources = providers.Selector(
+        settings.provided.database_kind,
+        memory=providers.Singleton(InProcessSourceRepository),
+        sqlite=providers.Singleton(SqlSourceRepository, database=database),
+        postgres=providers.Singleton(SqlSourceRepository, database=database),
+    )
+    chunks = providers.Selector(
+        settings.provided.database_kind,
+        memory=providers.Singleton(InProcessChunkRepository),
+        sqlite=providers.Singleton(SqlChunkRepository, database=database),
+        postgres=providers.Singleton(SqlChunkRepository, database=database),
+    )
 
     rules = providers.Singleton(
         ChunkingRules,

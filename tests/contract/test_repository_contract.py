@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import attrs
 import pytest
 
 from presentai.adapters.memory.repositories import (
@@ -9,93 +12,192 @@ from presentai.adapters.memory.repositories import (
     InProcessPresentationRepository,
     InProcessSourceRepository,
 )
+from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
+from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
 from presentai.domain.errors import NotFound
-from presentai.domain.presentation import GenerationParameters, Presentation
-from presentai.domain.sources import Chunk, SourceDocument
+from presentai.domain.ids import new_id
+from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem, Presentation
+from presentai.domain.slides import Attribution, Bullet, Layout, Slide, SlideContent, VersionReason
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
 
 
-@pytest.fixture(params=["in-process"])
-def presentations(request: pytest.FixtureRequest) -> PresentationRepository:
-    return InProcessPresentationRepository()
+@attrs.frozen
+class Repositories:
+    presentations: PresentationRepository
+    sources: SourceRepository
+    chunks: ChunkRepository
 
 
-@pytest.fixture(params=["in-process"])
-def sources(request: pytest.FixtureRequest) -> SourceRepository:
-    return InProcessSourceRepository()
+@pytest.fixture(params=["in-process", "sqlite", "postgres"])
+async def repos(request: pytest.FixtureRequest) -> AsyncIterator[Repositories]:
+    if request.param == "in-process":
+        yield Repositories(InProcessPresentationRepository(), InProcessSourceRepository(), InProcessChunkRepository())
+        return
+    if request.param == "sqlite":
+        database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
+    else:
+        database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
+    try:
+        yield Repositories(
+            SqlPresentationRepository(database), SqlSourceRepository(database), SqlChunkRepository(database)
+        )
+    finally:
+        await database.close()
 
 
-@pytest.fixture(params=["in-process"])
-def chunks(request: pytest.FixtureRequest) -> ChunkRepository:
-    return InProcessChunkRepository()
+@pytest.fixture
+def presentations(repos: Repositories) -> PresentationRepository:
+    return repos.presentations
 
 
-async def test_a_saved_presentation_reads_back_with_its_changes(presentations: PresentationRepository) -> None:
-    presentation = Presentation.create("org", "Deck", GenerationParameters(slide_count=3))
+@pytest.fixture
+def sources(repos: Repositories) -> SourceRepository:
+    return repos.sources
+
+
+@pytest.fixture
+def chunks(repos: Repositories) -> ChunkRepository:
+    return repos.chunks
+
+
+@pytest.fixture
+def org() -> str:
+    """An organization of its own for each test (the PostgreSQL database is shared by the run)."""
+    return f"org-{new_id()}"
+
+
+async def test_a_saved_presentation_reads_back_with_its_changes(
+    presentations: PresentationRepository, org: str
+) -> None:
+    presentation = Presentation.create(org, "Deck", GenerationParameters(slide_count=3, topic="Grid", language="ru"))
     await presentations.add(presentation)
     presentation.warn("careful")
-    assert (await presentations.get("org", presentation.id)).warnings == []  # not saved yet
+    assert (await presentations.get(org, presentation.id)).warnings == []  # not saved yet
     await presentations.save(presentation)
-    assert (await presentations.get("org", presentation.id)).warnings == ["careful"]
+    stored = await presentations.get(org, presentation.id)
+    assert stored.warnings == ["careful"]
+    assert stored.parameters == presentation.parameters
+    assert stored.created_at == presentation.created_at
 
 
-async def test_another_organizations_presentation_is_not_found(presentations: PresentationRepository) -> None:
-    presentation = Presentation.create("org", "Deck", GenerationParameters())
+async def test_another_organizations_presentation_is_not_found(presentations: PresentationRepository, org: str) -> None:
+    presentation = Presentation.create(org, "Deck", GenerationParameters())
     await presentations.add(presentation)
     with pytest.raises(NotFound):
-        await presentations.get("rival", presentation.id)
-    assert await presentations.list("rival") == []
+        await presentations.get(f"{org}-rival", presentation.id)
+    assert await presentations.list(f"{org}-rival") == []
+    presentation.organization_id = f"{org}-rival"
+    with pytest.raises(NotFound):
+        await presentations.save(presentation)  # nor can it be overwritten through another tenant
 
 
-async def test_presentations_list_newest_first(presentations: PresentationRepository) -> None:
-    made = [Presentation.create("org", f"Deck {i}", GenerationParameters()) for i in range(3)]
+async def test_presentations_list_newest_first(presentations: PresentationRepository, org: str) -> None:
+    made = [Presentation.create(org, f"Deck {i}", GenerationParameters()) for i in range(3)]
     for p in made:
         await presentations.add(p)
-    assert [p.id for p in await presentations.list("org")] == [p.id for p in reversed(made)]
+    assert [p.id for p in await presentations.list(org)] == [p.id for p in reversed(made)]
 
 
-async def test_sources_are_scoped_to_their_organization(sources: SourceRepository) -> None:
-    mine = SourceDocument.from_upload("org", "a.pdf", b"a")
-    theirs = SourceDocument.from_upload("rival", "b.pdf", b"b")
+async def test_a_generated_presentation_round_trips_with_outline_slides_versions_and_attribution(
+    presentations: PresentationRepository, org: str
+) -> None:
+    presentation = Presentation.create(org, "", GenerationParameters(slide_count=2))
+    presentation.add_source("s1")
+    presentation.add_source("s2")
+    await presentations.add(presentation)
+    presentation.start_outlining()
+    outline = Outline("Grid", (OutlineItem("A", ("k",), ("c1",)), OutlineItem("B", (), ("c2",))), "sub")
+    presentation.accept_outline(outline, "ru")
+    quote = Attribution("s1", "c1", "Выручка выросла.", 0, 16, page=3, section="1. Итоги", score=0.75)
+    for i, title in enumerate(("A", "B")):
+        content = SlideContent(Layout.BULLETS, title, (Bullet("Выручка выросла", 0, (quote,), True),), "notes")
+        presentation.put_slide(Slide.create(presentation.id, content, outline_index=i))
+    await presentations.save(presentation)
+    stored = await presentations.get(org, presentation.id)
+    assert stored.outline == outline
+    assert stored.source_ids == ["s1", "s2"]
+    assert stored.language == "ru"
+    assert [s.content for s in stored.slides] == [s.content for s in presentation.slides]
+    assert [s.id for s in stored.slides] == [s.id for s in presentation.slides]
+
+
+async def test_saving_appends_new_versions_keeps_old_ones_and_follows_reordering_and_deletion(
+    presentations: PresentationRepository, org: str
+) -> None:
+    presentation = Presentation.create(org, "Deck", GenerationParameters(slide_count=3))
+    for i in range(3):
+        content = SlideContent(Layout.BULLETS, f"S{i}", (Bullet("a"),))
+        presentation.put_slide(Slide.create(presentation.id, content, outline_index=i))
+    await presentations.add(presentation)
+    first, second, third = presentation.slides
+    first.revise(SlideContent(Layout.BULLETS, "S0 edited", (Bullet("b"),)), by="user-1")
+    first.restore(1, by="user-1")
+    presentation.reorder([third.id, first.id, second.id])
+    presentation.slides.remove(second)
+    await presentations.save(presentation)
+    stored = await presentations.get(org, presentation.id)
+    assert [s.id for s in stored.slides] == [third.id, first.id]
+    versions = stored.slide(first.id).versions
+    assert [(v.number, v.content.title, v.reason) for v in versions] == [
+        (1, "S0", VersionReason.GENERATED),
+        (2, "S0 edited", VersionReason.EDITED),
+        (3, "S0", VersionReason.RESTORED),
+    ]
+    assert versions[1].created_by == "user-1"
+
+
+async def test_sources_are_scoped_to_their_organization(sources: SourceRepository, org: str) -> None:
+    mine = SourceDocument.from_upload(org, "a.pdf", b"a", "p1")
+    theirs = SourceDocument.from_upload(f"{org}-rival", "b.pdf", b"b")
     await sources.add(mine)
     await sources.add(theirs)
-    assert [s.id for s in await sources.get_many("org", [theirs.id, mine.id])] == [mine.id]
-    assert await sources.ids("org") == [mine.id]
+    assert [s.id for s in await sources.get_many(org, [theirs.id, mine.id])] == [mine.id]
+    assert await sources.ids(org) == [mine.id]
     with pytest.raises(NotFound):
-        await sources.get("org", theirs.id)
+        await sources.get(org, theirs.id)
     mine.mark_failed("corrupt_document", "bad")
     await sources.save(mine)
-    assert (await sources.get("org", mine.id)).error_code == "corrupt_document"
+    stored = await sources.get(org, mine.id)
+    assert (stored.status, stored.error_code, stored.presentation_id) == (
+        IngestionStatus.FAILED,
+        "corrupt_document",
+        "p1",
+    )
+    assert stored.created_at == mine.created_at
 
 
-async def test_replacing_a_documents_chunks_drops_the_old_ones(chunks: ChunkRepository) -> None:
-    first = [Chunk(f"c{i}", "d1", "org", i, "t", 0, 1, 1) for i in range(3)]
-    await chunks.replace_for_document("org", "d1", first)
-    await chunks.replace_for_document("org", "d2", [Chunk("x", "d2", "org", 0, "t", 0, 1, 1)])
-    await chunks.replace_for_document("org", "d1", [Chunk("n0", "d1", "org", 0, "t", 0, 1, 1)])
-    assert [c.id for c in await chunks.for_documents("org", ["d1", "d2"])] == ["n0", "x"]
-    assert await chunks.get_many("org", ["c0", "n0"]) == [Chunk("n0", "d1", "org", 0, "t", 0, 1, 1)]
-    assert await chunks.for_documents("rival", ["d1"]) == []
-    assert await chunks.get_many("rival", ["n0"]) == []
+async def test_replacing_a_documents_chunks_drops_the_old_ones(chunks: ChunkRepository, org: str) -> None:
+    def chunk(chunk_id: str, document: str, index: int = 0) -> Chunk:
+        return Chunk(
+            f"{org}-{chunk_id}", f"{org}-{document}", org, index, "t", 0, 1, 1, 2, 3, "§", "ru", ((0, 2), (1, 3))
+        )
+
+    await chunks.replace_for_document(org, f"{org}-d1", [chunk(f"c{i}", "d1", i) for i in range(3)])
+    await chunks.replace_for_document(org, f"{org}-d2", [chunk("x", "d2")])
+    await chunks.replace_for_document(org, f"{org}-d1", [chunk("n0", "d1")])
+    found = await chunks.for_documents(org, [f"{org}-d1", f"{org}-d2"])
+    assert [c.id for c in found] == [f"{org}-n0", f"{org}-x"]
+    assert found[0] == chunk("n0", "d1")
+    assert await chunks.get_many(org, [f"{org}-c0", f"{org}-n0"]) == [chunk("n0", "d1")]
+    assert await chunks.for_documents(f"{org}-rival", [f"{org}-d1"]) == []
+    assert await chunks.get_many(f"{org}-rival", [f"{org}-n0"]) == []
 
 
 async def test_changing_a_read_presentation_changes_nothing_stored_until_it_is_saved(
-    presentations: PresentationRepository,
+    presentations: PresentationRepository, org: str
 ) -> None:
-    from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
-
-    presentation = Presentation.create("org", "Deck", GenerationParameters(slide_count=1))
-    presentation.put_slide(
-        Slide.create(presentation.id, SlideContent(Layout.BULLETS, "One", (Bullet("a"),)), outline_index=0)
-    )
+    presentation = Presentation.create(org, "Deck", GenerationParameters(slide_count=1))
+    content = SlideContent(Layout.BULLETS, "One", (Bullet("a"),))
+    presentation.put_slide(Slide.create(presentation.id, content, outline_index=0))
     await presentations.add(presentation)
-    read = await presentations.get("org", presentation.id)
+    read = await presentations.get(org, presentation.id)
     read.slides[0].revise(SlideContent(Layout.BULLETS, "Two", (Bullet("b"),)))
     read.source_ids.append("s1")
-    stored = await presentations.get("org", presentation.id)
+    stored = await presentations.get(org, presentation.id)
     assert stored.slides[0].version == 1
     assert stored.source_ids == []
     await presentations.save(read)
-    stored = await presentations.get("org", presentation.id)
+    stored = await presentations.get(org, presentation.id)
     assert [v.content.title for v in stored.slides[0].versions] == ["One", "Two"]
     assert stored.source_ids == ["s1"]

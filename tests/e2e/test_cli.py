@@ -204,3 +204,13 @@ def test_a_template_that_is_not_a_pptx_is_refused_and_no_deck_is_written(tmp_pat
     assert result.returncode == 2
     assert "template template.pptx: not a .pptx file" in result.stderr
     assert not out.exists()
+
+
+def test_db_upgrade_applies_the_migrations_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    first = run_cli("db", "upgrade", "--database-url", url, workspace=tmp_path / "ws")
+    second = run_cli("db", "upgrade", "--database-url", url, workspace=tmp_path / "ws")
+    assert first.returncode == 0, first.stderr
+    assert "applied 1 migration(s): 0001.presentations-sources-chunks" in first.stderr
+    assert second.returncode == 0
+    assert "already up to date" in second.stderr

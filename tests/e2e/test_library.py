@@ -108,3 +108,24 @@ def test_a_saved_deck_gets_ordinary_file_permissions(tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE(saved.stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".deck")] == []
+
+
+def test_a_workspace_keeps_its_decks_and_reuses_what_it_already_ingested(tmp_path: Path) -> None:
+    report = SAMPLES / "annual-report-2025.pdf"
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        first = app.generate([report], slides=3)
+    events: list[object] = []
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        rendered = Presentation(io.BytesIO(app.render(first.presentation.id)))  # the earlier deck is still there
+        second = app.generate([report], slides=3, on_progress=events.append)
+    assert len(rendered.slides) == 1 + 1 + 3 + 1
+    assert [s.id for s in second.sources] == [s.id for s in first.sources]
+    assert not [e for e in events if getattr(e, "stage", "") in ("parse", "embed")]  # nothing parsed or embedded again
+
+
+def test_the_library_runs_on_postgresql_too(tmp_path: Path, postgres_url: str) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static", database_url=postgres_url) as app:
+        deck = app.generate([SAMPLES / "field-notes.md"], slides=2)
+        again = app.regenerate_slide(deck.presentation.id, deck.slides[0].id)
+    assert again.version == 2
+    assert len(deck.slides) == 2

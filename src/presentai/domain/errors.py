@@ -19,6 +19,7 @@
     │   ├── EmbeddingUnavailable
     │   ├── VectorIndexUnavailable
     │   ├── StorageUnavailable
+    │   ├── DatabaseUnavailable
     │   ├── TokenizerUnavailable
     │   └── LLMUnavailable
     └── RenderError                   the deck could not be written
@@ -143,6 +144,11 @@ class VectorIndexUnavailable(ProviderError):
 @define(eq=False)
 class StorageUnavailable(ProviderError):
     """The object store could not be read or written."""
+
+
+@define(eq=False)
+class DatabaseUnavailable(ProviderError):
+    """The relational store cannot be reached or refused a statement."""
 
 
 @define(eq=False)

@@ -135,6 +135,7 @@ class SourceDocument:
     chunks_created: int = 0
     error_code: str = ""
     error_message: str = ""
+    vector_model: str = ""  # the embedding model its chunks were indexed with
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
 
     @classmethod
@@ -154,9 +155,12 @@ class SourceDocument:
         self.status = IngestionStatus.PROCESSING
         self.error_code = self.error_message = ""
 
-    def mark_indexed(self, parsed: ParsedDocument, chunks: Sequence[Chunk], language: str) -> None:
+    def mark_indexed(
+        self, parsed: ParsedDocument, chunks: Sequence[Chunk], language: str, vector_model: str = ""
+    ) -> None:
         """Record a successful ingestion."""
         self.status = IngestionStatus.INDEXED
+        self.vector_model = vector_model
         self.media_type = parsed.media_type
         self.title = parsed.title or self.filename
         self.page_count = parsed.page_count

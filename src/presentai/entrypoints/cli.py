@@ -24,6 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "db" and args.action == "upgrade":
+        return _db_upgrade(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -55,7 +57,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--workspace", type=Path, default=None, help="state folder (default ./workspace)")
     generate.add_argument("--quiet", action="store_true", help="no progress bars")
+    db = commands.add_parser("db", help="manage the database schema")
+    db.add_argument("action", choices=("upgrade",), help="upgrade: apply pending migrations")
+    db.add_argument("--database-url", help="postgresql://… or sqlite:///PATH (default: PRESENTAI_DATABASE_URL)")
+    db.add_argument("--workspace", type=Path, default=None, help="for the default SQLite database")
     return parser
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from presentai.adapters.sql.migrate import upgrade
+    from presentai.config import Settings
+
+    console = Console(stderr=True)
+    try:
+        settings = Settings.from_env(workspace=args.workspace, database_url=args.database_url)
+        if settings.database_kind == "memory":
+            console.print("the in-memory database has no schema to upgrade")
+            return EXIT_USAGE
+        applied = upgrade(settings.database)
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        return EXIT_FAILED
+    console.print(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "already up to date")
+    return EXIT_OK
 
 
 class _Bars:

@@ -19,6 +19,7 @@ from types import TracebackType
 
 from attrs import define, frozen
 
+from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import EmbeddedContainer
 from presentai.domain.errors import (
@@ -28,7 +29,7 @@ from presentai.domain.errors import (
     ValidationFailed,
     VectorIndexUnavailable,
 )
-from presentai.domain.events import ProgressEvent
+from presentai.domain.events import ProgressEvent, SourceIngested
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus, SourceDocument, megabytes
@@ -92,7 +93,7 @@ class AsyncPresentAI:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.container = EmbeddedContainer(settings=settings)
-        self._index_ready = False
+        self._ready = False
 
     async def generate(
         self,
@@ -117,7 +118,7 @@ class AsyncPresentAI:
         parameters.validate(self.settings.max_slides)
         template_bytes = _read_template(template) if template is not None else None
         c = self.container
-        await self._open_index()
+        await self._open()
         unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
         try:
             presentation = Presentation.create(self.settings.organization_id, title, parameters)
@@ -143,39 +144,58 @@ class AsyncPresentAI:
             if unsubscribe:
                 unsubscribe()
 
-    async def _open_index(self) -> None:
-        """Fail fast on a workspace held by another process; an unreachable server only degrades search.
+    async def _open(self) -> None:
+        """Prepare the workspace once: migrate its database, then open its vector index.
 
-        The embedded repositories live in memory, so vectors left in the workspace by
-        earlier runs belong to no known document: they are dropped once, at the start.
+        A workspace held by another process fails fast; an unreachable vector
+        server only degrades search. Vectors of documents the database does not
+        know (left by an in-memory run, or a run that crashed) are dropped.
         """
-        if self._index_ready:
+        if self._ready:
             return
+        if self.settings.database_kind != "memory":
+            await asyncio.to_thread(upgrade, self.settings.database)
         index = self.container.vector_index()
         try:
             await index.open()
             known = await self.container.sources().ids(self.settings.organization_id)
             await index.retain_documents(self.settings.organization_id, known)
         except VectorIndexUnavailable:
-            return
-        self._index_ready = True
+            pass
+        self._ready = True
 
     async def _ingest_all(self, presentation: Presentation, files: Sequence[PathLike]) -> list[SourceDocument]:
+        """Ingest each file, or reuse the workspace's earlier ingestion of the very same bytes."""
         c = self.container
         semaphore = asyncio.Semaphore(self.settings.ingest_concurrency)
-        pending: list[tuple[SourceDocument, bytes | SourceError]] = []
+        model = c.embedder().name
+        pending: list[tuple[SourceDocument, bytes | SourceError | None]] = []
         for file in files:
             path = Path(file)
-            data = _read(path, self.settings.max_upload_bytes)
+            data: bytes | SourceError | None = _read(path, self.settings.max_upload_bytes)
             source = SourceDocument.from_upload(
                 presentation.organization_id, path.name, data if isinstance(data, bytes) else b"", presentation.id
             )
+            earlier = await c.sources().find_indexed(source.organization_id, source.content_hash, model)
+            if isinstance(data, bytes) and earlier is not None:
+                source, data = earlier, None
+            else:
+                await c.sources().add(source)
             presentation.add_source(source.id, self.settings.max_sources)
-            await c.sources().add(source)
             pending.append((source, data))
         await c.presentations().save(presentation)
 
-        async def one(source: SourceDocument, data: bytes | SourceError) -> SourceDocument:
+        async def one(source: SourceDocument, data: bytes | SourceError | None) -> SourceDocument:
+            if data is None:  # already indexed in this workspace
+                await c.progress().publish(
+                    SourceIngested(
+                        job_id=presentation.id,
+                        source_document_id=source.id,
+                        ingestion_status=source.status.value,
+                        chunks_created=source.chunks_created,
+                    )
+                )
+                return source
             if isinstance(data, SourceError):
                 source.mark_failed(data.code, f"{source.filename}: {data.message}")
                 await c.sources().save(source)
@@ -197,6 +217,9 @@ class AsyncPresentAI:
     async def aclose(self) -> None:
         """Release the workspace (the local vector index allows one process at a time)."""
         await self.container.vector_index().close()
+        database = self.container.database()
+        if database is not None:
+            await database.close()
 
 
 def _read_template(path: PathLike) -> bytes:

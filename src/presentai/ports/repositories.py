@@ -52,6 +52,10 @@ class SourceRepository(Protocol):
         """The ids of every source of the organization."""
         ...
 
+    async def find_indexed(self, organization_id: str, content_hash: str, vector_model: str) -> SourceDocument | None:
+        """The latest source of the organization with these bytes, indexed with this model, if any."""
+        ...
+
 
 class ChunkRepository(Protocol):
     """Chunks of indexed sources."""

@@ -118,11 +118,14 @@ class IngestSource:
         vectors = await self._embed(chunks, job_id, source.filename)
         try:
             await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)
+            vector_model = self._embedder.name
         except VectorIndexUnavailable:
             # Chunks stay usable through lexical retrieval; generation warns the user.
-            source.error_message = "vector index unavailable; indexed for keyword search only"
+            vector_model = ""
         await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
-        source.mark_indexed(parsed, chunks, language)
+        source.mark_indexed(parsed, chunks, language, vector_model)
+        if not vector_model:
+            source.error_message = "vector index unavailable; indexed for keyword search only"
         return chunks
 
     async def _embed(self, chunks: list[Chunk], job_id: str, name: str) -> list[list[float]]:

@@ -15,7 +15,7 @@ from attrs import evolve
 
 from presentai.domain.errors import NotFound
 from presentai.domain.presentation import Presentation
-from presentai.domain.sources import Chunk, SourceDocument
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
 
 def _copy(presentation: Presentation) -> Presentation:
@@ -46,7 +46,8 @@ class InProcessPresentationRepository:
 
     async def save(self, presentation: Presentation) -> None:
         """Replace the stored state."""
-        if presentation.id not in self._rows:
+        stored = self._rows.get(presentation.id)
+        if stored is None or stored.organization_id != presentation.organization_id:
             raise NotFound.of("presentation", presentation.id)
         self._rows[presentation.id] = _copy(presentation)
 
@@ -75,7 +76,8 @@ class InProcessSourceRepository:
 
     async def save(self, source: SourceDocument) -> None:
         """Replace the stored state."""
-        if source.id not in self._rows:
+        stored = self._rows.get(source.id)
+        if stored is None or stored.organization_id != source.organization_id:
             raise NotFound.of("source", source.id)
         self._rows[source.id] = copy.copy(source)
 
@@ -83,6 +85,16 @@ class InProcessSourceRepository:
         """The organization's sources among ``source_ids``, in that order."""
         found = (self._rows.get(i) for i in source_ids)
         return [copy.copy(s) for s in found if s is not None and s.organization_id == organization_id]
+
+    async def find_indexed(self, organization_id: str, content_hash: str, vector_model: str) -> SourceDocument | None:
+        """The latest matching indexed source."""
+        matches = [
+            s
+            for s in self._rows.values()
+            if (s.organization_id, s.content_hash, s.vector_model, s.status)
+            == (organization_id, content_hash, vector_model, IngestionStatus.INDEXED)
+        ]
+        return copy.copy(max(matches, key=lambda s: s.id)) if matches else None
 
     async def ids(self, organization_id: str) -> list[str]:
         """The organization's source ids, oldest first."""

@@ -1,0 +1,368 @@
+"""SQL repositories: presentations (slides, append-only versions), sources and chunks.
+
+Every statement names the organization, so no query can return another
+tenant's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
+from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
+from presentai.domain.errors import NotFound
+from presentai.domain.presentation import Presentation, PresentationStatus
+from presentai.domain.slides import Slide, SlideVersion, VersionReason
+from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
+
+
+class SqlPresentationRepository:
+    """Presentations in SQL; saving writes new slide versions only, never rewrites old ones."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, presentation: Presentation) -> None:
+        """Store a new presentation."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO presentations (id, organization_id, title, status, parameters, outline, language,"
+                " warnings, error_message, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    presentation.id,
+                    presentation.organization_id,
+                    *self._fields(presentation),
+                    presentation.created_at,
+                ],
+            )
+            await self._write_children(session, presentation)
+
+    async def get(self, organization_id: str, presentation_id: str) -> Presentation:
+        """The organization's presentation, or ``NotFound``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM presentations WHERE id = %s AND organization_id = %s", [presentation_id, organization_id]
+            )
+            if not rows:
+                raise NotFound.of("presentation", presentation_id)
+            return await self._load(session, rows[0])
+
+    async def save(self, presentation: Presentation) -> None:
+        """Store the current state: fields, source list, slide order and any new versions."""
+        async with self._database.transaction() as session:
+            found = await session.fetch(
+                "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
+                " warnings = %s, error_message = %s WHERE id = %s AND organization_id = %s RETURNING id",
+                [*self._fields(presentation), presentation.id, presentation.organization_id],
+            )
+            if not found:
+                raise NotFound.of("presentation", presentation.id)
+            await self._write_children(session, presentation)
+
+    async def list(self, organization_id: str) -> list[Presentation]:
+        """Newest first."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM presentations WHERE organization_id = %s ORDER BY id DESC", [organization_id]
+            )
+            return [await self._load(session, row) for row in rows]
+
+    @staticmethod
+    def _fields(presentation: Presentation) -> tuple[object, ...]:
+        outline = presentation.outline
+        return (
+            presentation.title,
+            presentation.status.value,
+            Json(dump(presentation.parameters)),
+            Json(dump(outline)) if outline is not None else None,
+            presentation.language,
+            Json(list(presentation.warnings)),
+            presentation.error_message,
+        )
+
+    @staticmethod
+    async def _write_children(session: Session, presentation: Presentation) -> None:
+        await session.execute("DELETE FROM presentation_sources WHERE presentation_id = %s", [presentation.id])
+        await session.executemany(
+            "INSERT INTO presentation_sources (presentation_id, source_id, position) VALUES (%s, %s, %s)",
+            [(presentation.id, source_id, i) for i, source_id in enumerate(presentation.source_ids)],
+        )
+        stored = await session.fetch(
+            "SELECT s.id, MAX(v.number) AS latest FROM slides s LEFT JOIN slide_versions v ON v.slide_id = s.id"
+            " WHERE s.presentation_id = %s GROUP BY s.id",
+            [presentation.id],
+        )
+        latest = {row["id"]: row["latest"] or 0 for row in stored}
+        current = {slide.id for slide in presentation.slides}
+        for gone in set(latest) - current:
+            await session.execute("DELETE FROM slides WHERE id = %s", [gone])
+        for position, slide in enumerate(presentation.slides):
+            await session.execute(
+                "INSERT INTO slides (id, presentation_id, position, outline_index) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (id) DO UPDATE SET position = excluded.position, outline_index = excluded.outline_index",
+                [slide.id, presentation.id, position, slide.outline_index],
+            )
+            await session.executemany(
+                "INSERT INTO slide_versions (slide_id, number, content, reason, created_by, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (slide.id, v.number, Json(dump(v.content)), v.reason.value, v.created_by, v.created_at)
+                    for v in slide.versions
+                    if v.number > latest.get(slide.id, 0)
+                ],
+            )
+
+    @staticmethod
+    async def _load(session: Session, row: Row) -> Presentation:
+        presentation_id = row["id"]
+        sources = await session.fetch(
+            "SELECT source_id FROM presentation_sources WHERE presentation_id = %s ORDER BY position",
+            [presentation_id],
+        )
+        versions = await session.fetch(
+            "SELECT s.id, s.outline_index, v.number, v.content, v.reason, v.created_by, v.created_at"
+            " FROM slides s JOIN slide_versions v ON v.slide_id = s.id"
+            " WHERE s.presentation_id = %s ORDER BY s.position, v.number",
+            [presentation_id],
+        )
+        slides: dict[str, Slide] = {}
+        for v in versions:
+            slide = slides.setdefault(v["id"], Slide(v["id"], presentation_id, [], v["outline_index"]))
+            slide.versions.append(
+                SlideVersion(
+                    v["number"],
+                    load_content(from_json(v["content"])),
+                    VersionReason(v["reason"]),
+                    v["created_by"],
+                    from_timestamp(v["created_at"]),
+                )
+            )
+        return Presentation(
+            id=presentation_id,
+            organization_id=row["organization_id"],
+            title=row["title"],
+            parameters=load_parameters(from_json(row["parameters"])),
+            source_ids=[s["source_id"] for s in sources],
+            status=PresentationStatus(row["status"]),
+            outline=load_outline(from_json(row["outline"])),
+            slides=list(slides.values()),
+            language=row["language"],
+            warnings=list(from_json(row["warnings"])),
+            error_message=row["error_message"],
+            created_at=from_timestamp(row["created_at"]),
+        )
+
+
+_SOURCE_COLUMNS = (
+    "id, organization_id, presentation_id, filename, size_bytes, content_hash, storage_key, media_type, title,"
+    " language, page_count, status, chunks_created, error_code, error_message, vector_model, created_at"
+)
+
+
+class SqlSourceRepository:
+    """Source documents in SQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, source: SourceDocument) -> None:
+        """Store a new source."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                f"INSERT INTO sources ({_SOURCE_COLUMNS}) VALUES ({', '.join(['%s'] * 17)})", _source_values(source)
+            )
+
+    async def get(self, organization_id: str, source_id: str) -> SourceDocument:
+        """The organization's source, or ``NotFound``."""
+        found = await self.get_many(organization_id, [source_id])
+        if not found:
+            raise NotFound.of("source", source_id)
+        return found[0]
+
+    async def save(self, source: SourceDocument) -> None:
+        """Store the current state."""
+        async with self._database.transaction() as session:
+            found = await session.fetch(
+                "UPDATE sources SET storage_key = %s, media_type = %s, title = %s, language = %s, page_count = %s,"
+                " status = %s, chunks_created = %s, error_code = %s, error_message = %s, vector_model = %s"
+                " WHERE id = %s AND organization_id = %s RETURNING id",
+                [
+                    source.storage_key,
+                    source.media_type,
+                    source.title,
+                    source.language,
+                    source.page_count,
+                    source.status.value,
+                    source.chunks_created,
+                    source.error_code,
+                    source.error_message,
+                    source.vector_model,
+                    source.id,
+                    source.organization_id,
+                ],
+            )
+            if not found:
+                raise NotFound.of("source", source.id)
+
+    async def get_many(self, organization_id: str, source_ids: Sequence[str]) -> list[SourceDocument]:
+        """The organization's sources among ``source_ids``, in that order."""
+        if not source_ids:
+            return []
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE organization_id = %s"
+                f" AND id IN ({', '.join(['%s'] * len(source_ids))})",
+                [organization_id, *source_ids],
+            )
+        by_id = {row["id"]: _source(row) for row in rows}
+        return [by_id[i] for i in source_ids if i in by_id]
+
+    async def find_indexed(self, organization_id: str, content_hash: str, vector_model: str) -> SourceDocument | None:
+        """The latest matching indexed source."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE organization_id = %s AND content_hash = %s"
+                " AND vector_model = %s AND status = %s ORDER BY id DESC LIMIT 1",
+                [organization_id, content_hash, vector_model, IngestionStatus.INDEXED.value],
+            )
+        return _source(rows[0]) if rows else None
+
+    async def ids(self, organization_id: str) -> list[str]:
+        """The organization's source ids, oldest first."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT id FROM sources WHERE organization_id = %s ORDER BY id", [organization_id]
+            )
+        return [row["id"] for row in rows]
+
+
+def _source_values(source: SourceDocument) -> list[object]:
+    return [
+        source.id,
+        source.organization_id,
+        source.presentation_id,
+        source.filename,
+        source.size_bytes,
+        source.content_hash,
+        source.storage_key,
+        source.media_type,
+        source.title,
+        source.language,
+        source.page_count,
+        source.status.value,
+        source.chunks_created,
+        source.error_code,
+        source.error_message,
+        source.vector_model,
+        source.created_at,
+    ]
+
+
+def _source(row: Row) -> SourceDocument:
+    return SourceDocument(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        filename=row["filename"],
+        size_bytes=row["size_bytes"],
+        content_hash=row["content_hash"],
+        presentation_id=row["presentation_id"],
+        storage_key=row["storage_key"],
+        media_type=row["media_type"],
+        title=row["title"],
+        language=row["language"],
+        page_count=row["page_count"],
+        status=IngestionStatus(row["status"]),
+        chunks_created=row["chunks_created"],
+        error_code=row["error_code"],
+        error_message=row["error_message"],
+        vector_model=row["vector_model"],
+        created_at=from_timestamp(row["created_at"]),
+    )
+
+
+_CHUNK_COLUMNS = (
+    "id, document_id, organization_id, chunk_index, text, start_offset, end_offset, token_count, page, page_end,"
+    " section, language, page_breaks"
+)
+
+
+class SqlChunkRepository:
+    """Chunks in SQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def replace_for_document(self, organization_id: str, document_id: str, chunks: Sequence[Chunk]) -> None:
+        """Make ``chunks`` the document's only chunks."""
+        kept = [c for c in chunks if c.organization_id == organization_id and c.document_id == document_id]
+        async with self._database.transaction() as session:
+            await session.execute(
+                "DELETE FROM chunks WHERE organization_id = %s AND document_id = %s", [organization_id, document_id]
+            )
+            await session.executemany(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({', '.join(['%s'] * 13)})",
+                [
+                    (
+                        c.id,
+                        c.document_id,
+                        c.organization_id,
+                        c.index,
+                        c.text,
+                        c.start,
+                        c.end,
+                        c.token_count,
+                        c.page,
+                        c.page_end,
+                        c.section,
+                        c.language,
+                        Json([list(b) for b in c.page_breaks]),
+                    )
+                    for c in kept
+                ],
+            )
+
+    async def for_documents(self, organization_id: str, document_ids: Sequence[str]) -> list[Chunk]:
+        """The documents' chunks, document by document, in reading order."""
+        if not document_ids:
+            return []
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE organization_id = %s"
+                f" AND document_id IN ({', '.join(['%s'] * len(document_ids))}) ORDER BY chunk_index",
+                [organization_id, *document_ids],
+            )
+        by_document: dict[str, list[Chunk]] = {}
+        for row in rows:
+            by_document.setdefault(row["document_id"], []).append(_chunk(row))
+        return [c for d in document_ids for c in by_document.get(d, [])]
+
+    async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The organization's chunks among ``chunk_ids``, in that order."""
+        if not chunk_ids:
+            return []
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE organization_id = %s"
+                f" AND id IN ({', '.join(['%s'] * len(chunk_ids))})",
+                [organization_id, *chunk_ids],
+            )
+        by_id = {row["id"]: _chunk(row) for row in rows}
+        return [by_id[i] for i in chunk_ids if i in by_id]
+
+
+def _chunk(row: Row) -> Chunk:
+    return Chunk(
+        id=row["id"],
+        document_id=row["document_id"],
+        organization_id=row["organization_id"],
+        index=row["chunk_index"],
+        text=row["text"],
+        start=row["start_offset"],
+        end=row["end_offset"],
+        token_count=row["token_count"],
+        page=row["page"],
+        page_end=row["page_end"],
+        section=row["section"],
+        language=row["language"],
+        page_breaks=tuple((int(a), int(b)) for a, b in from_json(row["page_breaks"])),
+    )
