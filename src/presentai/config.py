@@ -40,6 +40,20 @@ class Settings:
     ingest_concurrency: int = 2
 
     def __attrs_post_init__(self) -> None:
+        positive = (
+            "max_upload_bytes",
+            "max_unzipped_bytes",
+            "max_pages",
+            "max_sources",
+            "slide_concurrency",
+            "ingest_concurrency",
+            "chunk_max_tokens",
+        )
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValidationFailed(f"{name} must be at least 1", {name: "must be at least 1"})
+        if not 1 <= self.max_slides <= 1000:
+            raise ValidationFailed("max_slides must be between 1 and 1000", {"max_slides": "out of range"})
         if self.embedder not in EMBEDDERS:
             raise ValidationFailed(f"embedder must be one of {', '.join(EMBEDDERS)}", {"embedder": "unknown"})
         if self.database_url and not self.database_url.startswith(("memory", "sqlite:///", "postgres")):
@@ -57,9 +71,19 @@ class Settings:
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for attribute in attrs.fields(cls):
-            raw = environ.get(f"PRESENTAI_{attribute.name.upper()}")
-            if raw is not None:
-                values[attribute.name] = int(raw) if attribute.type in (int, "int") else raw
+            name = f"PRESENTAI_{attribute.name.upper()}"
+            raw = environ.get(name)
+            if raw is None:
+                continue
+            if attribute.type in (int, "int"):
+                try:
+                    values[attribute.name] = int(raw)
+                except ValueError:
+                    raise ValidationFailed(
+                        f"{name} must be a whole number, got {raw!r}", {name: "not a number"}
+                    ) from None
+            else:
+                values[attribute.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

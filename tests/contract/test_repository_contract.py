@@ -170,7 +170,20 @@ async def test_sources_are_scoped_to_their_organization(sources: SourceRepositor
 async def test_replacing_a_documents_chunks_drops_the_old_ones(chunks: ChunkRepository, org: str) -> None:
     def chunk(chunk_id: str, document: str, index: int = 0) -> Chunk:
         return Chunk(
-            f"{org}-{chunk_id}", f"{org}-{document}", org, index, "t", 0, 1, 1, 2, 3, "§", "ru", ((0, 2), (1, 3))
+            f"{org}-{chunk_id}",
+            f"{org}-{document}",
+            org,
+            index,
+            "t",
+            0,
+            1,
+            1,
+            2,
+            3,
+            "§",
+            "ru",
+            ((0, 2), (1, 3)),
+            ((0, 1),),
         )
 
     await chunks.replace_for_document(org, f"{org}-d1", [chunk(f"c{i}", "d1", i) for i in range(3)])

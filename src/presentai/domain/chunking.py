@@ -45,6 +45,8 @@ class _Unit:
     end: int
     tokens: int
     block: Block
+    page: int | None
+    prose: bool  # a whole sentence of running text: the only kind of unit a bullet may quote
 
     @property
     def is_heading(self) -> bool:
@@ -93,12 +95,12 @@ def chunk_document(
     for index, group in enumerate(groups):
         start, end = group[0].start, group[-1].end
         body = next((u.block for u in group if not u.is_heading), group[0].block)
-        pages = [u.block.page for u in group if u.block.page is not None]
+        pages = [u.page for u in group if u.page is not None]
         piece = text[start:end]
         breaks: list[tuple[int, int]] = []
         for unit in group:
-            if unit.block.page is not None and (not breaks or breaks[-1][1] != unit.block.page):
-                breaks.append((unit.start - start, unit.block.page))
+            if unit.page is not None and (not breaks or breaks[-1][1] != unit.page):
+                breaks.append((unit.start - start, unit.page))
         chunks.append(
             Chunk(
                 id=new_id(),
@@ -114,6 +116,7 @@ def chunk_document(
                 section=body.section,
                 language=language,
                 page_breaks=tuple(breaks),
+                sentences=tuple((u.start - start, u.end - start) for u in group if u.prose),
             )
         )
     return chunks
@@ -139,14 +142,17 @@ def _units(document: ParsedDocument, text: str, count_tokens: TokenCounter, rule
             spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", block.text)]
         else:
             spans = sentence_spans(block.text)
+        prose = block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
         for start, end in spans:
             tokens = count_tokens(block.text[start:end])
             if tokens <= rules.hard_limit_tokens:
-                yield _Unit(offset + start, offset + end, tokens, block)
+                yield _Unit(offset + start, offset + end, tokens, block, block.page_at(start), prose)
                 continue
             for piece_start, piece_end in _cut_at_words(block.text, start, end, rules.max_tokens, count_tokens):
                 piece_tokens = count_tokens(block.text[piece_start:piece_end])
-                yield _Unit(offset + piece_start, offset + piece_end, piece_tokens, block)
+                yield _Unit(
+                    offset + piece_start, offset + piece_end, piece_tokens, block, block.page_at(piece_start), False
+                )
 
 
 def _cut_at_words(

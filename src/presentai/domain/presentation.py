@@ -109,9 +109,11 @@ class Presentation:
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def create(cls, organization_id: str, title: str, parameters: GenerationParameters) -> Presentation:
-        """A new draft presentation."""
-        parameters.validate()
+    def create(
+        cls, organization_id: str, title: str, parameters: GenerationParameters, max_slides: int = MAX_SLIDES
+    ) -> Presentation:
+        """A new draft presentation, with parameters checked against the plan's ``max_slides``."""
+        parameters.validate(max_slides)
         return cls(new_id(), organization_id, title or "Untitled presentation", parameters)
 
     def add_source(self, source_id: str, limit: int = 20) -> None:

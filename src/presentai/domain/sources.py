@@ -38,6 +38,15 @@ class Block:
     page: int | None = None
     level: int = 0  # heading level (1 = top) for headings, nesting depth for list items
     section: str = ""  # the heading path it falls under, e.g. "2.3 Battery storage"
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset in text, page) where a later page begins
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which character ``offset`` of ``text`` lies."""
+        page = self.page
+        for start, number in self.page_starts:
+            if start <= offset:
+                page = number
+        return page
 
 
 @frozen
@@ -97,6 +106,7 @@ class Chunk:
     section: str = ""
     language: str = "en"
     page_breaks: tuple[tuple[int, int], ...] = ()  # (offset in text, page starting there)
+    sentences: tuple[tuple[int, int], ...] = ()  # spans of whole prose sentences in text (not headings or tables)
 
     def page_at(self, offset: int) -> int | None:
         """The page on which character ``offset`` of ``text`` lies."""

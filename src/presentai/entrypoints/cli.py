@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -11,8 +12,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from presentai.domain.errors import PresentAIError, ValidationFailed
+from presentai.config import Settings
+from presentai.domain.errors import NoUsableSources, PresentAIError, ValidationFailed
 from presentai.domain.events import ProgressEvent, SlideCompleted, SourceIngested, StageProgressed
+from presentai.domain.presentation import GenerationParameters
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 _STAGES = ("parse", "embed", "outline", "slides", "render")
@@ -66,7 +69,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     from presentai.adapters.sql.migrate import upgrade
-    from presentai.config import Settings
 
     console = Console(stderr=True)
     try:
@@ -109,19 +111,18 @@ class _Bars:
 
 def _generate(args: argparse.Namespace) -> int:
     from presentai import PresentAI
-    from presentai.config import Settings
+    from presentai.entrypoints.library import read_template
 
     console = Console(stderr=True)
-    if args.output.suffix.lower() != ".pptx":
-        console.print(f"[red]error:[/] the output must be a .pptx file, got {args.output}")
-        return EXIT_USAGE
-    started = time.perf_counter()
-    try:
-        settings = Settings.from_env(workspace=args.workspace, embedder=args.embedder)
-        app = PresentAI(settings)
+    try:  # everything that can be refused is refused before any work: exit 2
+        settings = _check_arguments(args)
+        if args.template is not None:
+            read_template(args.template)
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
+    started = time.perf_counter()
+    app = PresentAI(settings)
     columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console, disable=args.quiet, transient=False) as progress:
@@ -139,15 +140,35 @@ def _generate(args: argparse.Namespace) -> int:
             )
             progress.update(bars.tasks["render"], completed=1)
         path = deck.save(args.output)
+    except NoUsableSources as error:
+        console.print("[red]error:[/] none of the sources could be used:")
+        for failure in error.failures:
+            console.print(f"  [red]✗[/] {failure}")
+        return EXIT_FAILED
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
-        for failure in getattr(error, "failures", ()):
-            console.print(f"  [red]✗[/] {failure}")
-        return EXIT_USAGE if isinstance(error, ValidationFailed) else EXIT_FAILED
+        return EXIT_FAILED
+    except Exception as error:  # noqa: BLE001 - a bug must still end with a clear message and exit 3
+        console.print(f"[red]internal error:[/] {type(error).__name__}: {error} (please report it)")
+        return EXIT_FAILED
     finally:
         app.close()
     _summary(console, deck, path, time.perf_counter() - started)
     return EXIT_PARTIAL if deck.failures else EXIT_OK
+
+
+def _check_arguments(args: argparse.Namespace) -> Settings:
+    """Settings and parameters, checked; raises ``ValidationFailed`` with a message for people."""
+    if args.output.suffix.lower() != ".pptx":
+        raise ValidationFailed(f"the output must be a .pptx file, got {args.output}", {"output": "not .pptx"})
+    folder = args.output.parent
+    if folder.exists() and not folder.is_dir():
+        raise ValidationFailed(f"cannot write {args.output}: {folder} is not a folder", {"output": "bad folder"})
+    if folder.exists() and not os.access(folder, os.W_OK):
+        raise ValidationFailed(f"cannot write {args.output}: {folder} is not writable", {"output": "not writable"})
+    settings = Settings.from_env(workspace=args.workspace, embedder=args.embedder)
+    GenerationParameters(args.slides, args.topic, args.tone, args.audience, args.language).validate(settings.max_slides)
+    return settings
 
 
 def _summary(console: Console, deck: object, path: Path, seconds: float) -> None:

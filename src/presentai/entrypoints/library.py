@@ -116,12 +116,14 @@ class AsyncPresentAI:
         """
         parameters = GenerationParameters(slides, topic, tone, audience, language)
         parameters.validate(self.settings.max_slides)
-        template_bytes = _read_template(template) if template is not None else None
+        template_bytes = await asyncio.to_thread(read_template, template) if template is not None else None
         c = self.container
         await self._open()
         unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
         try:
-            presentation = Presentation.create(self.settings.organization_id, title, parameters)
+            presentation = Presentation.create(
+                self.settings.organization_id, title, parameters, self.settings.max_slides
+            )
             await c.presentations().add(presentation)
             sources = await self._ingest_all(presentation, files)
             usable = [s for s in sources if s.status is IngestionStatus.INDEXED]
@@ -172,7 +174,7 @@ class AsyncPresentAI:
         pending: list[tuple[SourceDocument, bytes | SourceError | None]] = []
         for file in files:
             path = Path(file)
-            data: bytes | SourceError | None = _read(path, self.settings.max_upload_bytes)
+            data: bytes | SourceError | None = await asyncio.to_thread(_read, path, self.settings.max_upload_bytes)
             source = SourceDocument.from_upload(
                 presentation.organization_id, path.name, data if isinstance(data, bytes) else b"", presentation.id
             )
@@ -199,6 +201,14 @@ class AsyncPresentAI:
             if isinstance(data, SourceError):
                 source.mark_failed(data.code, f"{source.filename}: {data.message}")
                 await c.sources().save(source)
+                await c.progress().publish(
+                    SourceIngested(
+                        job_id=presentation.id,
+                        source_document_id=source.id,
+                        ingestion_status=source.status.value,
+                        error_message=source.error_message,
+                    )
+                )
                 return source
             async with semaphore:
                 return await c.ingest_source()(source, data, job_id=presentation.id)
@@ -211,7 +221,7 @@ class AsyncPresentAI:
 
     async def render(self, presentation_id: str, template: PathLike | None = None) -> bytes:
         """The presentation's current state as PPTX bytes, optionally in a corporate ``template``."""
-        template_bytes = _read_template(template) if template is not None else None
+        template_bytes = read_template(template) if template is not None else None
         return await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
 
     async def aclose(self) -> None:
@@ -222,14 +232,14 @@ class AsyncPresentAI:
             await database.close()
 
 
-def _read_template(path: PathLike) -> bytes:
-    """A template's bytes; refused unless it is a PowerPoint file."""
+def read_template(path: PathLike) -> bytes:
+    """A template's bytes; ``ValidationFailed`` unless it is a readable PowerPoint file."""
     template = Path(path)
     try:
         data = template.read_bytes()
     except OSError as error:
         raise ValidationFailed(f"template {template.name}: cannot be read", {"template": "unreadable"}) from error
-    if not data.startswith(b"PK\x03\x04"):
+    if not data.startswith(b"PK\x03\x04") or b"ppt/presentation.xml" not in data:
         raise ValidationFailed(f"template {template.name}: not a .pptx file", {"template": "not a .pptx file"})
     return data
 

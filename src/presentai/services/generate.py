@@ -46,7 +46,25 @@ class _Context:
         return cls(presentation, indexed, await chunks.for_documents(org, [s.id for s in indexed]))
 
 
-class GenerateOutline:
+class _Failing:
+    """Records a failed job: the presentation says ``failed`` and the stream carries ``generation_error``."""
+
+    _presentations: PresentationRepository
+    _progress: ProgressSink
+
+    async def _fail(self, presentation: Presentation, job_id: str, error: BaseException) -> None:
+        if isinstance(error, PresentAIError):
+            code, message = error.code, str(error)
+        elif isinstance(error, Exception):
+            code, message = "internal_error", "generation stopped on an internal error"
+        else:
+            code, message = "interrupted", "generation was interrupted"
+        presentation.fail(message)
+        await self._presentations.save(presentation)
+        await self._progress.publish(GenerationFailed(job_id=job_id, error_code=code, error_message=message))
+
+
+class GenerateOutline(_Failing):
     """Plans the presentation's outline from its sources and topic."""
 
     def __init__(
@@ -87,12 +105,8 @@ class GenerateOutline:
                 PlanningInput(params, language, context.sources, context.chunks, relevance)
             )
             presentation.accept_outline(outline, language)
-        except PresentAIError as error:
-            presentation.fail(str(error))
-            await self._presentations.save(presentation)
-            await self._progress.publish(
-                GenerationFailed(job_id=job_id, error_code=error.code, error_message=str(error))
-            )
+        except BaseException as error:
+            await self._fail(presentation, job_id, error)
             raise
         await self._presentations.save(presentation)
         await self._progress.publish(StageProgressed(job_id=job_id, stage="outline", done=1, total=1))
@@ -127,7 +141,7 @@ class _SlideComposer:
         return content, found.degraded
 
 
-class GenerateSlides:
+class GenerateSlides(_Failing):
     """Writes every slide of the outline concurrently, saving each as it finishes."""
 
     def __init__(
@@ -185,12 +199,8 @@ class GenerateSlides:
                     )
 
             await _all_or_nothing([write_one(i, item) for i, item in enumerate(items)])
-        except PresentAIError as error:
-            presentation.fail(str(error))
-            await self._presentations.save(presentation)
-            await self._progress.publish(
-                GenerationFailed(job_id=job_id, error_code=error.code, error_message=str(error))
-            )
+        except BaseException as error:
+            await self._fail(presentation, job_id, error)
             raise
         presentation.mark_ready()
         await self._presentations.save(presentation)

@@ -9,6 +9,7 @@ from attrs import frozen
 from presentai.domain.chunking import ChunkingRules, chunk_document
 from presentai.domain.errors import (
     EmbeddingUnavailable,
+    EmptyDocument,
     FileTooLarge,
     SourceError,
     StorageUnavailable,
@@ -76,9 +77,12 @@ class IngestSource:
         except (SourceError, EmbeddingUnavailable, StorageUnavailable) as error:
             source.mark_failed(error.code, f"{source.filename}: {error.message}")
             chunks = []
+        except Exception:  # noqa: BLE001 - a bug met on one file must not sink the other sources
+            source.mark_failed("internal_error", f"{source.filename}: could not be read (an internal error)")
+            chunks = []
         except BaseException:
-            # Anything unexpected (a parser bug, a cancelled job) must not leave the source "processing".
-            source.mark_failed("internal_error", f"{source.filename}: ingestion stopped unexpectedly")
+            # Cancelled or interrupted: record it, never leave the source "processing".
+            source.mark_failed("interrupted", f"{source.filename}: ingestion was interrupted")
             await self._sources.save(source)
             raise
         await self._sources.save(source)
@@ -100,11 +104,11 @@ class IngestSource:
                 source.filename,
                 self._limits.max_bytes,
             )
-        source.storage_key = f"{source.organization_id}/sources/{source.id}/original"
-        await self._store.put(source.storage_key, data)
         await self._stage(job_id, "parse", 0, 1, source.filename)
         parsed = await asyncio.to_thread(self._parser.parse, data, source.filename)
         await self._stage(job_id, "parse", 1, 1, source.filename)
+        source.storage_key = f"{source.organization_id}/sources/{source.id}/original"
+        await self._store.put(source.storage_key, data)  # kept only for files that can be used
         language = detect_language(parsed.text)
         chunks = await asyncio.to_thread(
             chunk_document,
@@ -115,6 +119,8 @@ class IngestSource:
             rules=self._rules,
             language=language,
         )
+        if not chunks:
+            raise EmptyDocument("the document has headings but no text under them", source.filename)
         vectors = await self._embed(chunks, job_id, source.filename)
         try:
             await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)

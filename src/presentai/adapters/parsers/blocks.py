@@ -45,11 +45,24 @@ class BlockBuilder:
         self._headings.append((level, joined))
         self._blocks[-1] = Block(BlockKind.HEADING, joined, last.page, last.level, joined)
 
-    def add(self, kind: BlockKind, text: str, page: int | None = None, level: int = 0) -> None:
-        """Add a paragraph, list item or table under the current heading."""
-        text = text.strip() if kind is BlockKind.TABLE else collapse_whitespace(text)
-        if text:
-            self._blocks.append(Block(kind, text, page, level, self.section))
+    def add(
+        self,
+        kind: BlockKind,
+        text: str,
+        page: int | None = None,
+        level: int = 0,
+        page_starts: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        """Add a paragraph, list item or table under the current heading.
+
+        ``page_starts`` are offsets into ``text`` as given, so it must already be
+        whitespace-collapsed when it has any.
+        """
+        clean = text.strip() if kind is BlockKind.TABLE else collapse_whitespace(text)
+        if page_starts and clean != text:
+            raise ValueError("page_starts need text that is already collapsed")
+        if clean:
+            self._blocks.append(Block(kind, clean, page, level, self.section, page_starts))
 
     @property
     def section(self) -> str:

@@ -6,9 +6,18 @@ from presentai.adapters.parsers.markup import HtmlParser, MarkdownParser, TextPa
 from presentai.adapters.parsers.office import DocxParser, PptxParser
 from presentai.adapters.parsers.pdf import PdfParser
 from presentai.adapters.parsers.sniff import Kind, sniff
-from presentai.domain.errors import EmptyDocument
+from presentai.domain.errors import CorruptDocument, EmptyDocument, FileTooLarge, PresentAIError
 from presentai.domain.sources import ParsedDocument
 from presentai.ports.parsing import DocumentParser
+
+_NAMES = {
+    Kind.PDF: "PDF",
+    Kind.DOCX: "Word file",
+    Kind.PPTX: "PowerPoint file",
+    Kind.HTML: "HTML page",
+    Kind.MARKDOWN: "Markdown file",
+    Kind.TEXT: "text file",
+}
 
 
 class ContentSniffingParser:
@@ -30,7 +39,14 @@ class ContentSniffingParser:
         if not data.strip():
             raise EmptyDocument("the file is empty", filename)
         kind = sniff(data, filename, max_unzipped=self._max_unzipped)
-        document = self._parsers[kind].parse(data, filename)
+        try:
+            document = self._parsers[kind].parse(data, filename)
+        except PresentAIError:
+            raise
+        except (MemoryError, RecursionError) as error:
+            raise FileTooLarge("the document is too complex to read", filename) from error
+        except Exception as error:
+            raise CorruptDocument(f"the {_NAMES[kind]} has content that cannot be read", filename) from error
         if not any(block.text.strip() for block in document.blocks):
             raise EmptyDocument("the document contains no text", filename)
         return document

@@ -58,15 +58,17 @@ class DocxParser:
         builder = BlockBuilder()
         body = document.element.body
         # Page numbers are known only where Word recorded its page breaks in the file.
-        has_pages = any(_page_breaks(element) for element in body.iterchildren(qn("w:p")))
+        has_pages = any(sum(_page_breaks(element)) for element in body.iterchildren())
         page = 1
         for element in body.iterchildren():
+            before, after = _page_breaks(element)
+            page += before
             if element.tag == qn("w:p"):
-                page += _page_breaks(element)
                 self._paragraph(builder, Paragraph(element, document), page if has_pages else None)
             elif element.tag == qn("w:tbl"):
                 rows = [[cell.text for cell in row.cells] for row in DocxTable(element, document).rows]
                 builder.add(BlockKind.TABLE, table_text(rows), page if has_pages else None)
+            page += after
         title = (document.core_properties.title or "").strip()
         return builder.document(self.media_type, title, page if has_pages else None)
 
@@ -91,11 +93,24 @@ class DocxParser:
                 builder.add(BlockKind.PARAGRAPH, text, page)
 
 
-def _page_breaks(paragraph: etree._Element) -> int:
-    """Page breaks inside one ``w:p``: explicit ones and those Word rendered."""
-    rendered = len(paragraph.findall(".//" + qn("w:lastRenderedPageBreak")))
-    explicit = sum(1 for br in paragraph.findall(".//" + qn("w:br")) if br.get(qn("w:type")) == "page")
-    return rendered + explicit
+def _page_breaks(element: etree._Element) -> tuple[int, int]:
+    """Page breaks inside a paragraph or table: (before its first text, after it).
+
+    Explicit breaks and those Word recorded when it last laid the document out
+    both count; a paragraph starts on the page current at its first character.
+    """
+    rendered, explicit, text = qn("w:lastRenderedPageBreak"), qn("w:br"), qn("w:t")
+    before = after = 0
+    seen_text = False
+    for node in element.iter(rendered, explicit, text):
+        if node.tag == text:
+            seen_text = seen_text or bool(node.text and node.text.strip())
+        elif node.tag == rendered or node.get(qn("w:type")) == "page":
+            if seen_text:
+                after += 1
+            else:
+                before += 1
+    return before, after
 
 
 class PptxParser:

@@ -26,6 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from presentai.adapters.parsers.blocks import BlockBuilder, table_text
 from presentai.domain.errors import CorruptDocument, EmptyDocument, EncryptedDocument, FileTooLarge
 from presentai.domain.sources import BlockKind, ParsedDocument
+from presentai.domain.text import collapse_whitespace
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page|стр\.?|страница|[-–—])?\s*\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?\s*[-–—]?\s*$", re.I
@@ -214,7 +215,8 @@ def _assemble(
     def flush() -> None:
         if paragraph:
             kind = BlockKind.LIST_ITEM if _LIST_MARK.match(paragraph[0].text) else BlockKind.PARAGRAPH
-            builder.add(kind, _join(paragraph), paragraph[0].page)
+            text, page_starts = _join(paragraph)
+            builder.add(kind, text, paragraph[0].page, page_starts=page_starts)
             paragraph.clear()
 
     def emit_tables(page: int, above: float | None) -> None:
@@ -291,9 +293,15 @@ def _breaks_paragraph(previous: _Line, line: _Line, pitch: float) -> bool:
     return delta > pitch * 1.3 or delta < 0  # extra space, or a new column
 
 
-def _join(lines: list[_Line]) -> str:
-    text = lines[0].text
-    for line in lines[1:]:
-        hyphenated = text.endswith("-") and line.text[:1].islower()  # a word broken across lines
-        text = text[:-1] + line.text if hyphenated else f"{text} {line.text}"
-    return text
+def _join(lines: list[_Line]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The paragraph's text, and where in it each later page begins."""
+    text = collapse_whitespace(lines[0].text)
+    page_starts: list[tuple[int, int]] = []
+    for previous, line in itertools.pairwise(lines):
+        piece = collapse_whitespace(line.text)
+        hyphenated = text.endswith("-") and piece[:1].islower()  # a word broken across lines
+        text = text[:-1] if hyphenated else f"{text} "
+        if line.page != previous.page:
+            page_starts.append((len(text), line.page))
+        text += piece
+    return text, tuple(page_starts)

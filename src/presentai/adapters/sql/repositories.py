@@ -282,7 +282,7 @@ def _source(row: Row) -> SourceDocument:
 
 _CHUNK_COLUMNS = (
     "id, document_id, organization_id, chunk_index, text, start_offset, end_offset, token_count, page, page_end,"
-    " section, language, page_breaks"
+    " section, language, page_breaks, sentences"
 )
 
 
@@ -300,7 +300,7 @@ class SqlChunkRepository:
                 "DELETE FROM chunks WHERE organization_id = %s AND document_id = %s", [organization_id, document_id]
             )
             await session.executemany(
-                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({', '.join(['%s'] * 13)})",
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})",
                 [
                     (
                         c.id,
@@ -316,6 +316,7 @@ class SqlChunkRepository:
                         c.section,
                         c.language,
                         Json([list(b) for b in c.page_breaks]),
+                        Json([list(s) for s in c.sentences]),
                     )
                     for c in kept
                 ],
@@ -365,4 +366,5 @@ def _chunk(row: Row) -> Chunk:
         section=row["section"],
         language=row["language"],
         page_breaks=tuple((int(a), int(b)) for a, b in from_json(row["page_breaks"])),
+        sentences=tuple((int(a), int(b)) for a, b in from_json(row["sentences"])),
     )

@@ -18,7 +18,7 @@ from attrs import frozen
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
-from presentai.domain.text import collapse_whitespace, numbers, sentence_spans, words
+from presentai.domain.text import collapse_whitespace, numbers, words
 from presentai.ports.writing import PlanningInput
 
 MAX_BULLETS = 5
@@ -35,7 +35,6 @@ _CONNECTIVES = re.compile(
 )
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-ZА-Я]\))\s+")
-_TABLE_ROW = re.compile(r" \| ")
 _STOP = frozenset(
     "the a an and or of to in on for with by at from as is are was were be been this that these those it its "
     "their our we they which who has have had will would can could may not but also than into over per about "
@@ -158,10 +157,10 @@ def _candidates(chunks: Sequence[Chunk]) -> list[_Sentence]:
     seen: set[str] = set()
     found = []
     for chunk in chunks:
-        for start, end in sentence_spans(chunk.text):
+        for start, end in chunk.sentences:  # whole prose sentences, as the chunker found them
             text = chunk.text[start:end]
-            if _TABLE_ROW.search(text) or text in seen or not text.rstrip().endswith((".", "!", "?", "…", ";")):
-                continue  # headings, table rows and repeats (chunk overlaps) are not bullets
+            if text in seen or not text.rstrip().endswith((".", "!", "?", "…", ";")):
+                continue  # repeats (chunk overlaps) and unfinished lines are not bullets
             count = len(text.split())
             if count > MAX_WORDS:
                 continue

@@ -73,6 +73,7 @@ CREATE TABLE chunks (
     page_end integer,
     section text NOT NULL,
     language text NOT NULL,
-    page_breaks text NOT NULL
+    page_breaks text NOT NULL,
+    sentences text NOT NULL
 );
 CREATE INDEX chunks_by_document ON chunks (organization_id, document_id, chunk_index);
