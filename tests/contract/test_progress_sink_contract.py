@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from presentai.adapters.progress.local import DiscardingProgressSink, FanOutProgressSink
+from presentai.adapters.progress.local import FanOutProgressSink
 from presentai.domain.events import SlideCompleted, StageProgressed
 from presentai.ports.progress import ProgressSink
 from tests.fakes import RecordingProgressSink
 
 
-@pytest.fixture(params=["fan-out", "discarding", "recording"])
+@pytest.fixture(params=["fan-out", "recording"])
 def sink(request: pytest.FixtureRequest) -> ProgressSink:
-    return {"fan-out": FanOutProgressSink, "discarding": DiscardingProgressSink, "recording": RecordingProgressSink}[
-        request.param
-    ]()
+    return {"fan-out": FanOutProgressSink, "recording": RecordingProgressSink}[request.param]()
 
 
 async def test_publishing_with_nobody_listening_succeeds(sink: ProgressSink) -> None:

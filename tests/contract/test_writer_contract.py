@@ -138,3 +138,26 @@ async def test_a_russian_deck_from_russian_sources_has_russian_titles_and_bullet
     assert detect_language(outline.title) == "ru"
     assert all(detect_language(item.title) == "ru" for item in outline.items)
     assert all(detect_language(b.text) == "ru" for b in content.bullets)
+
+
+async def test_short_sources_give_a_shorter_outline_never_repeated_slides() -> None:
+    from presentai.domain.sources import Block, BlockKind, ParsedDocument
+
+    text = "The plan starts in May. It costs 4 million euros. The board approved it in March."
+    parsed = ParsedDocument("text/markdown", (Block(BlockKind.PARAGRAPH, text, None, 0, "Plan"),))
+    source = SourceDocument.from_upload("org", "plan.md", text.encode())
+    chunks = chunk_document(
+        parsed, document_id=source.id, organization_id="org", count_tokens=TiktokenTokenizer().count
+    )
+    outline = await ExtractiveWriter().plan(
+        PlanningInput(GenerationParameters(slide_count=6), "en", [source], chunks, {})
+    )
+    assert 1 <= len(outline.items) < 6
+    assert len({item.chunk_ids for item in outline.items}) == len(outline.items)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["First quarter revenue rose 12 percent.", "Third parties hold 20 percent.", "Also known as RP3."]
+)
+def test_a_leading_word_without_a_comma_is_part_of_the_claim_and_is_kept(sentence: str) -> None:
+    assert condense(sentence) == sentence.rstrip(".")

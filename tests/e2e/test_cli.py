@@ -47,7 +47,9 @@ def test_the_deck_has_title_agenda_the_requested_content_slides_and_sources(engl
     assert slides[1]["title"] == "Agenda"
     assert len(slides[1]["body"]) == 12
     assert slides[-1]["title"] == "Sources"
-    assert any("Northwind Grid Annual Report 2025 — pp." in line for line in slides[-1]["body"])  # type: ignore[union-attr]
+    assert any(
+        "Northwind Grid Annual Report 2025 (annual-report-2025.pdf) — pp." in line for line in slides[-1]["body"]
+    )  # type: ignore[union-attr]
     assert all(len(s["body"]) >= 1 for s in slides[2:-1])  # type: ignore[arg-type]
 
 
@@ -56,8 +58,10 @@ def test_every_bullet_is_traced_in_the_notes_to_a_quote_found_verbatim_in_its_so
 ) -> None:
     path, _ = english_deck
     sources = {
-        "Northwind Grid Annual Report 2025": parsed_text(SAMPLES / "annual-report-2025.pdf"),
-        "BrightMeter Field Notes: Fellside and Harrow Vale Visit": parsed_text(SAMPLES / "field-notes.md"),
+        "Northwind Grid Annual Report 2025 (annual-report-2025.pdf)": parsed_text(SAMPLES / "annual-report-2025.pdf"),
+        "BrightMeter Field Notes: Fellside and Harrow Vale Visit (field-notes.md)": parsed_text(
+            SAMPLES / "field-notes.md"
+        ),
     }
     checked = 0
     for slide in slides_of(path)[2:-1]:

@@ -566,3 +566,26 @@ def test_pdfs_parsed_in_parallel_threads_read_exactly_as_one_at_a_time(samples: 
     with ThreadPoolExecutor(max_workers=4) as pool:
         texts = list(pool.map(lambda f: (f.name, parser.parse(f.read_bytes(), f.name).text), files))
     assert all(text == expected[name] for name, text in texts)
+
+
+def test_a_sentence_cites_the_page_it_is_on_even_inside_a_paragraph_that_crosses_pages(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A6
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
+    from presentai.domain.chunking import chunk_document
+
+    sentences = [f"Sentence number {i} of the long paragraph reports a grid fact." for i in range(40)]
+    path = tmp_path / "span.pdf"
+    SimpleDocTemplate(str(path), pagesize=A6).build([Paragraph(" ".join(sentences), getSampleStyleSheet()["Normal"])])
+    parsed = ContentSniffingParser().parse(path.read_bytes(), path.name)
+    assert (parsed.page_count or 0) >= 2
+    chunks = chunk_document(parsed, document_id="d", organization_id="o", count_tokens=TiktokenTokenizer().count)
+    pages = {}
+    for chunk in chunks:
+        for start, end in chunk.sentences:
+            pages[chunk.text[start:end]] = chunk.page_at(start)
+    assert pages[sentences[0]] == 1
+    assert pages[sentences[-1]] == parsed.page_count
+    assert list(pages.values()) == sorted(pages.values())

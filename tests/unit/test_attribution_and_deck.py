@@ -72,7 +72,7 @@ def test_the_deck_opens_with_title_and_agenda_and_closes_with_the_sources_and_th
     layouts = [s.layout for s in deck.slides]
     assert layouts == [Layout.TITLE, Layout.AGENDA, *[Layout.BULLETS] * 4, Layout.SOURCES]
     assert [b.text for b in deck.slides[1].bullets] == ["Slide 0", "Slide 1", "Slide 2", "Slide 3"]
-    assert deck.slides[-1].bullets[0].text == "Annual report — pp. 3–5, 9"
+    assert deck.slides[-1].bullets[0].text == "Annual report (report.pdf) — pp. 3–5, 9"
     assert deck.sources["doc"].pages == (3, 4, 5, 9)
 
 
@@ -83,3 +83,17 @@ def test_a_russian_deck_gets_russian_labels() -> None:
     deck = compose_deck(presentation_with(slides, "ru"), {})
     assert deck.slides[1].title == "Содержание"
     assert deck.slides[-1].title == "Источники"
+
+
+def test_sources_are_named_by_title_and_file_and_tool_made_titles_are_ignored() -> None:
+    from presentai.domain.sources import Block, BlockKind, ParsedDocument
+
+    def indexed(title: str, filename: str) -> str:
+        source = SourceDocument.from_upload("org", filename, b"x")
+        source.mark_indexed(ParsedDocument("application/pdf", (Block(BlockKind.PARAGRAPH, "t"),), title), [], "en")
+        return source.display_name
+
+    assert indexed("Annual report", "report.pdf") == "Annual report (report.pdf)"
+    assert indexed("untitled", "scan.pdf") == "scan.pdf"
+    assert indexed("Microsoft Word - draft.docx", "draft.pdf") == "draft.pdf"
+    assert indexed("", "notes.md") == "notes.md"

@@ -245,3 +245,95 @@ async def test_another_organization_cannot_reach_the_presentation() -> None:
     presentation = await world.presentation()
     with pytest.raises(NotFound):
         await world.outline("someone-else", presentation.id)
+
+
+class LyingWriter(QuotingWriter):
+    """Cites real chunks but misquotes one bullet and invents a number in another."""
+
+    async def write(self, item, chunks, parameters, language, previous=None):  # type: ignore[no-untyped-def]
+        from attrs import evolve
+
+        content = await super().write(item, chunks, parameters, language, previous)
+        first, second, *rest = content.bullets
+        shifted = evolve(first.attributions[0], start=first.attributions[0].start + 1)
+        misquoted = evolve(first, attributions=(shifted,))
+        invented = evolve(second, text=second.text + " and 9,999 new jobs")
+        return evolve(content, bullets=(misquoted, invented, *rest))
+
+
+async def test_bullets_that_misquote_or_add_facts_are_marked_unsupported_whatever_the_writer_claims() -> None:
+    world = World(writer=LyingWriter())
+    presentation = await world.presentation(slides=1)
+    await world.outline("org", presentation.id)
+    ready = await world.slides("org", presentation.id)
+    misquoted, invented, honest = ready.slides[0].content.bullets
+    assert not misquoted.supported
+    assert misquoted.attributions[0].score == 0.0
+    assert not invented.supported
+    assert honest.supported
+    assert honest.attributions[0].score == 1.0
+
+
+class ExplodingParser(ParagraphParser):
+    def parse(self, data: bytes, filename: str):  # type: ignore[no-untyped-def]
+        if data.startswith(b"BOOM"):
+            raise RuntimeError("a bug in a parsing library")
+        return super().parse(data, filename)
+
+
+async def test_an_unexpected_error_on_one_file_fails_only_that_source() -> None:
+    world = World()
+    world.ingest._parser = ExplodingParser()
+    presentation = await world.presentation(files={"odd.pptx": b"BOOM", "good.txt": DOC})
+    odd, good = await world.sources.get_many("org", presentation.source_ids)
+    assert (odd.status, odd.error_code) == (IngestionStatus.FAILED, "internal_error")
+    assert good.status is IngestionStatus.INDEXED
+
+
+async def test_a_document_of_headings_only_is_an_empty_source_not_an_indexed_one() -> None:
+    world = World()
+    presentation = await world.presentation(files={"toc.md": b"# One\n\n# Two\n\n# Three"})
+    (toc,) = await world.sources.get_many("org", presentation.source_ids)
+    assert (toc.status, toc.error_code) == (IngestionStatus.FAILED, "empty_document")
+
+
+class BrokenPlanner(QuotingWriter):
+    async def plan(self, request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("planner bug")
+
+
+async def test_a_bug_while_outlining_leaves_the_presentation_failed_with_an_error_event() -> None:
+    world = World(writer=BrokenPlanner())
+    presentation = await world.presentation()
+    with pytest.raises(RuntimeError):
+        await world.outline("org", presentation.id)
+    stored = await world.presentations.get("org", presentation.id)
+    assert stored.status is PresentationStatus.FAILED
+    assert world.progress.of_type(GenerationFailed)[0].error_code == "internal_error"
+
+
+async def test_two_regenerations_of_one_presentation_at_once_both_keep_their_version() -> None:
+    import asyncio
+
+    world = World(writer=QuotingWriter(delay=0.01))
+    presentation = await world.presentation(slides=2)
+    await world.outline("org", presentation.id)
+    ready = await world.slides("org", presentation.id)
+    first, second = ready.slides
+    await asyncio.gather(
+        world.regenerate("org", presentation.id, first.id), world.regenerate("org", presentation.id, second.id)
+    )
+    stored = await world.presentations.get("org", presentation.id)
+    assert [s.version for s in stored.slides] == [2, 2]
+
+
+async def test_a_slide_cannot_be_regenerated_while_the_presentation_is_being_generated() -> None:
+    world = World()
+    presentation = await world.presentation(slides=2)
+    await world.outline("org", presentation.id)
+    ready = await world.slides("org", presentation.id)
+    busy = await world.presentations.get("org", presentation.id)
+    busy.start_outlining()
+    await world.presentations.save(busy)
+    with pytest.raises(Conflict):
+        await world.regenerate("org", presentation.id, ready.slides[0].id)

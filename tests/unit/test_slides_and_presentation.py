@@ -84,11 +84,15 @@ def test_the_lifecycle_runs_draft_outlining_outline_ready_generating_ready() -> 
     assert presentation.status is PresentationStatus.READY
 
 
-def test_an_outline_with_the_wrong_number_of_items_is_refused() -> None:
+def test_an_outline_longer_than_asked_is_refused_and_a_shorter_one_comes_with_a_warning() -> None:
     presentation = Presentation.create("org", "", GenerationParameters(slide_count=3))
     presentation.start_outlining()
     with pytest.raises(ValidationFailed):
-        presentation.accept_outline(outline(2), "en")
+        presentation.accept_outline(outline(4), "en")
+    with pytest.raises(ValidationFailed):
+        presentation.accept_outline(outline(0), "en")
+    presentation.accept_outline(outline(2), "en")
+    assert presentation.warnings == ["The sources hold enough for 2 distinct slides, not the 3 asked for."]
 
 
 def test_a_presentation_being_generated_cannot_be_generated_again() -> None:

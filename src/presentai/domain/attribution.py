@@ -8,18 +8,10 @@ from attrs import evolve
 
 from presentai.domain.slides import Attribution, Bullet
 from presentai.domain.sources import Chunk
-from presentai.domain.text import numbers, words
+from presentai.domain.text import STEM_LENGTH, STOPWORDS, numbers, words
 
 # Below this share of a bullet's content words found in its quotes, the bullet is unsupported.
 SUPPORT_THRESHOLD = 0.6
-_STEM = 5  # compare word prefixes so that inflected forms (Russian especially) still match
-
-_STOPWORDS = frozenset(
-    "the a an and or of to in on for with by at from as is are was were be been this that these those it its "
-    "their our we they which who has have had will would can could may not but also than into over per about "
-    "и в во на с со по к о об от до за из у для не но а же что это как так его её их мы они был была были "
-    "будет также или при".split()
-)
 
 
 def quote_matches(attribution: Attribution, chunk: Chunk) -> bool:
@@ -36,11 +28,11 @@ def support_score(claim: str, quote: str) -> float:
     quote_numbers = set(numbers(quote))
     if any(n not in quote_numbers for n in numbers(claim)):
         return 0.0
-    content = [w for w in words(claim) if w not in _STOPWORDS and not w.isdigit()]
+    content = [w for w in words(claim) if w not in STOPWORDS and not w.isdigit()]
     if not content:
         return 1.0
-    stems = {w[:_STEM] for w in words(quote)}
-    found = sum(1 for w in content if w[:_STEM] in stems)
+    stems = {w[:STEM_LENGTH] for w in words(quote)}
+    found = sum(1 for w in content if w[:STEM_LENGTH] in stems)
     return found / len(content)
 
 

@@ -64,10 +64,14 @@ class Outline:
     subtitle: str = ""
 
     def validate(self, expected_slides: int) -> None:
-        """Raise unless the outline has exactly ``expected_slides`` well-formed items."""
+        """Raise unless the outline has 1 to ``expected_slides`` well-formed items.
+
+        Fewer items than asked are allowed: short sources cannot fill more slides
+        without repeating themselves.
+        """
         problems: dict[str, str] = {}
-        if len(self.items) != expected_slides:
-            problems["items"] = f"expected {expected_slides} items, got {len(self.items)}"
+        if not 1 <= len(self.items) <= expected_slides:
+            problems["items"] = f"expected 1 to {expected_slides} items, got {len(self.items)}"
         for i, item in enumerate(self.items):
             if not item.title.strip():
                 problems[f"items[{i}].title"] = "must not be empty"
@@ -133,6 +137,11 @@ class Presentation:
     def accept_outline(self, outline: Outline, language: str) -> None:
         """Store a validated outline and move to ``outline_ready``."""
         outline.validate(self.parameters.slide_count)
+        if len(outline.items) < self.parameters.slide_count:
+            self.warn(
+                f"The sources hold enough for {len(outline.items)} distinct slides, "
+                f"not the {self.parameters.slide_count} asked for."
+            )
         self.outline = outline
         self.language = language
         if outline.title and self.title == "Untitled presentation":
@@ -183,6 +192,10 @@ class Presentation:
             raise ValidationFailed("reorder must list every slide exactly once", {"slide_ids": "mismatch"})
         by_id = {s.id: s for s in self.slides}
         self.slides = [by_id[i] for i in slide_ids]
+
+    def ensure_idle(self) -> None:
+        """Raise ``Conflict`` while an outline or the slides are being generated."""
+        self._refuse_if_busy()
 
     def _refuse_if_busy(self) -> None:
         if self.status in _BUSY:

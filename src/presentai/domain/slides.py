@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from attrs import define, evolve, field, frozen
+from attrs import define, field, frozen
 
 from presentai.domain.errors import NotFound, ValidationFailed
 from presentai.domain.ids import new_id
@@ -39,7 +39,7 @@ class Attribution:
     end: int
     page: int | None = None
     section: str = ""
-    score: float = 1.0
+    score: float = 0.0  # set by the attribution check
 
 
 @frozen
@@ -49,7 +49,7 @@ class Bullet:
     text: str
     level: int = 0
     attributions: tuple[Attribution, ...] = ()
-    supported: bool = True
+    supported: bool = False  # set by the attribution check
 
 
 @frozen
@@ -157,9 +157,3 @@ class Slide:
             if version.number == number:
                 return self.revise(version.content, by=by, reason=VersionReason.RESTORED)
         raise NotFound.of("slide version", f"{self.id}/{number}")
-
-    def retitle(self, title: str, *, by: str = "") -> SlideVersion:
-        """Change only the title, as a new version."""
-        if not title.strip():
-            raise ValidationFailed("title must not be empty", {"title": "must not be empty"})
-        return self.revise(evolve(self.content, title=title), by=by)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -74,19 +75,6 @@ class ParsedDocument:
             offsets.append(position)
             position += len(block.text) + len(BLOCK_SEPARATOR)
         return offsets
-
-    @property
-    def word_count(self) -> int:
-        """Number of whitespace-separated words."""
-        return sum(len(block.text.split()) for block in self.blocks)
-
-    def sections(self) -> list[str]:
-        """The distinct section paths in reading order."""
-        seen: dict[str, None] = {}
-        for block in self.blocks:
-            if block.section:
-                seen.setdefault(block.section, None)
-        return list(seen)
 
 
 @frozen
@@ -172,7 +160,7 @@ class SourceDocument:
         self.status = IngestionStatus.INDEXED
         self.vector_model = vector_model
         self.media_type = parsed.media_type
-        self.title = parsed.title or self.filename
+        self.title = parsed.title if _meaningful_title(parsed.title) else ""
         self.page_count = parsed.page_count
         self.language = language
         self.chunks_created = len(chunks)
@@ -186,5 +174,17 @@ class SourceDocument:
 
     @property
     def display_name(self) -> str:
-        """What to call the document on a slide."""
-        return self.title or self.filename
+        """What to call the document on a slide: its title and file name, so that twins stay apart."""
+        return f"{self.title} ({self.filename})" if self.title and self.title != self.filename else self.filename
+
+
+_PLACEHOLDER_TITLES = re.compile(
+    r"^(untitled|untitled document|document\d*|presentation\d*|powerpoint presentation|slide \d+|"
+    r"microsoft (word|powerpoint) - .*|без названия|презентация\d*|документ\d*)$",
+    re.IGNORECASE,
+)
+
+
+def _meaningful_title(title: str) -> bool:
+    """False for the titles tools fill in by themselves ("untitled", "Microsoft Word - x.docx")."""
+    return bool(title.strip()) and not _PLACEHOLDER_TITLES.match(title.strip())

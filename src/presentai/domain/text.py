@@ -25,9 +25,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)``, trimmed of surrounding space.
 
-    Handles English and Russian punctuation, common abbreviations and initials
-    ("А. С. Пушкин", "J. R. R. Tolkien"); a line break between two lines that
-    both look like list items or headings also ends a sentence.
+    Handles English and Russian punctuation, common abbreviations, initials
+    ("А. С. Пушкин", "J. R. R. Tolkien") and numbers opening a line ("2.3 Scope");
+    a blank line always ends a sentence.
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -82,6 +82,25 @@ def _split_hard_lines(text: str, span: tuple[int, int]) -> Iterator[tuple[int, i
         start = base + match.end()
     if start < end:
         yield start, end
+
+
+STEM_LENGTH = 5  # word prefixes compared so that inflected forms (Russian especially) still match
+STOPWORDS = frozenset(
+    "the a an and or of to in on for with by at from as is are was were be been this that these those it its "
+    "their our we they which who has have had will would can could may not but also than into over per about "
+    "и в во на с со по к о об от до за из у для не но а же что это как так его её их мы они был была были "
+    "будет также или при".split()
+)
+
+
+def content_stems(text: str) -> list[str]:
+    """Prefixes of the words that carry meaning (no stopwords, no one- or two-letter words)."""
+    return [w[:STEM_LENGTH] for w in words(text) if w not in STOPWORDS and len(w) > 2]
+
+
+def has_cyrillic(text: str) -> bool:
+    """Whether ``text`` holds a Cyrillic letter."""
+    return _CYRILLIC.search(text) is not None
 
 
 def words(text: str) -> list[str]:

@@ -119,11 +119,14 @@ class AsyncPresentAI:
         template_bytes = await asyncio.to_thread(read_template, template) if template is not None else None
         c = self.container
         await self._open()
-        unsubscribe = c.progress().subscribe(on_progress) if on_progress else None
+        presentation = Presentation.create(self.settings.organization_id, title, parameters, self.settings.max_slides)
+        job = presentation.id  # every event of this generation carries it; other runs' events are not ours
+        unsubscribe = (
+            c.progress().subscribe(lambda event: on_progress(event) if event.job_id == job else None)
+            if on_progress
+            else None
+        )
         try:
-            presentation = Presentation.create(
-                self.settings.organization_id, title, parameters, self.settings.max_slides
-            )
             await c.presentations().add(presentation)
             sources = await self._ingest_all(presentation, files)
             usable = [s for s in sources if s.status is IngestionStatus.INDEXED]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
@@ -94,7 +95,13 @@ class GenerateOutline(_Failing):
         try:
             context = await _Context.load(presentation, self._sources, self._chunks)
             params = presentation.parameters
-            language = params.language or dominant_language([(c.language, c.token_count) for c in context.chunks])
+            sources_language = dominant_language([(c.language, c.token_count) for c in context.chunks])
+            language = params.language or sources_language
+            if language != sources_language:
+                presentation.warn(
+                    f"The deck's labels are in {language!r} but its bullets quote the sources, "
+                    f"which are in {sources_language!r}: quotes are never translated."
+                )
             relevance: dict[str, float] = {}
             if params.topic:
                 found = await self._retriever.search(params.topic, context.scope, context.chunks, len(context.chunks))
@@ -231,19 +238,27 @@ class RegenerateSlide:
         self._sources = sources
         self._chunks = chunks
         self._composer = _SlideComposer(retriever, writer)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def __call__(self, organization_id: str, presentation_id: str, slide_id: str, *, by: str = "") -> Slide:
-        """Regenerate ``slide_id`` and return it with its new current version."""
-        presentation = await self._presentations.get(organization_id, presentation_id)
-        slide = presentation.slide(slide_id)
-        context = await _Context.load(presentation, self._sources, self._chunks)
-        item = _item_for(presentation, slide)
-        content, degraded = await self._composer.compose(context, item, previous=slide.content)
-        slide.revise(content, by=by, reason=VersionReason.REGENERATED)
-        if degraded:
-            presentation.warn(DEGRADED_WARNING)
-        await self._presentations.save(presentation)
-        return slide
+        """Regenerate ``slide_id`` and return it with its new current version.
+
+        Regenerations of one presentation run one after another in this process,
+        so that none overwrites another's version.
+        """
+        lock = self._locks.setdefault(presentation_id, asyncio.Lock())
+        async with lock:
+            presentation = await self._presentations.get(organization_id, presentation_id)
+            presentation.ensure_idle()
+            slide = presentation.slide(slide_id)
+            context = await _Context.load(presentation, self._sources, self._chunks)
+            item = _item_for(presentation, slide)
+            content, degraded = await self._composer.compose(context, item, previous=slide.content)
+            slide.revise(content, by=by, reason=VersionReason.REGENERATED)
+            if degraded:
+                presentation.warn(DEGRADED_WARNING)
+            await self._presentations.save(presentation)
+            return slide
 
 
 def _item_for(presentation: Presentation, slide: Slide) -> OutlineItem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from collections import OrderedDict
@@ -12,36 +11,40 @@ import bm25s
 import Stemmer
 
 from presentai.domain.sources import Chunk
-from presentai.domain.text import words
+from presentai.domain.text import has_cyrillic, words
 from presentai.ports.retrieval import ScoredChunk
 
-_CYRILLIC = re.compile(r"[а-яё]")
 _CACHE_SIZE = 16  # indexes kept, one per distinct set of chunks (≈ one per presentation)
 
 
-class Bm25LexicalRanker:
-    """Ranks chunks with BM25; the index of a chunk set is built once and cached."""
+class _Stemmers(threading.local):
+    """PyStemmer's stemmers must not be shared between threads: one pair per thread."""
 
     def __init__(self) -> None:
-        self._english = Stemmer.Stemmer("english")
-        self._russian = Stemmer.Stemmer("russian")
+        self.english = Stemmer.Stemmer("english")
+        self.russian = Stemmer.Stemmer("russian")
+
+
+class Bm25LexicalRanker:
+    """Ranks chunks with BM25; the index of a chunk set is built once, even when asked for at once."""
+
+    def __init__(self) -> None:
+        self._stemmers = _Stemmers()
         self._cache: OrderedDict[tuple[str, ...], bm25s.BM25] = OrderedDict()
+        self._building: dict[tuple[str, ...], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def tokens(self, text: str) -> list[str]:
         """Stemmed words of ``text``, by their own alphabet's rules; compounds count whole and by parts."""
+        stemmers = self._stemmers
         tokens = []
         for word in words(text):
             parts = re.split(r"[-'’]", word)
             for piece in (word, *parts) if len(parts) > 1 else (word,):
                 if len(piece) > 1:
-                    tokens.append(self._stem(piece))
+                    stemmer = stemmers.russian if has_cyrillic(piece) else stemmers.english
+                    tokens.append(str(stemmer.stemWord(piece)))
         return tokens
-
-    @functools.lru_cache(maxsize=65536)  # noqa: B019 - the ranker lives as long as the process
-    def _stem(self, word: str) -> str:
-        stemmer = self._russian if _CYRILLIC.search(word) else self._english
-        return str(stemmer.stemWord(word))
 
     def rank(self, query: str, chunks: Sequence[Chunk], limit: int) -> list[ScoredChunk]:
         """The best ``limit`` chunks for ``query``; chunks sharing no word with it are left out."""
@@ -61,11 +64,17 @@ class Bm25LexicalRanker:
             if index is not None:
                 self._cache.move_to_end(key)
                 return index
-        corpus = [self.tokens(chunk.text) or ["\u2205"] for chunk in chunks]
-        index = bm25s.BM25()
-        index.index(corpus, show_progress=False)
-        with self._lock:
-            self._cache[key] = index
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # the first caller builds; the others wait for its index
+            with self._lock:
+                index = self._cache.get(key)
+            if index is not None:
+                return index
+            index = bm25s.BM25()
+            index.index([self.tokens(chunk.text) or ["\u2205"] for chunk in chunks], show_progress=False)
+            with self._lock:
+                self._cache[key] = index
+                self._building.pop(key, None)
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
         return index

@@ -36,6 +36,7 @@ _TERMINAL = (".", "!", "?", "…", ":", ";")
 _HEADING_RATIO = 1.12  # a line this much larger than body text is a heading
 _TABLE_MIN_PATHS = 6  # pages drawing fewer path objects are not searched for ruled tables
 _MIN_TEXT_CHARS_PER_PAGE = 8
+_MARGIN_SHARE = 0.07
 # PDFium must never be called from two threads at once, not even for different documents
 # (pypdfium2's documentation); parsing runs in worker threads, so every PDFium call holds this.
 _PDFIUM = threading.Lock()
@@ -52,6 +53,7 @@ class _Line:
     x: float
     page: int
     baseline: float = 0.0
+    page_height: float = 0.0
 
 
 class PdfParser:
@@ -146,6 +148,7 @@ def _page_tables(page: Any, index: int) -> dict[int, list[tuple[tuple[float, flo
 
 def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
     textpage = page.get_textpage()
+    height = page.get_height()
     try:
         text = textpage.get_text_range()
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -162,7 +165,9 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
             pdfium_c.FPDFText_GetCharBox(textpage.raw, first, left, right, bottom, top)
             pdfium_c.FPDFText_GetCharOrigin(textpage.raw, first, origin_x, origin_y)
-            lines.append(_Line(clean, round(size, 1), top.value, bottom.value, left.value, number, origin_y.value))
+            lines.append(
+                _Line(clean, round(size, 1), top.value, bottom.value, left.value, number, origin_y.value, height)
+            )
         return lines
     finally:
         textpage.close()
@@ -183,8 +188,16 @@ def _without_running_lines(lines: list[_Line], pages: int) -> list[_Line]:
         last[line.page] = line
     shape = Counter(_running_shape(line) for line in [*first.values(), *last.values()])
     running = {key for key, n in shape.items() if n >= max(3, pages // 2)}
-    edges = {id(line) for line in [*first.values(), *last.values()] if not _is_heading(line, body)}
+    edges = {id(line) for line in [*first.values(), *last.values()] if not _is_heading(line, body) and _in_margin(line)}
     return [line for line in lines if id(line) not in edges or _running_shape(line) not in running]
+
+
+def _in_margin(line: _Line) -> bool:
+    """In the top or bottom 7 % of the page, where running headers and footers sit (body text starts lower)."""
+    if line.page_height <= 0:
+        return True
+    share = line.baseline / line.page_height
+    return share < _MARGIN_SHARE or share > 1 - _MARGIN_SHARE
 
 
 def _running_shape(line: _Line) -> str:

@@ -176,7 +176,9 @@ def _draw(prs: PptxPresentation, layouts: _Layouts, content: SlideContent, deck:
     title_ph, body_ph = _title_and_body(slide)
     if title_ph is not None:
         _write_title(title_ph, content.title, large=content.layout is Layout.TITLE)
-    if content.layout is Layout.TITLE:
+    if content.layout is Layout.TITLE and not (content.notes or deck.subtitle) and body_ph is not None:
+        body_ph._element.getparent().remove(body_ph._element)  # an empty subtitle shows a prompt
+    elif content.layout is Layout.TITLE:
         if body_ph is not None:
             _write_paragraphs(body_ph, [Paragraph(content.notes or deck.subtitle, 0, 0)], bullets=False, sizes=(24, 14))
     elif body_ph is not None:

@@ -1,4 +1,4 @@
-"""In-process progress sinks: fan-out to listeners, or nothing at all."""
+"""In-process progress: a sink that fans events out to listeners."""
 
 from __future__ import annotations
 
@@ -27,10 +27,3 @@ class FanOutProgressSink:
                 listener(event)
             except Exception:  # noqa: BLE001, S112 - a broken listener must not fail a generation
                 continue
-
-
-class DiscardingProgressSink:
-    """Drops every event."""
-
-    async def publish(self, event: ProgressEvent) -> None:
-        """Do nothing."""

@@ -18,7 +18,7 @@ from attrs import frozen
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
-from presentai.domain.text import collapse_whitespace, numbers, words
+from presentai.domain.text import collapse_whitespace, content_stems, numbers
 from presentai.ports.writing import PlanningInput
 
 MAX_BULLETS = 5
@@ -30,27 +30,16 @@ _CONNECTIVES = re.compile(
     r"^(?:however|moreover|furthermore|in addition|additionally|as a result|therefore|thus|also|meanwhile|"
     r"in particular|overall|in short|finally|first|second|third|then|at the same time|"
     r"однако|кроме того|также|при этом|вместе с тем|в частности|таким образом|в результате|"
-    r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,?\s+",
+    r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,\s+",
     re.I,
 )
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-ZА-Я]\))\s+")
-_STOP = frozenset(
-    "the a an and or of to in on for with by at from as is are was were be been this that these those it its "
-    "their our we they which who has have had will would can could may not but also than into over per about "
-    "и в во на с со по к о об от до за из у для не но а же что это как так его её их мы они был была были "
-    "будет также или при".split()
-)
-_STEM = 5
 
 
 def clean_heading(text: str) -> str:
     """``"2.3 Battery storage"`` → ``"Battery storage"``."""
     return _NUMBERING.sub("", text).strip(" .:") or text.strip()
-
-
-def _stems(text: str) -> list[str]:
-    return [w[:_STEM] for w in words(text) if w not in _STOP and len(w) > 2]
 
 
 @frozen
@@ -119,7 +108,7 @@ class ExtractiveWriter:
             candidates = _candidates(chunks)
         if sum(1 for c in candidates if c.chunk.id in own) >= MIN_BULLETS:
             candidates = [c for c in candidates if c.chunk.id in own]
-        focus = Counter(_stems(" ".join((item.title, *item.key_points, parameters.topic))))
+        focus = Counter(content_stems(" ".join((item.title, *item.key_points, parameters.topic))))
         centroid = Counter(s for c in candidates for s in set(c.stems))
         used_before = {a.quote for a in previous.attributions} if previous else set()
         scored = []
@@ -165,7 +154,7 @@ def _candidates(chunks: Sequence[Chunk]) -> list[_Sentence]:
             if count > MAX_WORDS:
                 continue
             seen.add(text)
-            found.append(_Sentence(chunk, start, end, tuple(_stems(text)), count))
+            found.append(_Sentence(chunk, start, end, tuple(content_stems(text)), count))
     return found
 
 
@@ -249,8 +238,10 @@ def _allocate(
         chosen.extend(ranked[:n])
     parts = {g.order: 1 for g in chosen}
     spare = count - len(chosen)
-    while spare > 0:  # fewer sections than slides: split the biggest sections
-        splittable = [g for g in chosen if len(g.chunks) > parts[g.order]] or chosen
+    while spare > 0:  # fewer sections than slides: split the biggest sections, a chunk per part at least
+        splittable = [g for g in chosen if len(g.chunks) > parts[g.order]]
+        if not splittable:
+            break  # the sources are exhausted: a shorter outline, never repeated slides
         biggest = max(splittable, key=lambda g: g.tokens / parts[g.order])
         parts[biggest.order] += 1
         spare -= 1
