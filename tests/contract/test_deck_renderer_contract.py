@@ -111,3 +111,16 @@ def test_a_template_keeps_its_size_and_loses_its_sample_slides() -> None:
 def test_the_default_theme_is_16_by_9() -> None:
     deck_file = pptx.Presentation(io.BytesIO(PptxDeckRenderer().render(deck())))
     assert round(deck_file.slide_width / deck_file.slide_height, 2) == round(16 / 9, 2)
+
+
+def test_a_template_without_usable_layouts_is_a_render_error_not_a_crash() -> None:
+    from presentai.domain.errors import RenderError
+
+    template = pptx.Presentation()
+    layouts = template.slide_layouts
+    for layout in list(layouts):
+        layouts.remove(layout)
+    out = io.BytesIO()
+    template.save(out)
+    with pytest.raises(RenderError, match="no slide layouts"):
+        PptxDeckRenderer().render(deck(), out.getvalue())

@@ -51,8 +51,9 @@ class PptxDeckRenderer:
             out = io.BytesIO()
             prs.save(out)
             return out.getvalue()
-        except (KeyError, ValueError, etree.XMLSyntaxError) as error:
-            raise RenderError(f"the deck could not be written: {error}") from error
+        except (KeyError, ValueError, IndexError, TypeError, AttributeError, etree.XMLSyntaxError) as error:
+            # python-pptx meets a template it cannot place slides on (odd layouts, placeholders without size)
+            raise RenderError(f"the deck could not be written with this template: {error}") from error
 
 
 def _open(template: bytes | None) -> PptxPresentation:
@@ -97,6 +98,8 @@ class _Layouts:
 
     def __init__(self, prs: PptxPresentation) -> None:
         self._layouts: list[SlideLayout] = list(prs.slide_layouts)
+        if not self._layouts:
+            raise RenderError("the template has no slide layouts to place slides on")
         self.content = self._first(
             lambda kinds: bool(kinds & {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}) and PP_PLACEHOLDER.TITLE in kinds,
             prefer="content",
