@@ -276,6 +276,7 @@ async def _ingest(embedder: str, pdf: Path) -> dict[str, object]:
     result: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="presentai-bench-") as workspace:
         app = AsyncPresentAI(Settings(workspace=Path(workspace), embedder=embedder))
+        await app.open()
         try:
             for run in ("cold", "warm"):
                 source = SourceDocument.from_upload(app.settings.organization_id, pdf.name, data)

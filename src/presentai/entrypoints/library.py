@@ -118,7 +118,7 @@ class AsyncPresentAI:
         parameters.validate(self.settings.max_slides)
         template_bytes = await asyncio.to_thread(read_template, template) if template is not None else None
         c = self.container
-        await self._open()
+        await self.open()
         presentation = Presentation.create(self.settings.organization_id, title, parameters, self.settings.max_slides)
         job = presentation.id  # every event of this generation carries it; other runs' events are not ours
         unsubscribe = (
@@ -149,7 +149,7 @@ class AsyncPresentAI:
             if unsubscribe:
                 unsubscribe()
 
-    async def _open(self) -> None:
+    async def open(self) -> None:
         """Prepare the workspace once: migrate its database, then open its vector index.
 
         A workspace held by another process fails fast; an unreachable vector
