@@ -4,6 +4,10 @@
 
     PresentAIError
     ├── NotFound                      a resource does not exist (or belongs to another tenant)
+    ├── Unauthorized                  no valid credentials (missing, wrong, expired, revoked)
+    ├── Forbidden                     authenticated, but not allowed
+    │   ├── InsufficientRole          the member's role is too low
+    │   └── InsufficientScope         the API key lacks the scope
     ├── ValidationFailed              a business rule was violated (field errors attached)
     │   └── SlideCountOutOfRange
     ├── Conflict                      the resource is in a state that forbids the action
@@ -59,6 +63,31 @@ class NotFound(PresentAIError):
     def of(cls, resource: str, resource_id: str) -> NotFound:
         """Build the error for one missing resource."""
         return cls(f"{resource} {resource_id} not found", resource, resource_id)
+
+
+@define(eq=False)
+class Unauthorized(PresentAIError):
+    """No valid credentials: missing, wrong, expired or revoked."""
+
+
+@define(eq=False)
+class Forbidden(PresentAIError):
+    """Authenticated, but not allowed to do this."""
+
+
+@define(eq=False)
+class InsufficientRole(Forbidden):
+    """The member's role is below the one the action requires."""
+
+    required: str = ""
+    current: str = ""
+
+
+@define(eq=False)
+class InsufficientScope(Forbidden):
+    """The API key does not carry the scope the action requires."""
+
+    required: str = ""
 
 
 @define(eq=False)

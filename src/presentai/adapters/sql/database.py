@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
-from presentai.domain.errors import DatabaseUnavailable
+from presentai.domain.errors import Conflict, DatabaseUnavailable
 
 Row = dict[str, Any]
 
@@ -99,6 +99,8 @@ class PostgresDatabase:
                 connection.cursor(row_factory=dict_row) as cursor,
             ):
                 yield _PostgresSession(cursor)
+        except psycopg.IntegrityError as error:
+            raise Conflict(f"a uniqueness or reference rule was broken: {error}") from error
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(f"PostgreSQL failed: {error}", "postgresql") from error
 
@@ -155,6 +157,8 @@ class SqliteDatabase:
             with self._thread_lock:
                 try:
                     return work(self._connect())
+                except sqlite3.IntegrityError as error:
+                    raise Conflict(f"a uniqueness or reference rule was broken: {error}") from error
                 except sqlite3.OperationalError as error:
                     raise DatabaseUnavailable(f"SQLite failed: {error}", "sqlite") from error
 

@@ -1,0 +1,109 @@
+"""In-process account repositories (memory mode and unit tests)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from attrs import evolve
+
+from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.errors import Conflict, NotFound
+from presentai.domain.sessions import RefreshToken
+
+
+class InProcessUserRepository:
+    """Users in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, User] = {}
+
+    async def add(self, user: User) -> None:
+        """Store a new user."""
+        if any(u.email == user.email for u in self._rows.values()):
+            raise Conflict("an account with this email already exists")
+        self._rows[user.id] = copy.copy(user)
+
+    async def get(self, user_id: str) -> User:
+        """The user, or ``NotFound``."""
+        if user_id not in self._rows:
+            raise NotFound.of("user", user_id)
+        return copy.copy(self._rows[user_id])
+
+    async def by_email(self, email: str) -> User | None:
+        """The user with this email."""
+        found = next((u for u in self._rows.values() if u.email == email), None)
+        return copy.copy(found) if found else None
+
+    async def save(self, user: User) -> None:
+        """Store the user's current state."""
+        self._rows[user.id] = copy.copy(user)
+
+
+class InProcessOrganizationRepository:
+    """Organizations and memberships in dicts."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, Organization] = {}
+        self._members: dict[tuple[str, str], Membership] = {}
+
+    async def add(self, organization: Organization, owner: Membership) -> None:
+        """Store a new organization with its owner."""
+        if any(o.slug == organization.slug for o in self._rows.values()):
+            raise Conflict(f"the slug {organization.slug!r} is taken")
+        self._rows[organization.id] = copy.copy(organization)
+        self._members[(owner.organization_id, owner.user_id)] = owner
+
+    async def get(self, organization_id: str) -> Organization:
+        """The organization, or ``NotFound``."""
+        if organization_id not in self._rows:
+            raise NotFound.of("organization", organization_id)
+        return copy.copy(self._rows[organization_id])
+
+    async def membership(self, organization_id: str, user_id: str) -> Membership | None:
+        """The user's membership."""
+        return self._members.get((organization_id, user_id))
+
+    async def memberships(self, user_id: str) -> list[Membership]:
+        """The user's memberships, oldest organization first."""
+        return sorted((m for m in self._members.values() if m.user_id == user_id), key=lambda m: m.organization_id)
+
+
+class InProcessSessionRepository:
+    """Refresh tokens in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, RefreshToken] = {}
+
+    async def add(self, token: RefreshToken) -> None:
+        """Store a token."""
+        self._rows[token.id] = copy.copy(token)
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        """The token with this hash."""
+        found = next((t for t in self._rows.values() if t.token_hash == token_hash), None)
+        return copy.copy(found) if found else None
+
+    async def mark_used(self, token_id: str, when: datetime) -> bool:
+        """Mark exchanged; False if it already was."""
+        token = self._rows[token_id]
+        if token.used_at is not None:
+            return False
+        self._rows[token_id] = evolve(token, used_at=when)
+        return True
+
+    async def revoke_family(self, family_id: str, when: datetime) -> None:
+        """End a login family."""
+        for key, token in self._rows.items():
+            if token.family_id == family_id and token.revoked_at is None:
+                self._rows[key] = evolve(token, revoked_at=when)
+
+    async def revoke_user(self, user_id: str, when: datetime) -> None:
+        """End every login of a user."""
+        for key, token in self._rows.items():
+            if token.user_id == user_id and token.revoked_at is None:
+                self._rows[key] = evolve(token, revoked_at=when)
+
+    async def family_active(self, family_id: str) -> bool:
+        """Whether any token of the family is unrevoked."""
+        return any(t.family_id == family_id and t.revoked_at is None for t in self._rows.values())

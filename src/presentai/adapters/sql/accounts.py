@@ -1,0 +1,171 @@
+"""SQL repositories for users, organizations with memberships, and refresh-token sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from presentai.adapters.sql.database import Database, Row, from_timestamp
+from presentai.domain.accounts import Membership, Organization, Role, User
+from presentai.domain.errors import Conflict, NotFound
+from presentai.domain.sessions import RefreshToken
+
+
+def _user(row: Row) -> User:
+    return User(
+        row["id"], row["email"], row["name"], row["password_hash"], bool(row["is_platform_admin"]),
+        from_timestamp(row["created_at"]),
+    )  # fmt: skip
+
+
+class SqlUserRepository:
+    """Users in SQL; emails are unique."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, user: User) -> None:
+        """Store a new user."""
+        try:
+            async with self._database.transaction() as session:
+                await session.execute(
+                    "INSERT INTO users (id, email, name, password_hash, is_platform_admin, created_at)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)",
+                    [user.id, user.email, user.name, user.password_hash, user.is_platform_admin, user.created_at],
+                )
+        except Conflict as error:
+            raise Conflict("an account with this email already exists") from error
+
+    async def get(self, user_id: str) -> User:
+        """The user, or ``NotFound``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM users WHERE id = %s", [user_id])
+        if not rows:
+            raise NotFound.of("user", user_id)
+        return _user(rows[0])
+
+    async def by_email(self, email: str) -> User | None:
+        """The user with this email, if any."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM users WHERE email = %s", [email])
+        return _user(rows[0]) if rows else None
+
+    async def save(self, user: User) -> None:
+        """Store the user's current state."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE users SET email = %s, name = %s, password_hash = %s, is_platform_admin = %s WHERE id = %s",
+                [user.email, user.name, user.password_hash, user.is_platform_admin, user.id],
+            )
+
+
+class SqlOrganizationRepository:
+    """Organizations and memberships in SQL; slugs are unique."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, organization: Organization, owner: Membership) -> None:
+        """Store a new organization with its first owner."""
+        try:
+            async with self._database.transaction() as session:
+                await session.execute(
+                    "INSERT INTO organizations (id, name, slug, plan, created_at) VALUES (%s, %s, %s, %s, %s)",
+                    [organization.id, organization.name, organization.slug, organization.plan, organization.created_at],
+                )
+                await session.execute(
+                    "INSERT INTO memberships (organization_id, user_id, role) VALUES (%s, %s, %s)",
+                    [owner.organization_id, owner.user_id, owner.role.value],
+                )
+        except Conflict as error:
+            raise Conflict(f"the slug {organization.slug!r} is taken") from error
+
+    async def get(self, organization_id: str) -> Organization:
+        """The organization, or ``NotFound``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM organizations WHERE id = %s", [organization_id])
+        if not rows:
+            raise NotFound.of("organization", organization_id)
+        row = rows[0]
+        return Organization(row["id"], row["name"], row["slug"], row["plan"], from_timestamp(row["created_at"]))
+
+    async def membership(self, organization_id: str, user_id: str) -> Membership | None:
+        """The user's membership, if any."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
+            )
+        return Membership(rows[0]["organization_id"], user_id, Role(rows[0]["role"])) if rows else None
+
+    async def memberships(self, user_id: str) -> list[Membership]:
+        """The user's memberships, oldest organization first."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM memberships WHERE user_id = %s ORDER BY organization_id", [user_id]
+            )
+        return [Membership(r["organization_id"], user_id, Role(r["role"])) for r in rows]
+
+
+def _token(row: Row) -> RefreshToken:
+    return RefreshToken(
+        row["id"],
+        row["family_id"],
+        row["user_id"],
+        row["token_hash"],
+        from_timestamp(row["expires_at"]),
+        from_timestamp(row["used_at"]) if row["used_at"] else None,
+        from_timestamp(row["revoked_at"]) if row["revoked_at"] else None,
+    )
+
+
+class SqlSessionRepository:
+    """Refresh tokens in SQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, token: RefreshToken) -> None:
+        """Store a newly issued token."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [token.id, token.family_id, token.user_id, token.token_hash, token.expires_at],
+            )
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        """The token with this hash."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM refresh_tokens WHERE token_hash = %s", [token_hash])
+        return _token(rows[0]) if rows else None
+
+    async def mark_used(self, token_id: str, when: datetime) -> bool:
+        """Mark exchanged, atomically: only the first of two concurrent uses wins."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "UPDATE refresh_tokens SET used_at = %s WHERE id = %s AND used_at IS NULL RETURNING id",
+                [when, token_id],
+            )
+        return bool(rows)
+
+    async def revoke_family(self, family_id: str, when: datetime) -> None:
+        """End a login family."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE refresh_tokens SET revoked_at = %s WHERE family_id = %s AND revoked_at IS NULL",
+                [when, family_id],
+            )
+
+    async def revoke_user(self, user_id: str, when: datetime) -> None:
+        """End every login family of a user."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE refresh_tokens SET revoked_at = %s WHERE user_id = %s AND revoked_at IS NULL", [when, user_id]
+            )
+
+    async def family_active(self, family_id: str) -> bool:
+        """Whether any token of the family is unrevoked."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT 1 FROM refresh_tokens WHERE family_id = %s AND revoked_at IS NULL LIMIT 1", [family_id]
+            )
+        return bool(rows)

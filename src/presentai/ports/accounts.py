@@ -1,0 +1,102 @@
+"""Users, organizations, sign-in sessions, and the secrets that protect them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.sessions import RefreshToken
+
+
+class UserRepository(Protocol):
+    """People who sign in."""
+
+    async def add(self, user: User) -> None:
+        """Store a new user; ``Conflict`` if the email is taken."""
+        ...
+
+    async def get(self, user_id: str) -> User:
+        """The user, or ``NotFound``."""
+        ...
+
+    async def by_email(self, email: str) -> User | None:
+        """The user with this (normalised) email, if any."""
+        ...
+
+    async def save(self, user: User) -> None:
+        """Store the user's current state."""
+        ...
+
+
+class OrganizationRepository(Protocol):
+    """Tenants and their memberships."""
+
+    async def add(self, organization: Organization, owner: Membership) -> None:
+        """Store a new organization with its first owner; ``Conflict`` if the slug is taken."""
+        ...
+
+    async def get(self, organization_id: str) -> Organization:
+        """The organization, or ``NotFound``."""
+        ...
+
+    async def membership(self, organization_id: str, user_id: str) -> Membership | None:
+        """The user's membership of the organization, if any."""
+        ...
+
+    async def memberships(self, user_id: str) -> list[Membership]:
+        """Every organization the user belongs to, oldest first."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Refresh tokens, grouped in login families."""
+
+    async def add(self, token: RefreshToken) -> None:
+        """Store a newly issued token."""
+        ...
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        """The token with this hash, if any."""
+        ...
+
+    async def mark_used(self, token_id: str, when: datetime) -> bool:
+        """Mark a token exchanged; False if it already was (a concurrent or repeated use)."""
+        ...
+
+    async def revoke_family(self, family_id: str, when: datetime) -> None:
+        """End a login family: none of its tokens may be used again."""
+        ...
+
+    async def revoke_user(self, user_id: str, when: datetime) -> None:
+        """End every login family of a user."""
+        ...
+
+    async def family_active(self, family_id: str) -> bool:
+        """Whether the login family is still going."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing."""
+
+    def hash(self, password: str) -> str:
+        """A hash to store."""
+        ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches ``password_hash``."""
+        ...
+
+
+class AccessTokens(Protocol):
+    """Short-lived signed access tokens (JWT)."""
+
+    def issue(self, claims: Mapping[str, Any]) -> str:
+        """A signed token carrying ``claims`` and an expiry."""
+        ...
+
+    def read(self, token: str) -> dict[str, Any]:
+        """The claims of a valid token; ``Unauthorized`` if it is forged, malformed or expired."""
+        ...

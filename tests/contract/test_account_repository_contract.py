@@ -1,0 +1,98 @@
+"""The account repository contracts: in-process, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from presentai.adapters.memory.accounts import (
+    InProcessOrganizationRepository,
+    InProcessSessionRepository,
+    InProcessUserRepository,
+)
+from presentai.adapters.sql.accounts import SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository
+from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
+from presentai.domain.accounts import Membership, Organization, Role, User
+from presentai.domain.errors import Conflict, NotFound
+from presentai.domain.ids import new_id
+from presentai.domain.sessions import RefreshToken
+from presentai.ports.accounts import OrganizationRepository, SessionRepository, UserRepository
+
+
+@attrs.frozen
+class Accounts:
+    users: UserRepository
+    organizations: OrganizationRepository
+    sessions: SessionRepository
+
+
+@pytest.fixture(params=["in-process", "sqlite", "postgres"])
+async def accounts(request: pytest.FixtureRequest) -> AsyncIterator[Accounts]:
+    if request.param == "in-process":
+        yield Accounts(InProcessUserRepository(), InProcessOrganizationRepository(), InProcessSessionRepository())
+        return
+    if request.param == "sqlite":
+        database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
+    else:
+        database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
+    try:
+        yield Accounts(SqlUserRepository(database), SqlOrganizationRepository(database), SqlSessionRepository(database))
+    finally:
+        await database.close()
+
+
+def unique_email() -> str:
+    return f"user-{new_id()}@example.com"
+
+
+async def test_users_are_found_by_id_and_email_and_an_email_is_taken_once(accounts: Accounts) -> None:
+    email = unique_email()
+    user = User.register(email, "Anna", "hash")
+    await accounts.users.add(user)
+    assert await accounts.users.get(user.id) == user
+    assert await accounts.users.by_email(email) == user
+    assert await accounts.users.by_email(unique_email()) is None
+    with pytest.raises(Conflict):
+        await accounts.users.add(User.register(email, "Twin", "hash"))
+    with pytest.raises(NotFound):
+        await accounts.users.get(new_id())
+
+
+async def test_an_organization_starts_with_its_owner_and_slugs_are_unique(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    slug = f"org-{new_id()[-12:]}"
+    organization = Organization.found("Northwind", slug=slug)
+    await accounts.organizations.add(organization, Membership(organization.id, user.id, Role.OWNER))
+    assert (await accounts.organizations.get(organization.id)).slug == slug
+    assert await accounts.organizations.membership(organization.id, user.id) == Membership(
+        organization.id, user.id, Role.OWNER
+    )
+    assert await accounts.organizations.memberships(user.id) == [Membership(organization.id, user.id, Role.OWNER)]
+    assert await accounts.organizations.membership(organization.id, new_id()) is None
+    twin = Organization.found("Other", slug=slug)
+    with pytest.raises(Conflict):
+        await accounts.organizations.add(twin, Membership(twin.id, user.id, Role.OWNER))
+
+
+async def test_a_refresh_token_is_marked_used_once_and_families_are_revoked_together(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    now = datetime.now(UTC).replace(microsecond=0)
+    first = RefreshToken.issue(user.id, f"hash-{new_id()}", now=now)
+    second = RefreshToken.issue(user.id, f"hash-{new_id()}", first.family_id, now=now)
+    other = RefreshToken.issue(user.id, f"hash-{new_id()}", now=now)
+    for token in (first, second, other):
+        await accounts.sessions.add(token)
+    assert await accounts.sessions.by_hash(first.token_hash) == first
+    assert await accounts.sessions.mark_used(first.id, now)
+    assert not await accounts.sessions.mark_used(first.id, now + timedelta(seconds=1))
+    assert (await accounts.sessions.by_hash(first.token_hash)).used_at == now  # type: ignore[union-attr]
+    await accounts.sessions.revoke_family(first.family_id, now)
+    assert not await accounts.sessions.family_active(first.family_id)
+    assert await accounts.sessions.family_active(other.family_id)
+    await accounts.sessions.revoke_user(user.id, now)
+    assert not await accounts.sessions.family_active(other.family_id)

@@ -1,0 +1,62 @@
+"""Roles, the RBAC policy, and what makes a valid user or organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from presentai.domain.accounts import Action, Organization, Role, User, authorize, check_password, normalize_email
+from presentai.domain.errors import InsufficientRole, ValidationFailed
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.VIEWER, {Action.READ}),
+        (Role.EDITOR, {Action.READ, Action.EDIT}),
+        (
+            Role.ADMIN,
+            {Action.READ, Action.EDIT, Action.MANAGE_BRAND_KITS, Action.MANAGE_MEMBERS, Action.MANAGE_INTEGRATIONS},
+        ),
+        (Role.OWNER, set(Action)),
+    ],
+)
+def test_each_role_may_do_exactly_what_the_spec_table_says(role: Role, allowed: set[Action]) -> None:
+    for action in Action:
+        if action in allowed:
+            authorize(role, action)
+        else:
+            with pytest.raises(InsufficientRole):
+                authorize(role, action)
+
+
+def test_a_refusal_names_the_required_and_the_current_role() -> None:
+    with pytest.raises(InsufficientRole) as refused:
+        authorize(Role.VIEWER, Action.EDIT)
+    assert (refused.value.required, refused.value.current) == ("editor", "viewer")
+    assert str(refused.value) == "This action requires editor role or higher"
+    assert refused.value.code == "insufficient_role"
+
+
+@pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "two@@signs.com", "sp ace@x.org"])
+def test_malformed_email_addresses_are_refused(email: str) -> None:
+    with pytest.raises(ValidationFailed):
+        normalize_email(email)
+
+
+def test_email_addresses_are_compared_case_insensitively() -> None:
+    assert User.register("  Anna.Petrova@Example.COM ", "", "hash").email == "anna.petrova@example.com"
+
+
+def test_short_passwords_are_refused() -> None:
+    with pytest.raises(ValidationFailed):
+        check_password("short")
+    check_password("long enough password")
+
+
+def test_an_organization_gets_a_slug_from_its_name_unless_given_one() -> None:
+    assert Organization.found("Northwind Grid Ltd.").slug == "northwind-grid-ltd"
+    assert Organization.found("Северный кряж", slug="north").slug == "north"
+    with pytest.raises(ValidationFailed):
+        Organization.found("  ")
+    with pytest.raises(ValidationFailed):
+        Organization.found("X", slug="Bad Slug")

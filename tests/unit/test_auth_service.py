@@ -1,0 +1,93 @@
+"""Registration, sign-in, rotating refresh tokens with reuse detection, and sign-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
+from presentai.adapters.memory.accounts import (
+    InProcessOrganizationRepository,
+    InProcessSessionRepository,
+    InProcessUserRepository,
+)
+from presentai.domain.accounts import Role
+from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
+from presentai.services.auth import Authenticator
+
+SECRET = "test-secret-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture
+def auth() -> Authenticator:
+    return Authenticator(
+        users=InProcessUserRepository(),
+        organizations=InProcessOrganizationRepository(),
+        sessions=InProcessSessionRepository(),
+        hasher=Argon2PasswordHasher(),
+        tokens=JwtAccessTokens(SECRET),
+    )
+
+
+async def test_registering_signs_the_user_in_and_gives_them_an_organization_they_own(auth: Authenticator) -> None:
+    user, tokens = await auth.register("Anna@Example.com", "correct horse battery", "Anna")
+    principal = await auth.authenticate(tokens.access_token)
+    assert principal.user_id == user.id
+    memberships = await auth._organizations.memberships(user.id)
+    assert [m.role for m in memberships] == [Role.OWNER]
+
+
+async def test_an_email_registers_once_and_weak_passwords_are_refused(auth: Authenticator) -> None:
+    await auth.register("anna@example.com", "correct horse battery")
+    with pytest.raises(Conflict):
+        await auth.register("ANNA@example.com", "another long password")
+    with pytest.raises(ValidationFailed):
+        await auth.register("bob@example.com", "short")
+
+
+async def test_signing_in_needs_the_right_password_and_does_not_say_which_part_was_wrong(auth: Authenticator) -> None:
+    await auth.register("anna@example.com", "correct horse battery")
+    assert (await auth.login("anna@example.com", "correct horse battery")).access_token
+    with pytest.raises(Unauthorized, match="wrong email or password"):
+        await auth.login("anna@example.com", "wrong horse battery")
+    with pytest.raises(Unauthorized, match="wrong email or password"):
+        await auth.login("nobody@example.com", "correct horse battery")
+
+
+async def test_a_refresh_token_works_once_and_its_reuse_ends_the_whole_login(auth: Authenticator) -> None:
+    _, first = await auth.register("anna@example.com", "correct horse battery")
+    second = await auth.refresh(first.refresh_token)
+    third = await auth.refresh(second.refresh_token)
+    await auth.authenticate(third.access_token)
+    with pytest.raises(Unauthorized, match="already used"):
+        await auth.refresh(first.refresh_token)  # a thief replays an old token
+    with pytest.raises(Unauthorized):
+        await auth.refresh(third.refresh_token)  # ... so the rightful holder is signed out too
+    with pytest.raises(Unauthorized, match="session has ended"):
+        await auth.authenticate(third.access_token)
+
+
+async def test_logout_ends_one_login_and_logout_all_ends_every_login(auth: Authenticator) -> None:
+    user, laptop = await auth.register("anna@example.com", "correct horse battery")
+    phone = await auth.login("anna@example.com", "correct horse battery")
+    tablet = await auth.login("anna@example.com", "correct horse battery")
+    await auth.logout(laptop.refresh_token)
+    with pytest.raises(Unauthorized):
+        await auth.authenticate(laptop.access_token)
+    await auth.authenticate(phone.access_token)
+    await auth.logout_all(user.id)
+    for tokens in (phone, tablet):
+        with pytest.raises(Unauthorized):
+            await auth.authenticate(tokens.access_token)
+        with pytest.raises(Unauthorized):
+            await auth.refresh(tokens.refresh_token)
+
+
+async def test_forged_expired_and_unknown_tokens_are_refused(auth: Authenticator) -> None:
+    _, tokens = await auth.register("anna@example.com", "correct horse battery")
+    forged = JwtAccessTokens("another-secret-that-is-long-enough-too").issue({"sub": "x", "sid": "y", "type": "access"})
+    expired = JwtAccessTokens(SECRET, lifetime_seconds=-1).issue({"sub": "x", "sid": "y", "type": "access"})
+    for token in (forged, expired, "not.a.jwt", tokens.refresh_token):
+        with pytest.raises(Unauthorized):
+            await auth.authenticate(token)
+    with pytest.raises(Unauthorized):
+        await auth.refresh("made-up")
