@@ -30,6 +30,7 @@ class Settings:
     chunk_overlap_tokens: int = 48
     database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…
     qdrant_url: str | None = None
+    jwt_secret: str = ""  # "" → a random secret kept in the workspace
     qdrant_api_key: str | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
     max_unzipped_bytes: int = 200 * 1024 * 1024

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
+from presentai.adapters.memory.accounts import (
+    InProcessOrganizationRepository,
+    InProcessSessionRepository,
+    InProcessUserRepository,
+)
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
     InProcessPresentationRepository,
@@ -15,6 +21,7 @@ from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.progress.local import FanOutProgressSink
 from presentai.adapters.qdrant.index import QdrantVectorIndex
+from presentai.adapters.sql.accounts import SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository
 from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
@@ -23,6 +30,7 @@ from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
 from presentai.ports.embeddings import Embedder
+from presentai.services.auth import Authenticator
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.render import RenderDeck
@@ -139,3 +147,36 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         RegenerateSlide, presentations=presentations, sources=sources, chunks=chunks, retriever=retriever, writer=writer
     )
     render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)
+
+
+class ServiceContainer(EmbeddedContainer):
+    """The HTTP service: the embedded wiring plus accounts and sessions."""
+
+    jwt_secret = providers.Dependency(instance_of=str)
+
+    users = providers.Selector(
+        EmbeddedContainer.settings.provided.database_kind,
+        memory=providers.Singleton(InProcessUserRepository),
+        sqlite=providers.Singleton(SqlUserRepository, database=EmbeddedContainer.database),
+        postgres=providers.Singleton(SqlUserRepository, database=EmbeddedContainer.database),
+    )
+    organizations = providers.Selector(
+        EmbeddedContainer.settings.provided.database_kind,
+        memory=providers.Singleton(InProcessOrganizationRepository),
+        sqlite=providers.Singleton(SqlOrganizationRepository, database=EmbeddedContainer.database),
+        postgres=providers.Singleton(SqlOrganizationRepository, database=EmbeddedContainer.database),
+    )
+    sessions = providers.Selector(
+        EmbeddedContainer.settings.provided.database_kind,
+        memory=providers.Singleton(InProcessSessionRepository),
+        sqlite=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
+        postgres=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
+    )
+    authenticator = providers.Singleton(
+        Authenticator,
+        users=users,
+        organizations=organizations,
+        sessions=sessions,
+        hasher=providers.Singleton(Argon2PasswordHasher),
+        tokens=providers.Singleton(JwtAccessTokens, secret=jwt_secret),
+    )

@@ -29,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(args)
     if args.command == "db" and args.action == "upgrade":
         return _db_upgrade(args)
+    if args.command == "serve":
+        return _serve(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -60,11 +62,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--workspace", type=Path, default=None, help="state folder (default ./workspace)")
     generate.add_argument("--quiet", action="store_true", help="no progress bars")
+    serve = commands.add_parser("serve", help="run the HTTP API (configured by PRESENTAI_* variables)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply pending migrations")
     db.add_argument("--database-url", help="postgresql://… or sqlite:///PATH (default: PRESENTAI_DATABASE_URL)")
     db.add_argument("--workspace", type=Path, default=None, help="for the default SQLite database")
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from aiohttp import web
+
+    from presentai.entrypoints.http.app import create_app
+
+    console = Console(stderr=True)
+    try:
+        settings = Settings.from_env(workspace=args.workspace)
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(settings), host=args.host, port=args.port, print=console.print)
+    return EXIT_OK
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

@@ -1,0 +1,56 @@
+"""The aiohttp application: middlewares, routes, and the container's lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from presentai.adapters.sql.migrate import upgrade
+from presentai.config import Settings
+from presentai.containers import ServiceContainer
+from presentai.entrypoints.http.auth import PRINCIPAL
+from presentai.entrypoints.http.errors import errors, request_ids
+from presentai.entrypoints.http.routes import ORGANIZATIONS, USERS, routes
+
+CONTAINER = web.AppKey("container", ServiceContainer)
+
+
+def jwt_secret(settings: Settings) -> str:
+    """The configured signing secret, or one kept in the workspace so sessions survive a restart."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    path = Path(settings.workspace) / "jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The service, wired for ``settings``."""
+    container = ServiceContainer(settings=settings, jwt_secret=jwt_secret(settings))
+    app = web.Application(middlewares=[request_ids, errors], client_max_size=settings.max_upload_bytes + 2**20)
+    app[CONTAINER] = container
+    app[PRINCIPAL] = container.authenticator()
+    app[USERS] = container.users()
+    app[ORGANIZATIONS] = container.organizations()
+    app.add_routes(routes)
+    app.cleanup_ctx.append(_lifecycle)
+    return app
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    container = app[CONTAINER]
+    settings = container.settings()
+    if settings.database_kind != "memory":
+        await asyncio.to_thread(upgrade, settings.database)  # pending migrations, once, under yoyo's lock
+    yield
+    database = container.database()
+    if database is not None:
+        await database.close()
+    await container.vector_index().close()

@@ -1,0 +1,131 @@
+"""REST routes under /api/v1: auth, the caller's profile, organizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from attrs import frozen
+
+from presentai.domain.accounts import Action, Membership, Organization, Role, User
+from presentai.entrypoints.http.auth import PRINCIPAL, member, principal
+from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.ports.accounts import OrganizationRepository, UserRepository
+from presentai.services.auth import Tokens
+
+USERS = web.AppKey("users", UserRepository)
+ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)
+routes = web.RouteTableDef()
+
+
+@frozen
+class RegisterBody:
+    email: str
+    password: str
+    name: str = ""
+
+
+@frozen
+class LoginBody:
+    email: str
+    password: str
+
+
+@frozen
+class RefreshBody:
+    refresh_token: str
+
+
+@frozen
+class OrganizationBody:
+    name: str
+    slug: str = ""
+
+
+def _tokens(tokens: Tokens) -> dict[str, Any]:
+    return dump(tokens)  # type: ignore[no-any-return]
+
+
+def _user(user: User) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "name": user.name, "created_at": user.created_at.isoformat()}
+
+
+def _organization(organization: Organization, membership: Membership) -> dict[str, Any]:
+    return {**dump(organization), "role": membership.role.value}
+
+
+@routes.post("/api/v1/auth/register")
+async def register(request: web.Request) -> web.Response:
+    """Create an account (and its personal organization), signed in."""
+    body = await read_body(request, RegisterBody)
+    user, tokens = await request.app[PRINCIPAL].register(body.email, body.password, body.name)
+    return web.json_response({"user": _user(user), **_tokens(tokens)}, status=201)
+
+
+@routes.post("/api/v1/auth/login")
+async def login(request: web.Request) -> web.Response:
+    """Sign in with email and password."""
+    body = await read_body(request, LoginBody)
+    return web.json_response(_tokens(await request.app[PRINCIPAL].login(body.email, body.password)))
+
+
+@routes.post("/api/v1/auth/refresh")
+async def refresh(request: web.Request) -> web.Response:
+    """Exchange a refresh token (once) for new tokens."""
+    body = await read_body(request, RefreshBody)
+    return web.json_response(_tokens(await request.app[PRINCIPAL].refresh(body.refresh_token)))
+
+
+@routes.post("/api/v1/auth/logout")
+async def logout(request: web.Request) -> web.Response:
+    """End the login this refresh token belongs to."""
+    body = await read_body(request, RefreshBody)
+    await request.app[PRINCIPAL].logout(body.refresh_token)
+    return web.Response(status=204)
+
+
+@routes.post("/api/v1/auth/logout-all")
+async def logout_all(request: web.Request) -> web.Response:
+    """End every login of the caller, on every device."""
+    caller = await principal(request)
+    await request.app[PRINCIPAL].logout_all(caller.user_id)
+    return web.Response(status=204)
+
+
+@routes.get("/api/v1/users/me")
+async def me(request: web.Request) -> web.Response:
+    """The caller's profile and organizations."""
+    caller = await principal(request)
+    user = await request.app[USERS].get(caller.user_id)
+    memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
+    return web.json_response(
+        {
+            **_user(user),
+            "organizations": [{"id": m.organization_id, "role": m.role.value} for m in memberships],
+        }
+    )
+
+
+@routes.post("/api/v1/organizations")
+async def create_organization(request: web.Request) -> web.Response:
+    """A new organization; the caller owns it."""
+    caller = await principal(request)
+    body = await read_body(request, OrganizationBody)
+    organization = Organization.found(body.name, body.slug)
+    owner = Membership(organization.id, caller.user_id, Role.OWNER)
+    await request.app[ORGANIZATIONS].add(organization, owner)
+    return web.json_response(_organization(organization, owner), status=201)
+
+
+@routes.get("/api/v1/organizations/{id}")
+async def get_organization(request: web.Request) -> web.Response:
+    """An organization the caller belongs to (any other answers 404)."""
+    organizations = request.app[ORGANIZATIONS]
+    membership = await member(request, organizations, request.match_info["id"], Action.READ)
+    return web.json_response(_organization(await organizations.get(membership.organization_id), membership))
+
+
+@routes.get("/health")
+async def health(request: web.Request) -> web.Response:
+    """Liveness."""
+    return web.json_response({"status": "ok"})

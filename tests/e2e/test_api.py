@@ -1,0 +1,136 @@
+"""The HTTP API through a running app: auth, profile, organizations, errors in the spec's shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from presentai.config import Settings
+from presentai.entrypoints.http.app import create_app
+
+REQUEST_ID = re.compile(r"^req_[0-9a-f-]{36}$")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40)
+    async with TestClient(TestServer(create_app(settings))) as test_client:
+        yield test_client
+
+
+async def signed_up(client: TestClient, email: str = "") -> dict[str, str]:
+    from presentai.domain.ids import new_id
+
+    email = email or f"anna-{new_id()}@example.com"
+    response = await client.post("/api/v1/auth/register", json={"email": email, "password": "correct horse battery"})
+    assert response.status == 201
+    body = await response.json()
+    return {"email": email, **body, "auth": f"Bearer {body['access_token']}"}
+
+
+async def test_register_then_read_my_profile_with_the_access_token(client: TestClient) -> None:
+    account = await signed_up(client)
+    response = await client.get("/api/v1/users/me", headers={"Authorization": account["auth"]})
+    assert response.status == 200
+    me = await response.json()
+    assert me["email"] == account["email"]
+    assert [o["role"] for o in me["organizations"]] == ["owner"]
+    assert REQUEST_ID.match(response.headers["X-Request-Id"])
+
+
+async def test_errors_have_the_spec_shape_and_the_request_id(client: TestClient) -> None:
+    response = await client.get("/api/v1/users/me")
+    body = await response.json()
+    assert response.status == 401
+    assert body["error"] == "unauthorized"
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    assert REQUEST_ID.match(body["request_id"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "error", "field"),
+    [
+        ("not json", 400, "bad_request", None),
+        ([1, 2], 400, "bad_request", None),
+        ({"email": 5, "password": "correct horse battery"}, 400, "bad_request", "email"),
+        ({"password": "correct horse battery"}, 400, "bad_request", "email"),
+        ({"email": "a@b.co", "password": "correct horse battery", "admin": True}, 400, "bad_request", None),
+        ({"email": "not-an-email", "password": "correct horse battery"}, 422, "validation_error", "email"),
+        ({"email": "a@b.co", "password": "short"}, 422, "validation_error", "password"),
+    ],
+)
+async def test_bad_registration_bodies_are_refused_naming_the_field(
+    client: TestClient, payload: object, status: int, error: str, field: str | None
+) -> None:
+    if isinstance(payload, str):
+        response = await client.post(
+            "/api/v1/auth/register", data=payload, headers={"Content-Type": "application/json"}
+        )
+    else:
+        response = await client.post("/api/v1/auth/register", json=payload)
+    body = await response.json()
+    assert (response.status, body["error"]) == (status, error)
+    if field:
+        assert field in body["fields"]
+
+
+async def test_a_taken_email_is_a_conflict(client: TestClient) -> None:
+    account = await signed_up(client)
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": account["email"].upper(), "password": "another long password"}
+    )
+    assert response.status == 409
+    assert (await response.json())["error"] == "conflict"
+
+
+async def test_login_refresh_rotation_and_reuse_detection_over_http(client: TestClient) -> None:
+    account = await signed_up(client)
+    bad = await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "wrong password!!"})
+    assert bad.status == 401
+    good = await client.post(
+        "/api/v1/auth/login", json={"email": account["email"], "password": "correct horse battery"}
+    )
+    tokens = await good.json()
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 900
+    rotated = await (await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})).json()
+    replay = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert replay.status == 401
+    after = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {rotated['access_token']}"})
+    assert after.status == 401  # the replay ended the whole login
+
+
+async def test_logout_all_ends_every_login(client: TestClient) -> None:
+    account = await signed_up(client)
+    other = await (
+        await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "correct horse battery"})
+    ).json()
+    assert (await client.post("/api/v1/auth/logout-all", headers={"Authorization": account["auth"]})).status == 204
+    for token in (account["access_token"], other["access_token"]):
+        assert (await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})).status == 401
+
+
+async def test_another_tenants_organization_is_not_found_and_mine_is(client: TestClient) -> None:
+    anna, boris = await signed_up(client), await signed_up(client)
+    created = await client.post(
+        "/api/v1/organizations", json={"name": "Northwind Grid"}, headers={"Authorization": anna["auth"]}
+    )
+    assert created.status == 201
+    organization = await created.json()
+    assert organization["role"] == "owner"
+    mine = await client.get(f"/api/v1/organizations/{organization['id']}", headers={"Authorization": anna["auth"]})
+    assert (await mine.json())["name"] == "Northwind Grid"
+    theirs = await client.get(f"/api/v1/organizations/{organization['id']}", headers={"Authorization": boris["auth"]})
+    assert theirs.status == 404
+    assert (await theirs.json())["error"] == "not_found"
+
+
+async def test_an_unknown_route_answers_in_the_spec_shape(client: TestClient) -> None:
+    response = await client.get("/api/v1/nothing-here")
+    assert response.status == 404
+    assert (await response.json())["error"] == "not_found"
