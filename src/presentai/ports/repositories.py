@@ -28,6 +28,10 @@ class PresentationRepository(Protocol):
         """The organization's presentations, newest first."""
         ...
 
+    async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
+        """The organization's presentation that holds the slide, if any."""
+        ...
+
 
 class SourceRepository(Protocol):
     """Source documents and their ingestion state."""

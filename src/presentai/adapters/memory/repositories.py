@@ -51,6 +51,13 @@ class InProcessPresentationRepository:
             raise NotFound.of("presentation", presentation.id)
         self._rows[presentation.id] = _copy(presentation)
 
+    async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
+        """The organization's presentation holding the slide."""
+        for row in self._rows.values():
+            if row.organization_id == organization_id and any(s.id == slide_id for s in row.slides):
+                return _copy(row)
+        return None
+
     async def list(self, organization_id: str) -> list[Presentation]:
         """Newest first."""
         rows = [p for p in self._rows.values() if p.organization_id == organization_id]

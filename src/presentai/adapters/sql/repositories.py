@@ -59,6 +59,16 @@ class SqlPresentationRepository:
                 raise NotFound.of("presentation", presentation.id)
             await self._write_children(session, presentation)
 
+    async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
+        """The organization's presentation holding the slide."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT p.* FROM presentations p JOIN slides s ON s.presentation_id = p.id"
+                " WHERE s.id = %s AND p.organization_id = %s",
+                [slide_id, organization_id],
+            )
+            return await self._load(session, rows[0]) if rows else None
+
     async def list(self, organization_id: str) -> list[Presentation]:
         """Newest first."""
         async with self._database.transaction() as session:

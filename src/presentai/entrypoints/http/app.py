@@ -12,11 +12,10 @@ from aiohttp import web
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import ServiceContainer
-from presentai.entrypoints.http.auth import PRINCIPAL
+from presentai.entrypoints.http import presentations
 from presentai.entrypoints.http.errors import errors, request_ids
-from presentai.entrypoints.http.routes import ORGANIZATIONS, USERS, routes
-
-CONTAINER = web.AppKey("container", ServiceContainer)
+from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.routes import routes
 
 
 def jwt_secret(settings: Settings) -> str:
@@ -36,10 +35,11 @@ def create_app(settings: Settings) -> web.Application:
     container = ServiceContainer(settings=settings, jwt_secret=jwt_secret(settings))
     app = web.Application(middlewares=[request_ids, errors], client_max_size=settings.max_upload_bytes + 2**20)
     app[CONTAINER] = container
-    app[PRINCIPAL] = container.authenticator()
+    app[AUTHENTICATOR] = container.authenticator()
     app[USERS] = container.users()
     app[ORGANIZATIONS] = container.organizations()
     app.add_routes(routes)
+    app.add_routes(presentations.routes)
     app.cleanup_ctx.append(_lifecycle)
     return app
 

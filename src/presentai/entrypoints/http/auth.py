@@ -6,10 +6,10 @@ from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership, authorize
 from presentai.domain.errors import NotFound, Unauthorized
+from presentai.entrypoints.http.keys import AUTHENTICATOR
 from presentai.ports.accounts import OrganizationRepository
-from presentai.services.auth import Authenticator, Principal
+from presentai.services.auth import Principal
 
-PRINCIPAL = web.AppKey("authenticator", Authenticator)
 CALLER = web.RequestKey("caller", Principal)
 
 
@@ -21,7 +21,7 @@ async def principal(request: web.Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("sign in: send Authorization: Bearer <access token>")
-    found = await request.app[PRINCIPAL].authenticate(token.strip())
+    found = await request.app[AUTHENTICATOR].authenticate(token.strip())
     request[CALLER] = found
     return found
 

@@ -16,6 +16,7 @@ from presentai.domain.errors import (
     InsufficientScope,
     LLMUnavailable,
     NotFound,
+    NoUsableSources,
     PresentAIError,
     ProviderError,
     SourceError,
@@ -41,6 +42,7 @@ _MAPPING: tuple[tuple[type[PresentAIError], int, str], ...] = (
     (UnsupportedFileType, 415, "unsupported_file_type"),
     (ValidationFailed, 422, "validation_error"),
     (SourceError, 422, "validation_error"),
+    (NoUsableSources, 422, "validation_error"),
     (LLMUnavailable, 503, "llm_unavailable"),
     (ProviderError, 503, "service_unavailable"),
 )

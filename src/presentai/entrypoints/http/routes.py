@@ -8,13 +8,11 @@ from aiohttp import web
 from attrs import frozen
 
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
-from presentai.entrypoints.http.auth import PRINCIPAL, member, principal
+from presentai.entrypoints.http.auth import member, principal
 from presentai.entrypoints.http.bodies import dump, read_body
-from presentai.ports.accounts import OrganizationRepository, UserRepository
+from presentai.entrypoints.http.keys import AUTHENTICATOR, ORGANIZATIONS, USERS
 from presentai.services.auth import Tokens
 
-USERS = web.AppKey("users", UserRepository)
-ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)
 routes = web.RouteTableDef()
 
 
@@ -58,7 +56,7 @@ def _organization(organization: Organization, membership: Membership) -> dict[st
 async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
     body = await read_body(request, RegisterBody)
-    user, tokens = await request.app[PRINCIPAL].register(body.email, body.password, body.name)
+    user, tokens = await request.app[AUTHENTICATOR].register(body.email, body.password, body.name)
     return web.json_response({"user": _user(user), **_tokens(tokens)}, status=201)
 
 
@@ -66,21 +64,21 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password."""
     body = await read_body(request, LoginBody)
-    return web.json_response(_tokens(await request.app[PRINCIPAL].login(body.email, body.password)))
+    return web.json_response(_tokens(await request.app[AUTHENTICATOR].login(body.email, body.password)))
 
 
 @routes.post("/api/v1/auth/refresh")
 async def refresh(request: web.Request) -> web.Response:
     """Exchange a refresh token (once) for new tokens."""
     body = await read_body(request, RefreshBody)
-    return web.json_response(_tokens(await request.app[PRINCIPAL].refresh(body.refresh_token)))
+    return web.json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
 
 
 @routes.post("/api/v1/auth/logout")
 async def logout(request: web.Request) -> web.Response:
     """End the login this refresh token belongs to."""
     body = await read_body(request, RefreshBody)
-    await request.app[PRINCIPAL].logout(body.refresh_token)
+    await request.app[AUTHENTICATOR].logout(body.refresh_token)
     return web.Response(status=204)
 
 
@@ -88,7 +86,7 @@ async def logout(request: web.Request) -> web.Response:
 async def logout_all(request: web.Request) -> web.Response:
     """End every login of the caller, on every device."""
     caller = await principal(request)
-    await request.app[PRINCIPAL].logout_all(caller.user_id)
+    await request.app[AUTHENTICATOR].logout_all(caller.user_id)
     return web.Response(status=204)
 
 

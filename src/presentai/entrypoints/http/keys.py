@@ -1,0 +1,14 @@
+"""Typed keys of what the application holds."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from presentai.containers import ServiceContainer
+from presentai.ports.accounts import OrganizationRepository, UserRepository
+from presentai.services.auth import Authenticator
+
+CONTAINER = web.AppKey("container", ServiceContainer)
+AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
+USERS = web.AppKey("users", UserRepository)
+ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)

@@ -1,0 +1,297 @@
+"""REST routes for presentations, their sources, generation, slides and versions.
+
+Generation runs inside the request for now; issue 4 moves it to RQ jobs that
+answer 202 and stream progress.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+from attrs import evolve, frozen
+
+from presentai.adapters.parsers.sniff import sniff
+from presentai.domain.accounts import Action, authorize
+from presentai.domain.errors import FileTooLarge, NotFound, ValidationFailed
+from presentai.domain.presentation import GenerationParameters, Presentation
+from presentai.domain.slides import Bullet, Slide
+from presentai.domain.sources import SourceDocument, megabytes
+from presentai.entrypoints.http.auth import principal
+from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS
+from presentai.ports.repositories import PresentationRepository
+
+routes = web.RouteTableDef()
+
+
+@frozen
+class CreatePresentationBody:
+    organization_id: str = ""
+    title: str = ""
+    slide_count: int = 10
+    topic: str = ""
+    tone: str = "neutral"
+    audience: str = "general"
+    language: str | None = None
+
+
+@frozen
+class BulletBody:
+    text: str
+    level: int = 0
+
+
+@frozen
+class SlideEditBody:
+    title: str | None = None
+    bullets: list[BulletBody] | None = None
+    notes: str | None = None
+
+
+@frozen
+class ReorderBody:
+    slide_ids: list[str]
+
+
+async def _organization_for(request: web.Request, organization_id: str, action: Action) -> str:
+    """The organization to act in: the one named (if the caller belongs to it) or the caller's first."""
+    caller = await principal(request)
+    memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
+    chosen = next((m for m in memberships if m.organization_id == organization_id), None) if organization_id else None
+    if organization_id and chosen is None:
+        raise NotFound.of("organization", organization_id)
+    chosen = chosen or (memberships[0] if memberships else None)
+    if chosen is None:
+        raise NotFound.of("organization", organization_id or "(none)")
+    authorize(chosen.role, action)
+    return chosen.organization_id
+
+
+async def _load(request: web.Request, presentation_id: str, action: Action) -> Presentation:
+    """A presentation of one of the caller's organizations, if the caller's role there allows ``action``."""
+    caller = await principal(request)
+    repository: PresentationRepository = request.app[CONTAINER].presentations()
+    for membership in await request.app[ORGANIZATIONS].memberships(caller.user_id):
+        try:
+            presentation = await repository.get(membership.organization_id, presentation_id)
+        except NotFound:
+            continue
+        authorize(membership.role, action)
+        return presentation
+    raise NotFound.of("presentation", presentation_id)
+
+
+async def _load_slide(request: web.Request, slide_id: str, action: Action) -> tuple[Presentation, Slide]:
+    caller = await principal(request)
+    repository: PresentationRepository = request.app[CONTAINER].presentations()
+    for membership in await request.app[ORGANIZATIONS].memberships(caller.user_id):
+        presentation = await repository.find_by_slide(membership.organization_id, slide_id)
+        if presentation is not None:
+            authorize(membership.role, action)
+            return presentation, presentation.slide(slide_id)
+    raise NotFound.of("slide", slide_id)
+
+
+def _slide(slide: Slide, number: int) -> dict[str, Any]:
+    return {"id": slide.id, "number": number, "version": slide.version, **dump(slide.content)}
+
+
+def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": presentation.id,
+        "organization_id": presentation.organization_id,
+        "title": presentation.title,
+        "status": presentation.status.value,
+        "parameters": dump(presentation.parameters),
+        "language": presentation.language,
+        "source_ids": list(presentation.source_ids),
+        "warnings": list(presentation.warnings),
+        "error_message": presentation.error_message or None,
+        "outline": dump(presentation.outline) if presentation.outline else None,
+        "created_at": presentation.created_at.isoformat(),
+    }
+    if slides:
+        body["slides"] = [_slide(s, i) for i, s in enumerate(presentation.slides, start=1)]
+    return body
+
+
+def _source(source: SourceDocument) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "filename": source.filename,
+        "media_type": source.media_type or None,
+        "size_bytes": source.size_bytes,
+        "ingestion_status": source.status.value,
+        "chunks_created": source.chunks_created,
+        "error_code": source.error_code or None,
+        "error_message": source.error_message or None,
+        "page_count": source.page_count,
+        "language": source.language or None,
+    }
+
+
+@routes.post("/api/v1/presentations")
+async def create_presentation(request: web.Request) -> web.Response:
+    """A new draft presentation in one of the caller's organizations."""
+    body = await read_body(request, CreatePresentationBody)
+    organization_id = await _organization_for(request, body.organization_id, Action.EDIT)
+    container = request.app[CONTAINER]
+    parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
+    presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
+    await container.presentations().add(presentation)
+    return web.json_response(_presentation(presentation), status=201)
+
+
+@routes.get("/api/v1/presentations")
+async def list_presentations(request: web.Request) -> web.Response:
+    """The presentations of one of the caller's organizations, newest first."""
+    organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ)
+    found = await request.app[CONTAINER].presentations().list(organization_id)
+    status = request.query.get("status")
+    query = request.query.get("q", "").lower()
+    found = [p for p in found if (not status or p.status.value == status) and query in p.title.lower()]
+    return web.json_response({"data": [_presentation(p, slides=False) for p in found], "next_cursor": None})
+
+
+@routes.get("/api/v1/presentations/{id}")
+async def get_presentation(request: web.Request) -> web.Response:
+    """A presentation with its slides."""
+    return web.json_response(_presentation(await _load(request, request.match_info["id"], Action.READ)))
+
+
+@routes.post("/api/v1/presentations/{id}/sources")
+async def add_source(request: web.Request) -> web.Response:
+    """Upload a file (multipart field ``file``) and ingest it into the presentation."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    container = request.app[CONTAINER]
+    settings = container.settings()
+    filename, data = await _upload(request, settings.max_upload_bytes)
+    sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
+    source = SourceDocument.from_upload(presentation.organization_id, filename, data, presentation.id)
+    presentation.add_source(source.id, settings.max_sources)
+    await container.sources().add(source)
+    await container.presentations().save(presentation)
+    source = await container.ingest_source()(source, data, job_id=presentation.id)
+    return web.json_response(_source(source), status=201)
+
+
+@routes.get("/api/v1/presentations/{id}/sources")
+async def list_sources(request: web.Request) -> web.Response:
+    """The presentation's sources and their ingestion status."""
+    presentation = await _load(request, request.match_info["id"], Action.READ)
+    found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
+    return web.json_response({"data": [_source(s) for s in found], "next_cursor": None})
+
+
+async def _upload(request: web.Request, limit: int) -> tuple[str, bytes]:
+    if not request.content_type.startswith("multipart/"):
+        raise ValidationFailed("upload the file as multipart/form-data in a field named 'file'", {"file": "missing"})
+    reader = await request.multipart()
+    async for part in reader:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            filename = part.filename or "upload"
+            data = bytearray()
+            while chunk := await part.read_chunk(2**16):
+                data += chunk
+                if len(data) > limit:
+                    raise FileTooLarge(f"the file is over the {megabytes(limit)} limit", filename, limit)
+            return filename, bytes(data)
+    raise ValidationFailed("the form has no field named 'file'", {"file": "missing"})
+
+
+@routes.post("/api/v1/presentations/{id}/generate/outline")
+async def generate_outline(request: web.Request) -> web.Response:
+    """Plan the outline from the indexed sources."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
+    return web.json_response(_presentation(done))
+
+
+@routes.post("/api/v1/presentations/{id}/generate/slides")
+async def generate_slides(request: web.Request) -> web.Response:
+    """Write every slide of the outline."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
+    return web.json_response(_presentation(done))
+
+
+@routes.post("/api/v1/presentations/{id}/slides/reorder")
+async def reorder_slides(request: web.Request) -> web.Response:
+    """Put the slides in the given order (every slide exactly once)."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    body = await read_body(request, ReorderBody)
+    presentation.ensure_idle()
+    presentation.reorder(body.slide_ids)
+    await request.app[CONTAINER].presentations().save(presentation)
+    return web.json_response(_presentation(presentation))
+
+
+@routes.get("/api/v1/slides/{id}")
+async def get_slide(request: web.Request) -> web.Response:
+    """One slide's current content with its attribution."""
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.READ)
+    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+
+
+@routes.patch("/api/v1/slides/{id}")
+async def edit_slide(request: web.Request) -> web.Response:
+    """Edit a slide's title, bullets or notes: a new version; edited bullets lose their attribution."""
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    body = await read_body(request, SlideEditBody)
+    caller = await principal(request)
+    presentation.ensure_idle()
+    content = slide.content
+    if body.bullets is not None:
+        kept = {b.text: b for b in content.bullets}  # an unchanged bullet keeps its sources
+        content = evolve(content, bullets=tuple(kept.get(b.text) or Bullet(b.text, b.level) for b in body.bullets))
+    if body.title is not None:
+        content = evolve(content, title=body.title)
+    if body.notes is not None:
+        content = evolve(content, notes=body.notes)
+    slide.revise(content, by=caller.user_id)
+    await request.app[CONTAINER].presentations().save(presentation)
+    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+
+
+@routes.get("/api/v1/slides/{id}/versions")
+async def slide_versions(request: web.Request) -> web.Response:
+    """Every version of a slide, oldest first."""
+    _, slide = await _load_slide(request, request.match_info["id"], Action.READ)
+    data = [
+        {
+            "number": v.number,
+            "reason": v.reason.value,
+            "created_by": v.created_by or None,
+            "created_at": v.created_at.isoformat(),
+            **dump(v.content),
+        }
+        for v in slide.versions
+    ]
+    return web.json_response({"data": data, "next_cursor": None})
+
+
+@routes.post("/api/v1/slides/{id}/restore/{vnum}")
+async def restore_slide(request: web.Request) -> web.Response:
+    """Make an earlier version current again (as a new version)."""
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    caller = await principal(request)
+    try:
+        number = int(request.match_info["vnum"])
+    except ValueError as error:
+        raise NotFound.of("slide version", request.match_info["vnum"]) from error
+    presentation.ensure_idle()
+    slide.restore(number, by=caller.user_id)
+    await request.app[CONTAINER].presentations().save(presentation)
+    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+
+
+@routes.post("/api/v1/slides/{id}/regenerate")
+async def regenerate_slide(request: web.Request) -> web.Response:
+    """Write a new version of the slide from its sources."""
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    caller = await principal(request)
+    fresh = await request.app[CONTAINER].regenerate_slide()(
+        presentation.organization_id, presentation.id, slide.id, by=caller.user_id
+    )
+    return web.json_response(_slide(fresh, presentation.slides.index(slide) + 1))

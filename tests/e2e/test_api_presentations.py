@@ -1,0 +1,172 @@
+"""The main flow over HTTP: presentation, upload, outline, slides, edit, versions, restore, reorder; tenancy."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from presentai.config import Settings
+from presentai.entrypoints.http.app import create_app
+from tests.conftest import SAMPLES
+from tests.e2e.test_api import signed_up
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40, max_upload_bytes=2**20)
+    async with TestClient(TestServer(create_app(settings))) as test_client:
+        yield test_client
+
+
+def upload(path: Path | None = None, *, name: str = "", data: bytes = b"") -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    content = io.BytesIO(path.read_bytes() if path else data)
+    form.add_field("file", content, filename=name or (path.name if path else "f"))
+    return form
+
+
+async def presentation(client: TestClient, auth: str, slides: int = 3) -> dict:  # type: ignore[type-arg]
+    response = await client.post(
+        "/api/v1/presentations", json={"title": "Grid 2025", "slide_count": slides}, headers={"Authorization": auth}
+    )
+    assert response.status == 201
+    return await response.json()  # type: ignore[no-any-return]
+
+
+async def test_the_main_flow_from_upload_to_edited_slides(client: TestClient) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"])
+    assert deck["status"] == "draft"
+    added = await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
+    )
+    source = await added.json()
+    assert (added.status, source["ingestion_status"]) == (201, "indexed")
+    assert source["chunks_created"] > 0
+    outlined = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)).json()
+    assert outlined["status"] == "outline_ready"
+    assert len(outlined["outline"]["items"]) == 3
+    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=auth)).json()
+    assert ready["status"] == "ready"
+    assert [s["number"] for s in ready["slides"]] == [1, 2, 3]
+    first = ready["slides"][0]
+    attribution = first["bullets"][0]["attributions"][0]
+    assert attribution["source_document_id"] == source["id"]
+    assert first["bullets"][0]["supported"] is True
+
+    edited = await client.patch(
+        f"/api/v1/slides/{first['id']}",
+        json={"title": "What we saw", "bullets": [{"text": first["bullets"][0]["text"]}, {"text": "A new point"}]},
+        headers=auth,
+    )
+    body = await edited.json()
+    assert (edited.status, body["version"], body["title"]) == (200, 2, "What we saw")
+    assert (
+        body["bullets"][0]["attributions"] == first["bullets"][0]["attributions"]
+    )  # unchanged bullet keeps its source
+    assert body["bullets"][1]["attributions"] == []
+    versions = await (await client.get(f"/api/v1/slides/{first['id']}/versions", headers=auth)).json()
+    assert [(v["number"], v["reason"]) for v in versions["data"]] == [(1, "generated"), (2, "edited")]
+    restored = await (await client.post(f"/api/v1/slides/{first['id']}/restore/1", headers=auth)).json()
+    assert (restored["version"], restored["title"]) == (3, first["title"])
+    regenerated = await (await client.post(f"/api/v1/slides/{first['id']}/regenerate", headers=auth)).json()
+    assert regenerated["version"] == 4
+
+    order = [s["id"] for s in reversed(ready["slides"])]
+    reordered = await client.post(
+        f"/api/v1/presentations/{deck['id']}/slides/reorder", json={"slide_ids": order}, headers=auth
+    )
+    assert [s["id"] for s in (await reordered.json())["slides"]] == order
+    listed = await (await client.get("/api/v1/presentations", headers=auth)).json()
+    assert [p["id"] for p in listed["data"]] == [deck["id"]]
+    assert listed["next_cursor"] is None
+
+
+async def test_another_tenant_gets_404_everywhere_and_changes_nothing(client: TestClient) -> None:
+    anna, boris = await signed_up(client), await signed_up(client)
+    deck = await presentation(client, anna["auth"], slides=1)
+    own = {"Authorization": anna["auth"]}
+    await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=own
+    )
+    await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=own)
+    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=own)).json()
+    slide = ready["slides"][0]["id"]
+    other = {"Authorization": boris["auth"]}
+    calls = [
+        ("GET", f"/api/v1/presentations/{deck['id']}", None),
+        ("GET", f"/api/v1/presentations/{deck['id']}/sources", None),
+        ("POST", f"/api/v1/presentations/{deck['id']}/generate/outline", None),
+        ("POST", f"/api/v1/presentations/{deck['id']}/slides/reorder", {"slide_ids": [slide]}),
+        ("GET", f"/api/v1/slides/{slide}", None),
+        ("PATCH", f"/api/v1/slides/{slide}", {"title": "Hijacked"}),
+        ("GET", f"/api/v1/slides/{slide}/versions", None),
+        ("POST", f"/api/v1/slides/{slide}/restore/1", None),
+        ("POST", f"/api/v1/slides/{slide}/regenerate", None),
+        ("GET", f"/api/v1/presentations?organization_id={deck['organization_id']}", None),
+    ]
+    for method, path, body in calls:
+        response = await client.request(method, path, json=body, headers=other)
+        assert response.status == 404, (method, path, response.status)
+        assert (await response.json())["error"] == "not_found"
+    upload_attempt = await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=other
+    )
+    assert upload_attempt.status == 404
+    after = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=own)).json()
+    assert after["slides"][0]["version"] == 1
+    assert len(after["source_ids"]) == 1
+
+
+async def test_uploads_over_the_limit_or_of_unknown_type_are_refused_with_the_spec_codes(client: TestClient) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"])
+    too_big = await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources",
+        data=upload(name="big.txt", data=b"a" * (2**20 + 1)),
+        headers=auth,
+    )
+    assert (too_big.status, (await too_big.json())["error"]) == (413, "file_too_large")
+    image = await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources",
+        data=upload(name="notes.txt", data=b"\x89PNG\r\n\x1a\n" + b"\0" * 99),
+        headers=auth,
+    )
+    assert (image.status, (await image.json())["error"]) == (415, "unsupported_file_type")
+    not_multipart = await client.post(f"/api/v1/presentations/{deck['id']}/sources", json={"file": "x"}, headers=auth)
+    assert not_multipart.status == 422
+    sources = await (await client.get(f"/api/v1/presentations/{deck['id']}/sources", headers=auth)).json()
+    assert sources["data"] == []
+
+
+async def test_a_broken_file_is_accepted_and_reported_failed_with_its_reason(client: TestClient) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"])
+    response = await client.post(
+        f"/api/v1/presentations/{deck['id']}/sources",
+        data=upload(name="broken.pdf", data=b"%PDF-1.7\n" + b"\1" * 500),
+        headers=auth,
+    )
+    source = await response.json()
+    assert (source["ingestion_status"], source["error_code"]) == ("failed", "corrupt_document")
+    refused = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
+    assert (refused.status, (await refused.json())["error"]) == (422, "validation_error")
+
+
+async def test_slide_count_outside_the_plan_is_a_validation_error_naming_the_field(client: TestClient) -> None:
+    anna = await signed_up(client)
+    response = await client.post(
+        "/api/v1/presentations", json={"slide_count": 0}, headers={"Authorization": anna["auth"]}
+    )
+    body = await response.json()
+    assert (response.status, body["error"]) == (422, "validation_error")
+    assert "slide_count" in body["fields"]
