@@ -8,6 +8,7 @@ from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessToken
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.memory.accounts import (
+    InProcessApiKeyRepository,
     InProcessOrganizationRepository,
     InProcessSessionRepository,
     InProcessUserRepository,
@@ -21,7 +22,12 @@ from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.progress.local import FanOutProgressSink
 from presentai.adapters.qdrant.index import QdrantVectorIndex
-from presentai.adapters.sql.accounts import SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository
+from presentai.adapters.sql.accounts import (
+    SqlApiKeyRepository,
+    SqlOrganizationRepository,
+    SqlSessionRepository,
+    SqlUserRepository,
+)
 from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
@@ -30,7 +36,7 @@ from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
 from presentai.ports.embeddings import Embedder
-from presentai.services.auth import Authenticator
+from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.render import RenderDeck
@@ -172,6 +178,13 @@ class ServiceContainer(EmbeddedContainer):
         sqlite=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
         postgres=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
     )
+    api_keys = providers.Selector(
+        EmbeddedContainer.settings.provided.database_kind,
+        memory=providers.Singleton(InProcessApiKeyRepository),
+        sqlite=providers.Singleton(SqlApiKeyRepository, database=EmbeddedContainer.database),
+        postgres=providers.Singleton(SqlApiKeyRepository, database=EmbeddedContainer.database),
+    )
+    keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     authenticator = providers.Singleton(
         Authenticator,
         users=users,

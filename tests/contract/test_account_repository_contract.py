@@ -9,17 +9,24 @@ import attrs
 import pytest
 
 from presentai.adapters.memory.accounts import (
+    InProcessApiKeyRepository,
     InProcessOrganizationRepository,
     InProcessSessionRepository,
     InProcessUserRepository,
 )
-from presentai.adapters.sql.accounts import SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository
+from presentai.adapters.sql.accounts import (
+    SqlApiKeyRepository,
+    SqlOrganizationRepository,
+    SqlSessionRepository,
+    SqlUserRepository,
+)
 from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.domain.accounts import Membership, Organization, Role, User
+from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.ids import new_id
 from presentai.domain.sessions import RefreshToken
-from presentai.ports.accounts import OrganizationRepository, SessionRepository, UserRepository
+from presentai.ports.accounts import ApiKeyRepository, OrganizationRepository, SessionRepository, UserRepository
 
 
 @attrs.frozen
@@ -27,19 +34,30 @@ class Accounts:
     users: UserRepository
     organizations: OrganizationRepository
     sessions: SessionRepository
+    keys: ApiKeyRepository
 
 
 @pytest.fixture(params=["in-process", "sqlite", "postgres"])
 async def accounts(request: pytest.FixtureRequest) -> AsyncIterator[Accounts]:
     if request.param == "in-process":
-        yield Accounts(InProcessUserRepository(), InProcessOrganizationRepository(), InProcessSessionRepository())
+        yield Accounts(
+            InProcessUserRepository(),
+            InProcessOrganizationRepository(),
+            InProcessSessionRepository(),
+            InProcessApiKeyRepository(),
+        )
         return
     if request.param == "sqlite":
         database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
     else:
         database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
     try:
-        yield Accounts(SqlUserRepository(database), SqlOrganizationRepository(database), SqlSessionRepository(database))
+        yield Accounts(
+            SqlUserRepository(database),
+            SqlOrganizationRepository(database),
+            SqlSessionRepository(database),
+            SqlApiKeyRepository(database),
+        )
     finally:
         await database.close()
 
@@ -96,3 +114,30 @@ async def test_a_refresh_token_is_marked_used_once_and_families_are_revoked_toge
     assert await accounts.sessions.family_active(other.family_id)
     await accounts.sessions.revoke_user(user.id, now)
     assert not await accounts.sessions.family_active(other.family_id)
+
+
+async def test_api_keys_are_found_by_prefix_scoped_to_their_organization_and_revocable(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    organization = Organization.found("Keys", slug=f"k-{new_id()[-12:]}")
+    await accounts.organizations.add(organization, Membership(organization.id, user.id, Role.OWNER))
+    prefix = new_id()[-12:]
+    key = ApiKey.create(
+        organization_id=organization.id,
+        created_by=user.id,
+        name="CI",
+        scopes=(Scope.PRESENTATIONS_READ, Scope.SOURCES_WRITE),
+        prefix=prefix,
+        secret_hash="h1",
+    )
+    await accounts.keys.add(key)
+    assert await accounts.keys.by_prefix(prefix) == key
+    assert await accounts.keys.list(organization.id) == [key]
+    with pytest.raises(NotFound):
+        await accounts.keys.get(new_id(), key.id)
+    key.rotate(f"{prefix}x", "h2")
+    key.revoke()
+    await accounts.keys.save(key)
+    stored = await accounts.keys.get(organization.id, key.id)
+    assert (stored.prefix, stored.secret_hash, stored.active) == (f"{prefix}x", "h2", False)
+    assert await accounts.keys.by_prefix(prefix) is None

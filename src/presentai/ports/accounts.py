@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.api_keys import ApiKey
 from presentai.domain.sessions import RefreshToken
 
 
@@ -99,4 +100,28 @@ class AccessTokens(Protocol):
 
     def read(self, token: str) -> dict[str, Any]:
         """The claims of a valid token; ``Unauthorized`` if it is forged, malformed or expired."""
+        ...
+
+
+class ApiKeyRepository(Protocol):
+    """API keys, scoped to their organization."""
+
+    async def add(self, key: ApiKey) -> None:
+        """Store a new key."""
+        ...
+
+    async def get(self, organization_id: str, key_id: str) -> ApiKey:
+        """The organization's key, or ``NotFound``."""
+        ...
+
+    async def by_prefix(self, prefix: str) -> ApiKey | None:
+        """The key with this visible prefix, if any."""
+        ...
+
+    async def save(self, key: ApiKey) -> None:
+        """Store the key's current state."""
+        ...
+
+    async def list(self, organization_id: str) -> list[ApiKey]:
+        """The organization's keys, oldest first."""
         ...

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from attrs import frozen
 
 from presentai.domain.accounts import Membership, Organization, Role, User, check_password, normalize_email
+from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, Unauthorized
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
+    ApiKeyRepository,
     OrganizationRepository,
     PasswordHasher,
     SessionRepository,
@@ -35,10 +37,16 @@ class Tokens:
 
 @frozen
 class Principal:
-    """Who is calling, as proven by an access token."""
+    """Who is calling: a signed-in person, or an API key acting for the member who made it.
+
+    A key is pinned to its ``organization_id`` and limited to its ``scopes``;
+    a person has neither limit (``None``).
+    """
 
     user_id: str
-    session_family: str
+    session_family: str = ""
+    organization_id: str | None = None
+    scopes: frozenset[Scope] | None = None
 
 
 def _digest(token: str) -> str:
@@ -130,3 +138,63 @@ class Authenticator:
         if not self._dummy_hash:
             self._dummy_hash = self._hasher.hash(_DUMMY_HASH_INPUT)
         return self._dummy_hash
+
+
+_KEY_PREFIX = "pai_"
+
+
+class ApiKeys:
+    """Creating, rotating, revoking and checking API keys; secrets are shown once and stored hashed."""
+
+    def __init__(self, *, keys: ApiKeyRepository, organizations: OrganizationRepository) -> None:
+        self._keys = keys
+        self._organizations = organizations
+
+    async def create(
+        self, organization_id: str, user_id: str, name: str, scopes: tuple[Scope, ...]
+    ) -> tuple[ApiKey, str]:
+        """A new key and its secret (the only time the secret is seen)."""
+        prefix, secret = self._new_secret()
+        key = ApiKey.create(
+            organization_id=organization_id,
+            created_by=user_id,
+            name=name,
+            scopes=scopes,
+            prefix=prefix,
+            secret_hash=_digest(secret),
+        )
+        await self._keys.add(key)
+        return key, secret
+
+    async def rotate(self, organization_id: str, key_id: str) -> tuple[ApiKey, str]:
+        """A new secret for the key; the old secret stops working."""
+        key = await self._keys.get(organization_id, key_id)
+        if not key.active:
+            raise Conflict("a revoked key cannot be rotated")
+        prefix, secret = self._new_secret()
+        key.rotate(prefix, _digest(secret))
+        await self._keys.save(key)
+        return key, secret
+
+    async def revoke(self, organization_id: str, key_id: str) -> None:
+        """Stop the key for good."""
+        key = await self._keys.get(organization_id, key_id)
+        key.revoke()
+        await self._keys.save(key)
+
+    async def authenticate(self, secret: str) -> Principal:
+        """The key's principal; ``Unauthorized`` for unknown, revoked or orphaned keys."""
+        prefix = secret.removeprefix(_KEY_PREFIX).partition("_")[0] if secret.startswith(_KEY_PREFIX) else ""
+        key = await self._keys.by_prefix(prefix) if prefix else None
+        if key is None or not secrets.compare_digest(key.secret_hash, _digest(secret)):
+            raise Unauthorized("the API key is not valid")
+        if not key.active:
+            raise Unauthorized("the API key has been revoked")
+        if await self._organizations.membership(key.organization_id, key.created_by) is None:
+            raise Unauthorized("the API key's creator is no longer a member of its organization")
+        return Principal(key.created_by, "", key.organization_id, frozenset(key.scopes))
+
+    @staticmethod
+    def _new_secret() -> tuple[str, str]:
+        prefix = secrets.token_hex(6)
+        return prefix, f"{_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"

@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import evolve
 
 from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.api_keys import ApiKey
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
 
@@ -107,3 +108,41 @@ class InProcessSessionRepository:
     async def family_active(self, family_id: str) -> bool:
         """Whether any token of the family is unrevoked."""
         return any(t.family_id == family_id and t.revoked_at is None for t in self._rows.values())
+
+
+class InProcessApiKeyRepository:
+    """API keys in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, ApiKey] = {}
+
+    async def add(self, key: ApiKey) -> None:
+        """Store a new key."""
+        self._rows[key.id] = copy.copy(key)
+
+    async def get(self, organization_id: str, key_id: str) -> ApiKey:
+        """The organization's key, or ``NotFound``."""
+        key = self._rows.get(key_id)
+        if key is None or key.organization_id != organization_id:
+            raise NotFound.of("API key", key_id)
+        return copy.copy(key)
+
+    async def by_prefix(self, prefix: str) -> ApiKey | None:
+        """The key with this prefix."""
+        found = next((k for k in self._rows.values() if k.prefix == prefix), None)
+        return copy.copy(found) if found else None
+
+    async def save(self, key: ApiKey) -> None:
+        """Store the key's state."""
+        stored = self._rows.get(key.id)
+        if stored is None or stored.organization_id != key.organization_id:
+            raise NotFound.of("API key", key.id)
+        self._rows[key.id] = copy.copy(key)
+
+    async def list(self, organization_id: str) -> list[ApiKey]:
+        """The organization's keys, oldest first."""
+        return [
+            copy.copy(k)
+            for k in sorted(self._rows.values(), key=lambda k: k.id)
+            if k.organization_id == organization_id
+        ]

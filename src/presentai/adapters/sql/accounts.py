@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from presentai.adapters.sql.database import Database, Row, from_timestamp
+from presentai.adapters.sql.database import Database, Json, Row, from_json, from_timestamp
 from presentai.domain.accounts import Membership, Organization, Role, User
+from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
 
@@ -169,3 +170,69 @@ class SqlSessionRepository:
                 "SELECT 1 FROM refresh_tokens WHERE family_id = %s AND revoked_at IS NULL LIMIT 1", [family_id]
             )
         return bool(rows)
+
+
+def _key(row: Row) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        created_by=row["created_by"],
+        name=row["name"],
+        prefix=row["prefix"],
+        secret_hash=row["secret_hash"],
+        scopes=tuple(Scope(s) for s in from_json(row["scopes"])),
+        created_at=from_timestamp(row["created_at"]),
+        revoked_at=from_timestamp(row["revoked_at"]) if row["revoked_at"] else None,
+    )
+
+
+class SqlApiKeyRepository:
+    """API keys in SQL; prefixes are unique."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, key: ApiKey) -> None:
+        """Store a new key."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO api_keys (id, organization_id, created_by, name, prefix, secret_hash, scopes, created_at,"
+                " revoked_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    key.id, key.organization_id, key.created_by, key.name, key.prefix, key.secret_hash,
+                    Json([s.value for s in key.scopes]), key.created_at, key.revoked_at,
+                ],
+            )  # fmt: skip
+
+    async def get(self, organization_id: str, key_id: str) -> ApiKey:
+        """The organization's key, or ``NotFound``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s", [key_id, organization_id]
+            )
+        if not rows:
+            raise NotFound.of("API key", key_id)
+        return _key(rows[0])
+
+    async def by_prefix(self, prefix: str) -> ApiKey | None:
+        """The key with this prefix."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM api_keys WHERE prefix = %s", [prefix])
+        return _key(rows[0]) if rows else None
+
+    async def save(self, key: ApiKey) -> None:
+        """Store the key's name, secret and state."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE api_keys SET name = %s, prefix = %s, secret_hash = %s, revoked_at = %s"
+                " WHERE id = %s AND organization_id = %s",
+                [key.name, key.prefix, key.secret_hash, key.revoked_at, key.id, key.organization_id],
+            )
+
+    async def list(self, organization_id: str) -> list[ApiKey]:
+        """The organization's keys, oldest first."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM api_keys WHERE organization_id = %s ORDER BY id", [organization_id]
+            )
+        return [_key(row) for row in rows]

@@ -12,9 +12,9 @@ from aiohttp import web
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import ServiceContainer
-from presentai.entrypoints.http import presentations
+from presentai.entrypoints.http import api_keys, presentations
 from presentai.entrypoints.http.errors import errors, request_ids
-from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
 
 
@@ -36,10 +36,12 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[request_ids, errors], client_max_size=settings.max_upload_bytes + 2**20)
     app[CONTAINER] = container
     app[AUTHENTICATOR] = container.authenticator()
+    app[API_KEYS] = container.keys()
     app[USERS] = container.users()
     app[ORGANIZATIONS] = container.organizations()
     app.add_routes(routes)
     app.add_routes(presentations.routes)
+    app.add_routes(api_keys.routes)
     app.cleanup_ctx.append(_lifecycle)
     return app
 

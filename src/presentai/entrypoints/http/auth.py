@@ -1,38 +1,63 @@
-"""Who is calling: the Bearer access token, checked once per request."""
+"""Who is calling (a Bearer access token or an X-API-Key), checked once per request, and what they may do."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership, authorize
-from presentai.domain.errors import NotFound, Unauthorized
-from presentai.entrypoints.http.keys import AUTHENTICATOR
-from presentai.ports.accounts import OrganizationRepository
+from presentai.domain.api_keys import Scope, require_scope
+from presentai.domain.errors import Forbidden, NotFound, Unauthorized
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, ORGANIZATIONS
 from presentai.services.auth import Principal
 
 CALLER = web.RequestKey("caller", Principal)
 
 
 async def principal(request: web.Request) -> Principal:
-    """The caller of this request; ``Unauthorized`` without a valid, live access token."""
+    """The caller of this request; ``Unauthorized`` without valid, live credentials."""
     if CALLER in request:
         return request[CALLER]
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("sign in: send Authorization: Bearer <access token>")
-    found = await request.app[AUTHENTICATOR].authenticate(token.strip())
+    api_key = request.headers.get("X-API-Key", "").strip()
+    if api_key:
+        found = await request.app[API_KEYS].authenticate(api_key)
+    else:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("sign in: send Authorization: Bearer <access token> or X-API-Key: <key>")
+        found = await request.app[AUTHENTICATOR].authenticate(token.strip())
     request[CALLER] = found
     return found
 
 
-async def member(
-    request: web.Request, organizations: OrganizationRepository, organization_id: str, action: Action
-) -> Membership:
+async def person(request: web.Request) -> Principal:
+    """The caller, who must be a signed-in person rather than an API key."""
+    caller = await principal(request)
+    if caller.scopes is not None:
+        raise Forbidden("this action needs a signed-in user; API keys cannot perform it")
+    return caller
+
+
+async def memberships(request: web.Request) -> list[Membership]:
+    """The caller's memberships; an API key only ever sees its own organization."""
+    caller = await principal(request)
+    found = await request.app[ORGANIZATIONS].memberships(caller.user_id)
+    if caller.organization_id is not None:
+        found = [m for m in found if m.organization_id == caller.organization_id]
+    return found
+
+
+def allow(caller: Principal, membership: Membership, action: Action, scope: Scope | None) -> None:
+    """The one check of every route: the member's role allows ``action`` and a key carries ``scope``."""
+    if scope is not None:
+        require_scope(caller.scopes, scope)
+    authorize(membership.role, action)
+
+
+async def member(request: web.Request, organization_id: str, action: Action, scope: Scope | None = None) -> Membership:
     """The caller's membership, allowed to do ``action``; another tenant's organization is ``NotFound``."""
     caller = await principal(request)
-    membership = await organizations.membership(organization_id, caller.user_id)
+    membership = next((m for m in await memberships(request) if m.organization_id == organization_id), None)
     if membership is None:
         raise NotFound.of("organization", organization_id)
-    authorize(membership.role, action)
+    allow(caller, membership, action, scope)
     return membership

@@ -6,9 +6,10 @@ from aiohttp import web
 
 from presentai.containers import ServiceContainer
 from presentai.ports.accounts import OrganizationRepository, UserRepository
-from presentai.services.auth import Authenticator
+from presentai.services.auth import ApiKeys, Authenticator
 
 CONTAINER = web.AppKey("container", ServiceContainer)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 USERS = web.AppKey("users", UserRepository)
 ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)
+API_KEYS = web.AppKey("api_keys", ApiKeys)

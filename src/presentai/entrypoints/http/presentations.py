@@ -12,14 +12,15 @@ from aiohttp import BodyPartReader, web
 from attrs import evolve, frozen
 
 from presentai.adapters.parsers.sniff import sniff
-from presentai.domain.accounts import Action, authorize
+from presentai.domain.accounts import Action
+from presentai.domain.api_keys import Scope
 from presentai.domain.errors import FileTooLarge, NotFound, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Bullet, Slide
 from presentai.domain.sources import SourceDocument, megabytes
-from presentai.entrypoints.http.auth import principal
+from presentai.entrypoints.http.auth import allow, memberships, principal
 from presentai.entrypoints.http.bodies import dump, read_body
-from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS
+from presentai.entrypoints.http.keys import CONTAINER
 from presentai.ports.repositories import PresentationRepository
 
 routes = web.RouteTableDef()
@@ -54,41 +55,44 @@ class ReorderBody:
     slide_ids: list[str]
 
 
-async def _organization_for(request: web.Request, organization_id: str, action: Action) -> str:
+_READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
+
+
+async def _organization_for(request: web.Request, organization_id: str, action: Action, scope: Scope) -> str:
     """The organization to act in: the one named (if the caller belongs to it) or the caller's first."""
     caller = await principal(request)
-    memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
-    chosen = next((m for m in memberships if m.organization_id == organization_id), None) if organization_id else None
+    mine = await memberships(request)
+    chosen = next((m for m in mine if m.organization_id == organization_id), None) if organization_id else None
     if organization_id and chosen is None:
         raise NotFound.of("organization", organization_id)
-    chosen = chosen or (memberships[0] if memberships else None)
+    chosen = chosen or (mine[0] if mine else None)
     if chosen is None:
         raise NotFound.of("organization", organization_id or "(none)")
-    authorize(chosen.role, action)
+    allow(caller, chosen, action, scope)
     return chosen.organization_id
 
 
-async def _load(request: web.Request, presentation_id: str, action: Action) -> Presentation:
-    """A presentation of one of the caller's organizations, if the caller's role there allows ``action``."""
+async def _load(request: web.Request, presentation_id: str, action: Action, scope: Scope) -> Presentation:
+    """A presentation of one of the caller's organizations, if the caller may do ``action`` there."""
     caller = await principal(request)
     repository: PresentationRepository = request.app[CONTAINER].presentations()
-    for membership in await request.app[ORGANIZATIONS].memberships(caller.user_id):
+    for membership in await memberships(request):
         try:
             presentation = await repository.get(membership.organization_id, presentation_id)
         except NotFound:
             continue
-        authorize(membership.role, action)
+        allow(caller, membership, action, scope)
         return presentation
     raise NotFound.of("presentation", presentation_id)
 
 
-async def _load_slide(request: web.Request, slide_id: str, action: Action) -> tuple[Presentation, Slide]:
+async def _load_slide(request: web.Request, slide_id: str, action: Action, scope: Scope) -> tuple[Presentation, Slide]:
     caller = await principal(request)
     repository: PresentationRepository = request.app[CONTAINER].presentations()
-    for membership in await request.app[ORGANIZATIONS].memberships(caller.user_id):
+    for membership in await memberships(request):
         presentation = await repository.find_by_slide(membership.organization_id, slide_id)
         if presentation is not None:
-            authorize(membership.role, action)
+            allow(caller, membership, action, scope)
             return presentation, presentation.slide(slide_id)
     raise NotFound.of("slide", slide_id)
 
@@ -135,7 +139,7 @@ def _source(source: SourceDocument) -> dict[str, Any]:
 async def create_presentation(request: web.Request) -> web.Response:
     """A new draft presentation in one of the caller's organizations."""
     body = await read_body(request, CreatePresentationBody)
-    organization_id = await _organization_for(request, body.organization_id, Action.EDIT)
+    organization_id = await _organization_for(request, body.organization_id, Action.EDIT, _WRITE)
     container = request.app[CONTAINER]
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
     presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
@@ -146,7 +150,7 @@ async def create_presentation(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations")
 async def list_presentations(request: web.Request) -> web.Response:
     """The presentations of one of the caller's organizations, newest first."""
-    organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ)
+    organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
     found = await request.app[CONTAINER].presentations().list(organization_id)
     status = request.query.get("status")
     query = request.query.get("q", "").lower()
@@ -157,13 +161,13 @@ async def list_presentations(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}")
 async def get_presentation(request: web.Request) -> web.Response:
     """A presentation with its slides."""
-    return web.json_response(_presentation(await _load(request, request.match_info["id"], Action.READ)))
+    return web.json_response(_presentation(await _load(request, request.match_info["id"], Action.READ, _READ)))
 
 
 @routes.post("/api/v1/presentations/{id}/sources")
 async def add_source(request: web.Request) -> web.Response:
     """Upload a file (multipart field ``file``) and ingest it into the presentation."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
     container = request.app[CONTAINER]
     settings = container.settings()
     filename, data = await _upload(request, settings.max_upload_bytes)
@@ -179,7 +183,7 @@ async def add_source(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}/sources")
 async def list_sources(request: web.Request) -> web.Response:
     """The presentation's sources and their ingestion status."""
-    presentation = await _load(request, request.match_info["id"], Action.READ)
+    presentation = await _load(request, request.match_info["id"], Action.READ, _READ)
     found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
     return web.json_response({"data": [_source(s) for s in found], "next_cursor": None})
 
@@ -203,7 +207,7 @@ async def _upload(request: web.Request, limit: int) -> tuple[str, bytes]:
 @routes.post("/api/v1/presentations/{id}/generate/outline")
 async def generate_outline(request: web.Request) -> web.Response:
     """Plan the outline from the indexed sources."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
     done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
     return web.json_response(_presentation(done))
 
@@ -211,7 +215,7 @@ async def generate_outline(request: web.Request) -> web.Response:
 @routes.post("/api/v1/presentations/{id}/generate/slides")
 async def generate_slides(request: web.Request) -> web.Response:
     """Write every slide of the outline."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
     done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
     return web.json_response(_presentation(done))
 
@@ -219,7 +223,7 @@ async def generate_slides(request: web.Request) -> web.Response:
 @routes.post("/api/v1/presentations/{id}/slides/reorder")
 async def reorder_slides(request: web.Request) -> web.Response:
     """Put the slides in the given order (every slide exactly once)."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT)
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, ReorderBody)
     presentation.ensure_idle()
     presentation.reorder(body.slide_ids)
@@ -230,14 +234,14 @@ async def reorder_slides(request: web.Request) -> web.Response:
 @routes.get("/api/v1/slides/{id}")
 async def get_slide(request: web.Request) -> web.Response:
     """One slide's current content with its attribution."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.READ)
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.READ, _READ)
     return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
 @routes.patch("/api/v1/slides/{id}")
 async def edit_slide(request: web.Request) -> web.Response:
     """Edit a slide's title, bullets or notes: a new version; edited bullets lose their attribution."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, SlideEditBody)
     caller = await principal(request)
     presentation.ensure_idle()
@@ -257,7 +261,7 @@ async def edit_slide(request: web.Request) -> web.Response:
 @routes.get("/api/v1/slides/{id}/versions")
 async def slide_versions(request: web.Request) -> web.Response:
     """Every version of a slide, oldest first."""
-    _, slide = await _load_slide(request, request.match_info["id"], Action.READ)
+    _, slide = await _load_slide(request, request.match_info["id"], Action.READ, _READ)
     data = [
         {
             "number": v.number,
@@ -274,7 +278,7 @@ async def slide_versions(request: web.Request) -> web.Response:
 @routes.post("/api/v1/slides/{id}/restore/{vnum}")
 async def restore_slide(request: web.Request) -> web.Response:
     """Make an earlier version current again (as a new version)."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     caller = await principal(request)
     try:
         number = int(request.match_info["vnum"])
@@ -289,7 +293,7 @@ async def restore_slide(request: web.Request) -> web.Response:
 @routes.post("/api/v1/slides/{id}/regenerate")
 async def regenerate_slide(request: web.Request) -> web.Response:
     """Write a new version of the slide from its sources."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT)
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     caller = await principal(request)
     fresh = await request.app[CONTAINER].regenerate_slide()(
         presentation.organization_id, presentation.id, slide.id, by=caller.user_id

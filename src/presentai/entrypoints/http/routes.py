@@ -8,7 +8,7 @@ from aiohttp import web
 from attrs import frozen
 
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
-from presentai.entrypoints.http.auth import member, principal
+from presentai.entrypoints.http.auth import member, person, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.keys import AUTHENTICATOR, ORGANIZATIONS, USERS
 from presentai.services.auth import Tokens
@@ -85,7 +85,7 @@ async def logout(request: web.Request) -> web.Response:
 @routes.post("/api/v1/auth/logout-all")
 async def logout_all(request: web.Request) -> web.Response:
     """End every login of the caller, on every device."""
-    caller = await principal(request)
+    caller = await person(request)
     await request.app[AUTHENTICATOR].logout_all(caller.user_id)
     return web.Response(status=204)
 
@@ -107,7 +107,7 @@ async def me(request: web.Request) -> web.Response:
 @routes.post("/api/v1/organizations")
 async def create_organization(request: web.Request) -> web.Response:
     """A new organization; the caller owns it."""
-    caller = await principal(request)
+    caller = await person(request)
     body = await read_body(request, OrganizationBody)
     organization = Organization.found(body.name, body.slug)
     owner = Membership(organization.id, caller.user_id, Role.OWNER)
@@ -118,9 +118,9 @@ async def create_organization(request: web.Request) -> web.Response:
 @routes.get("/api/v1/organizations/{id}")
 async def get_organization(request: web.Request) -> web.Response:
     """An organization the caller belongs to (any other answers 404)."""
-    organizations = request.app[ORGANIZATIONS]
-    membership = await member(request, organizations, request.match_info["id"], Action.READ)
-    return web.json_response(_organization(await organizations.get(membership.organization_id), membership))
+    membership = await member(request, request.match_info["id"], Action.READ)
+    organization = await request.app[ORGANIZATIONS].get(membership.organization_id)
+    return web.json_response(_organization(organization, membership))
 
 
 @routes.get("/health")
