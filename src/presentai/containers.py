@@ -39,6 +39,7 @@ from presentai.ports.embeddings import Embedder
 from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
+from presentai.services.members import Members
 from presentai.services.render import RenderDeck
 from presentai.services.retrieval import RetrievalMode, Retriever
 
@@ -185,6 +186,7 @@ class ServiceContainer(EmbeddedContainer):
         postgres=providers.Singleton(SqlApiKeyRepository, database=EmbeddedContainer.database),
     )
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
+    members = providers.Singleton(Members, organizations=organizations, users=users)
     authenticator = providers.Singleton(
         Authenticator,
         users=users,

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from presentai.domain.accounts import Action, Organization, Role, User, authorize, check_password, normalize_email
-from presentai.domain.errors import InsufficientRole, ValidationFailed
+from presentai.domain.accounts import (
+    Action,
+    Membership,
+    Organization,
+    Role,
+    User,
+    authorize,
+    check_membership_change,
+    check_password,
+    normalize_email,
+)
+from presentai.domain.errors import Conflict, InsufficientRole, ValidationFailed
 
 
 @pytest.mark.parametrize(
@@ -60,3 +70,31 @@ def test_an_organization_gets_a_slug_from_its_name_unless_given_one() -> None:
         Organization.found("  ")
     with pytest.raises(ValidationFailed):
         Organization.found("X", slug="Bad Slug")
+
+
+def m(role: Role, user: str = "u") -> Membership:
+    return Membership("org", user, role)
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "new_role", "owners", "error"),
+    [
+        (Role.EDITOR, Role.VIEWER, Role.EDITOR, 1, InsufficientRole),  # editors do not manage members
+        (Role.ADMIN, Role.VIEWER, Role.EDITOR, 1, None),
+        (Role.ADMIN, Role.EDITOR, None, 1, None),
+        (Role.ADMIN, Role.OWNER, Role.ADMIN, 2, InsufficientRole),  # nobody acts above their own role
+        (Role.ADMIN, Role.EDITOR, Role.OWNER, 1, InsufficientRole),  # only owners make owners
+        (Role.OWNER, Role.EDITOR, Role.OWNER, 1, None),
+        (Role.OWNER, Role.OWNER, Role.ADMIN, 1, Conflict),  # the last owner stays
+        (Role.OWNER, Role.OWNER, None, 1, Conflict),
+        (Role.OWNER, Role.OWNER, None, 2, None),
+    ],
+)
+def test_membership_changes_follow_the_role_rules_and_keep_an_owner(
+    actor: Role, target: Role, new_role: Role | None, owners: int, error: type[Exception] | None
+) -> None:
+    if error is None:
+        check_membership_change(m(actor, "a"), m(target, "t"), new_role, owners)
+    else:
+        with pytest.raises(error):
+            check_membership_change(m(actor, "a"), m(target, "t"), new_role, owners)

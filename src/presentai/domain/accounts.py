@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from attrs import define, field, frozen
 
-from presentai.domain.errors import InsufficientRole, ValidationFailed
+from presentai.domain.errors import Conflict, InsufficientRole, ValidationFailed
 from presentai.domain.ids import new_id
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -126,3 +126,36 @@ class Membership:
     organization_id: str
     user_id: str
     role: Role
+
+
+@frozen
+class Invitation:
+    """An invitation of an email address to an organization, with the role it will have."""
+
+    id: str
+    organization_id: str
+    email: str
+    role: Role
+    invited_by: str
+    created_at: datetime = field(factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def to(cls, organization_id: str, email: str, role: Role, invited_by: str) -> Invitation:
+        """A new invitation."""
+        return cls(new_id(), organization_id, normalize_email(email), role, invited_by)
+
+
+def check_membership_change(actor: Membership, target: Membership, new_role: Role | None, owners: int) -> None:
+    """Raise unless ``actor`` may give ``target`` the ``new_role`` (``None``: remove them).
+
+    Admins manage members; nobody acts on a role above their own, only owners
+    make or unmake owners, and an organization always keeps an owner.
+    """
+    authorize(actor.role, Action.MANAGE_MEMBERS)
+    touches_owner = target.role is Role.OWNER or new_role is Role.OWNER
+    if target.role.rank > actor.role.rank or (touches_owner and actor.role is not Role.OWNER):
+        raise InsufficientRole(
+            "Only an owner can change or remove an owner", required=Role.OWNER.value, current=actor.role.value
+        )
+    if target.role is Role.OWNER and new_role is not Role.OWNER and owners <= 1:
+        raise Conflict("the organization's last owner cannot be removed or demoted; make someone else owner first")

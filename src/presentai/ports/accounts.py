@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.accounts import Invitation, Membership, Organization, User
 from presentai.domain.api_keys import ApiKey
 from presentai.domain.sessions import RefreshToken
 
@@ -48,6 +48,30 @@ class OrganizationRepository(Protocol):
 
     async def memberships(self, user_id: str) -> list[Membership]:
         """Every organization the user belongs to, oldest first."""
+        ...
+
+    async def members(self, organization_id: str) -> list[Membership]:
+        """Every member of the organization."""
+        ...
+
+    async def put_member(self, membership: Membership) -> None:
+        """Add a member, or change a member's role."""
+        ...
+
+    async def remove_member(self, organization_id: str, user_id: str) -> None:
+        """Remove a member (removing a non-member is not an error)."""
+        ...
+
+    async def invite(self, invitation: Invitation) -> None:
+        """Store an invitation; ``Conflict`` if that email is already invited there."""
+        ...
+
+    async def invitations(self, organization_id: str) -> list[Invitation]:
+        """Pending invitations of the organization."""
+        ...
+
+    async def take_invitations(self, email: str) -> list[Invitation]:
+        """Remove and return every pending invitation of an email address."""
         ...
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from attrs import evolve
 
-from presentai.domain.accounts import Membership, Organization, User
+from presentai.domain.accounts import Invitation, Membership, Organization, User
 from presentai.domain.api_keys import ApiKey
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
@@ -47,6 +47,7 @@ class InProcessOrganizationRepository:
     def __init__(self) -> None:
         self._rows: dict[str, Organization] = {}
         self._members: dict[tuple[str, str], Membership] = {}
+        self._invites: list[Invitation] = []
 
     async def add(self, organization: Organization, owner: Membership) -> None:
         """Store a new organization with its owner."""
@@ -68,6 +69,35 @@ class InProcessOrganizationRepository:
     async def memberships(self, user_id: str) -> list[Membership]:
         """The user's memberships, oldest organization first."""
         return sorted((m for m in self._members.values() if m.user_id == user_id), key=lambda m: m.organization_id)
+
+    async def members(self, organization_id: str) -> list[Membership]:
+        """Every member of the organization."""
+        found = (m for m in self._members.values() if m.organization_id == organization_id)
+        return sorted(found, key=lambda m: m.user_id)
+
+    async def put_member(self, membership: Membership) -> None:
+        """Add a member or change their role."""
+        self._members[(membership.organization_id, membership.user_id)] = membership
+
+    async def remove_member(self, organization_id: str, user_id: str) -> None:
+        """Remove a member."""
+        self._members.pop((organization_id, user_id), None)
+
+    async def invite(self, invitation: Invitation) -> None:
+        """Store an invitation."""
+        if any((i.organization_id, i.email) == (invitation.organization_id, invitation.email) for i in self._invites):
+            raise Conflict(f"{invitation.email} is already invited")
+        self._invites.append(invitation)
+
+    async def invitations(self, organization_id: str) -> list[Invitation]:
+        """Pending invitations of the organization."""
+        return [i for i in self._invites if i.organization_id == organization_id]
+
+    async def take_invitations(self, email: str) -> list[Invitation]:
+        """Remove and return the email's pending invitations."""
+        taken = [i for i in self._invites if i.email == email]
+        self._invites = [i for i in self._invites if i.email != email]
+        return taken
 
 
 class InProcessSessionRepository:

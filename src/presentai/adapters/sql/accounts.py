@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from presentai.adapters.sql.database import Database, Json, Row, from_json, from_timestamp
-from presentai.domain.accounts import Membership, Organization, Role, User
+from presentai.domain.accounts import Invitation, Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
@@ -104,6 +104,67 @@ class SqlOrganizationRepository:
                 "SELECT * FROM memberships WHERE user_id = %s ORDER BY organization_id", [user_id]
             )
         return [Membership(r["organization_id"], user_id, Role(r["role"])) for r in rows]
+
+    async def members(self, organization_id: str) -> list[Membership]:
+        """Every member of the organization."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM memberships WHERE organization_id = %s ORDER BY user_id", [organization_id]
+            )
+        return [Membership(organization_id, r["user_id"], Role(r["role"])) for r in rows]
+
+    async def put_member(self, membership: Membership) -> None:
+        """Add a member or change their role."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO memberships (organization_id, user_id, role) VALUES (%s, %s, %s)"
+                " ON CONFLICT (organization_id, user_id) DO UPDATE SET role = excluded.role",
+                [membership.organization_id, membership.user_id, membership.role.value],
+            )
+
+    async def remove_member(self, organization_id: str, user_id: str) -> None:
+        """Remove a member."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "DELETE FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
+            )
+
+    async def invite(self, invitation: Invitation) -> None:
+        """Store an invitation."""
+        try:
+            async with self._database.transaction() as session:
+                await session.execute(
+                    "INSERT INTO invitations (id, organization_id, email, role, invited_by, created_at)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)",
+                    [
+                        invitation.id, invitation.organization_id, invitation.email, invitation.role.value,
+                        invitation.invited_by, invitation.created_at,
+                    ],
+                )  # fmt: skip
+        except Conflict as error:
+            raise Conflict(f"{invitation.email} is already invited") from error
+
+    async def invitations(self, organization_id: str) -> list[Invitation]:
+        """Pending invitations of the organization."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM invitations WHERE organization_id = %s ORDER BY id", [organization_id]
+            )
+        return [_invitation(r) for r in rows]
+
+    async def take_invitations(self, email: str) -> list[Invitation]:
+        """Remove and return the email's pending invitations."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch("SELECT * FROM invitations WHERE email = %s ORDER BY id", [email])
+            await session.execute("DELETE FROM invitations WHERE email = %s", [email])
+        return [_invitation(r) for r in rows]
+
+
+def _invitation(row: Row) -> Invitation:
+    return Invitation(
+        row["id"], row["organization_id"], row["email"], Role(row["role"]), row["invited_by"],
+        from_timestamp(row["created_at"]),
+    )  # fmt: skip
 
 
 def _token(row: Row) -> RefreshToken:

@@ -12,7 +12,7 @@ from aiohttp import web
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import ServiceContainer
-from presentai.entrypoints.http import api_keys, presentations
+from presentai.entrypoints.http import api_keys, members, presentations
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(routes)
     app.add_routes(presentations.routes)
     app.add_routes(api_keys.routes)
+    app.add_routes(members.routes)
     app.cleanup_ctx.append(_lifecycle)
     return app
 

@@ -1,0 +1,96 @@
+"""REST routes for an organization's members and invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from attrs import frozen
+
+from presentai.domain.accounts import Action, Membership, Role
+from presentai.domain.errors import ValidationFailed
+from presentai.entrypoints.http.auth import member, person
+from presentai.entrypoints.http.bodies import read_body
+from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
+
+routes = web.RouteTableDef()
+
+
+@frozen
+class InviteBody:
+    email: str
+    role: str = "editor"
+
+
+@frozen
+class RoleBody:
+    role: str
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationFailed(
+            f"unknown role {value!r}; use viewer, editor, admin or owner", {"role": "unknown"}
+        ) from None
+
+
+async def _member_body(request: web.Request, membership: Membership) -> dict[str, Any]:
+    user = await request.app[USERS].get(membership.user_id)
+    return {"user_id": user.id, "email": user.email, "name": user.name, "role": membership.role.value}
+
+
+@routes.get("/api/v1/organizations/{id}/members")
+async def list_members(request: web.Request) -> web.Response:
+    """Members and pending invitations (any member may see them)."""
+    mine = await member(request, request.match_info["id"], Action.READ)
+    organizations = request.app[ORGANIZATIONS]
+    members = [await _member_body(request, m) for m in await organizations.members(mine.organization_id)]
+    invitations = [
+        {
+            "id": i.id,
+            "email": i.email,
+            "role": i.role.value,
+            "invited_by": i.invited_by,
+            "created_at": i.created_at.isoformat(),
+        }
+        for i in await organizations.invitations(mine.organization_id)
+    ]
+    return web.json_response({"data": members, "invitations": invitations, "next_cursor": None})
+
+
+@routes.post("/api/v1/organizations/{id}/members/invite")
+async def invite(request: web.Request) -> web.Response:
+    """Invite an email address with a role: an existing account joins at once, others when they register."""
+    await person(request)
+    actor = await member(request, request.match_info["id"], Action.READ)
+    body = await read_body(request, InviteBody)
+    invited = await request.app[CONTAINER].members().invite(actor, body.email, _role(body.role))
+    if invited.membership is not None:
+        return web.json_response({"status": "added", **await _member_body(request, invited.membership)}, status=201)
+    assert invited.invitation is not None
+    invitation = invited.invitation
+    return web.json_response(
+        {"status": "invited", "id": invitation.id, "email": invitation.email, "role": invitation.role.value},
+        status=201,
+    )
+
+
+@routes.patch("/api/v1/organizations/{id}/members/{uid}")
+async def change_role(request: web.Request) -> web.Response:
+    """Change a member's role."""
+    await person(request)
+    actor = await member(request, request.match_info["id"], Action.READ)
+    body = await read_body(request, RoleBody)
+    changed = await request.app[CONTAINER].members().change_role(actor, request.match_info["uid"], _role(body.role))
+    return web.json_response(await _member_body(request, changed))
+
+
+@routes.delete("/api/v1/organizations/{id}/members/{uid}")
+async def remove_member(request: web.Request) -> web.Response:
+    """Remove a member (never the last owner)."""
+    await person(request)
+    actor = await member(request, request.match_info["id"], Action.READ)
+    await request.app[CONTAINER].members().remove(actor, request.match_info["uid"])
+    return web.Response(status=204)

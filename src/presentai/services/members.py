@@ -1,0 +1,74 @@
+"""Members of an organization: invite, change roles, remove — always keeping an owner."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from presentai.domain.accounts import (
+    Action,
+    Invitation,
+    Membership,
+    Role,
+    authorize,
+    check_membership_change,
+    normalize_email,
+)
+from presentai.domain.errors import Conflict, InsufficientRole, NotFound
+from presentai.ports.accounts import OrganizationRepository, UserRepository
+
+
+@frozen
+class Invited:
+    """What an invitation did: made a member at once (a known account) or left it pending."""
+
+    membership: Membership | None
+    invitation: Invitation | None
+
+
+class Members:
+    """Membership changes, each checked against the acting member's role."""
+
+    def __init__(self, *, organizations: OrganizationRepository, users: UserRepository) -> None:
+        self._organizations = organizations
+        self._users = users
+
+    async def invite(self, actor: Membership, email: str, role: Role) -> Invited:
+        """Add an existing account at once; otherwise keep an invitation its registration will accept."""
+        authorize(actor.role, Action.MANAGE_MEMBERS)
+        if role.rank > actor.role.rank or (role is Role.OWNER and actor.role is not Role.OWNER):
+            raise InsufficientRole(
+                f"Inviting as {role.value} requires {role.value} role", required=role.value, current=actor.role.value
+            )
+        user = await self._users.by_email(normalize_email(email))
+        if user is None:
+            invitation = Invitation.to(actor.organization_id, email, role, actor.user_id)
+            await self._organizations.invite(invitation)
+            return Invited(None, invitation)
+        if await self._organizations.membership(actor.organization_id, user.id) is not None:
+            raise Conflict(f"{user.email} is already a member")
+        membership = Membership(actor.organization_id, user.id, role)
+        await self._organizations.put_member(membership)
+        return Invited(membership, None)
+
+    async def change_role(self, actor: Membership, user_id: str, role: Role) -> Membership:
+        """Give a member another role."""
+        target = await self._target(actor, user_id)
+        check_membership_change(actor, target, role, await self._owners(actor.organization_id))
+        changed = Membership(actor.organization_id, user_id, role)
+        await self._organizations.put_member(changed)
+        return changed
+
+    async def remove(self, actor: Membership, user_id: str) -> None:
+        """Remove a member from the organization."""
+        target = await self._target(actor, user_id)
+        check_membership_change(actor, target, None, await self._owners(actor.organization_id))
+        await self._organizations.remove_member(actor.organization_id, user_id)
+
+    async def _target(self, actor: Membership, user_id: str) -> Membership:
+        target = await self._organizations.membership(actor.organization_id, user_id)
+        if target is None:
+            raise NotFound.of("member", user_id)
+        return target
+
+    async def _owners(self, organization_id: str) -> int:
+        return sum(1 for m in await self._organizations.members(organization_id) if m.role is Role.OWNER)

@@ -1,0 +1,107 @@
+"""Members over HTTP: invitations, roles that decide what each member may do, and the last owner."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from presentai.config import Settings
+from presentai.domain.ids import new_id
+from presentai.entrypoints.http.app import create_app
+from tests.e2e.test_api import signed_up
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40)
+    async with TestClient(TestServer(create_app(settings))) as test_client:
+        yield test_client
+
+
+async def organization(client: TestClient, owner: dict[str, str]) -> str:
+    response = await client.post(
+        "/api/v1/organizations",
+        json={"name": "Team", "slug": f"t-{new_id()[-12:]}"},
+        headers={"Authorization": owner["auth"]},
+    )
+    return str((await response.json())["id"])
+
+
+async def test_an_invited_viewer_reads_but_cannot_write_and_gets_the_spec_body(client: TestClient) -> None:
+    owner = await signed_up(client)
+    org = await organization(client, owner)
+    email = f"vera-{new_id()}@example.com"
+    invited = await client.post(
+        f"/api/v1/organizations/{org}/members/invite",
+        json={"email": email, "role": "viewer"},
+        headers={"Authorization": owner["auth"]},
+    )
+    assert (await invited.json())["status"] == "invited"
+    vera = await signed_up(client, email)  # registering accepts the invitation
+    deck = await client.post(
+        "/api/v1/presentations",
+        json={"organization_id": org, "title": "Plan"},
+        headers={"Authorization": owner["auth"]},
+    )
+    deck_id = (await deck.json())["id"]
+    assert (await client.get(f"/api/v1/presentations/{deck_id}", headers={"Authorization": vera["auth"]})).status == 200
+    refused = await client.post(
+        f"/api/v1/presentations/{deck_id}/generate/outline", headers={"Authorization": vera["auth"]}
+    )
+    body = await refused.json()
+    assert refused.status == 403
+    assert (body["error"], body["required"], body["current"]) == ("insufficient_role", "editor", "viewer")
+    assert body["message"] == "This action requires editor role or higher"
+
+
+async def test_roles_change_and_the_last_owner_is_kept(client: TestClient) -> None:
+    owner = await signed_up(client)
+    org = await organization(client, owner)
+    admin = await signed_up(client)
+    auth = {"Authorization": owner["auth"]}
+    added = await (
+        await client.post(
+            f"/api/v1/organizations/{org}/members/invite", json={"email": admin["email"], "role": "admin"}, headers=auth
+        )
+    ).json()
+    assert (added["status"], added["role"]) == ("added", "admin")
+    members = await (await client.get(f"/api/v1/organizations/{org}/members", headers=auth)).json()
+    owner_id = next(m["user_id"] for m in members["data"] if m["role"] == "owner")
+    demote_owner = await client.patch(
+        f"/api/v1/organizations/{org}/members/{owner_id}",
+        json={"role": "admin"},
+        headers={"Authorization": admin["auth"]},
+    )
+    assert (demote_owner.status, (await demote_owner.json())["error"]) == (403, "insufficient_role")
+    last = await client.delete(f"/api/v1/organizations/{org}/members/{owner_id}", headers=auth)
+    assert (last.status, (await last.json())["error"]) == (409, "conflict")
+    promoted = await client.patch(
+        f"/api/v1/organizations/{org}/members/{added['user_id']}", json={"role": "owner"}, headers=auth
+    )
+    assert (await promoted.json())["role"] == "owner"
+    assert (await client.delete(f"/api/v1/organizations/{org}/members/{owner_id}", headers=auth)).status == 204
+    gone = await client.get(f"/api/v1/organizations/{org}", headers=auth)
+    assert gone.status == 404
+
+
+async def test_members_of_another_organization_are_out_of_reach(client: TestClient) -> None:
+    owner, stranger = await signed_up(client), await signed_up(client)
+    org = await organization(client, owner)
+    for method, path, body in [
+        ("GET", f"/api/v1/organizations/{org}/members", None),
+        ("POST", f"/api/v1/organizations/{org}/members/invite", {"email": "x@example.com"}),
+        ("PATCH", f"/api/v1/organizations/{org}/members/{new_id()}", {"role": "admin"}),
+        ("DELETE", f"/api/v1/organizations/{org}/members/{new_id()}", None),
+    ]:
+        response = await client.request(method, path, json=body, headers={"Authorization": stranger["auth"]})
+        assert response.status == 404, (method, path)
+    bad_role = await client.post(
+        f"/api/v1/organizations/{org}/members/invite",
+        json={"email": "x@example.com", "role": "god"},
+        headers={"Authorization": owner["auth"]},
+    )
+    assert (bad_role.status, (await bad_role.json())["error"]) == (422, "validation_error")
