@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (see README)"; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not running on 127.0.0.1:6379 (see README)"; exit 1; }
 	$(BIN)/nox --no-venv -s lint tests
 
 lint: $(STAMP)

@@ -31,6 +31,9 @@ class Settings:
     database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…
     qdrant_url: str | None = None
     jwt_secret: str = ""  # "" → a random secret kept in the workspace
+    redis_url: str = ""  # "" → rate limits counted in-process
+    rate_limit_per_minute: int = 600  # per signed-in user or API key
+    auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
     qdrant_api_key: str | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
     max_unzipped_bytes: int = 200 * 1024 * 1024
@@ -42,6 +45,8 @@ class Settings:
 
     def __attrs_post_init__(self) -> None:
         positive = (
+            "rate_limit_per_minute",
+            "auth_rate_limit_per_minute",
             "max_upload_bytes",
             "max_unzipped_bytes",
             "max_pages",

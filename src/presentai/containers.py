@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
+from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,
     InProcessOrganizationRepository,
@@ -50,6 +51,10 @@ def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
             model=embedder.name, dimension=embedder.dimension, url=settings.qdrant_url, api_key=settings.qdrant_api_key
         )
     return QdrantVectorIndex(model=embedder.name, dimension=embedder.dimension, path=settings.qdrant_path)
+
+
+def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
+    return RedisRateLimiter(settings.redis_url) if settings.redis_url else InProcessRateLimiter()
 
 
 def _sqlite(settings: Settings) -> SqliteDatabase:
@@ -187,6 +192,7 @@ class ServiceContainer(EmbeddedContainer):
     )
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     members = providers.Singleton(Members, organizations=organizations, users=users)
+    limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     authenticator = providers.Singleton(
         Authenticator,
         users=users,

@@ -134,3 +134,27 @@ async def test_an_unknown_route_answers_in_the_spec_shape(client: TestClient) ->
     response = await client.get("/api/v1/nothing-here")
     assert response.status == 404
     assert (await response.json())["error"] == "not_found"
+
+
+async def test_too_many_sign_ins_from_one_address_answer_429_with_retry_after(tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, auth_rate_limit_per_minute=3)
+    async with TestClient(TestServer(create_app(settings))) as client:
+        statuses = []
+        for _ in range(4):
+            response = await client.post("/api/v1/auth/login", json={"email": "a@b.co", "password": "whatever long"})
+            statuses.append(response.status)
+        body = await response.json()
+    assert statuses == [401, 401, 401, 429]
+    assert body["error"] == "rate_limit_exceeded"
+    assert body["retry_after"] >= 1
+    assert response.headers["Retry-After"] == str(body["retry_after"])
+
+
+async def test_a_busy_user_is_limited_per_account(tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, rate_limit_per_minute=2)
+    async with TestClient(TestServer(create_app(settings))) as client:
+        anna = await signed_up(client)
+        statuses = [
+            (await client.get("/api/v1/users/me", headers={"Authorization": anna["auth"]})).status for _ in range(3)
+        ]
+    assert statuses == [200, 200, 429]

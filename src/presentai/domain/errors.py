@@ -11,6 +11,7 @@
     ├── ValidationFailed              a business rule was violated (field errors attached)
     │   └── SlideCountOutOfRange
     ├── Conflict                      the resource is in a state that forbids the action
+    ├── RateLimited                   too many requests; ``retry_after`` seconds
     ├── SourceError                   a source document cannot be used
     │   ├── UnsupportedFileType       the content is not a format we read
     │   ├── FileTooLarge              over the size, page or decompression limit
@@ -105,6 +106,13 @@ class SlideCountOutOfRange(ValidationFailed):
 @define(eq=False)
 class Conflict(PresentAIError):
     """The resource's current state forbids the requested action."""
+
+
+@define(eq=False)
+class RateLimited(PresentAIError):
+    """Too many requests in the current window; try again after ``retry_after`` seconds."""
+
+    retry_after: int = 60
 
 
 @define(eq=False)

@@ -14,7 +14,7 @@ from presentai.config import Settings
 from presentai.containers import ServiceContainer
 from presentai.entrypoints.http import api_keys, members, presentations
 from presentai.entrypoints.http.errors import errors, request_ids
-from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
 
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONTAINER] = container
     app[AUTHENTICATOR] = container.authenticator()
     app[API_KEYS] = container.keys()
+    app[LIMITER] = container.limiter()
     app[USERS] = container.users()
     app[ORGANIZATIONS] = container.organizations()
     app.add_routes(routes)
@@ -57,3 +58,4 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     if database is not None:
         await database.close()
     await container.vector_index().close()
+    await container.limiter().close()

@@ -6,8 +6,8 @@ from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership, authorize
 from presentai.domain.api_keys import Scope, require_scope
-from presentai.domain.errors import Forbidden, NotFound, Unauthorized
-from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, ORGANIZATIONS
+from presentai.domain.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS
 from presentai.services.auth import Principal
 
 CALLER = web.RequestKey("caller", Principal)
@@ -26,7 +26,16 @@ async def principal(request: web.Request) -> Principal:
             raise Unauthorized("sign in: send Authorization: Bearer <access token> or X-API-Key: <key>")
         found = await request.app[AUTHENTICATOR].authenticate(token.strip())
     request[CALLER] = found
+    caller_key = f"key:{api_key.split('_')[1]}" if api_key else f"user:{found.user_id}"
+    await limit(request, caller_key, request.app[CONTAINER].settings().rate_limit_per_minute)
     return found
+
+
+async def limit(request: web.Request, key: str, per_minute: int) -> None:
+    """Count the request against ``key``; ``RateLimited`` once over ``per_minute``."""
+    decision = await request.app[LIMITER].hit(key, per_minute, 60)
+    if not decision.allowed:
+        raise RateLimited(f"too many requests; try again in {decision.retry_after} s", retry_after=decision.retry_after)
 
 
 async def person(request: web.Request) -> Principal:

@@ -19,6 +19,7 @@ from presentai.domain.errors import (
     NoUsableSources,
     PresentAIError,
     ProviderError,
+    RateLimited,
     SourceError,
     Unauthorized,
     UnsupportedFileType,
@@ -38,6 +39,7 @@ _MAPPING: tuple[tuple[type[PresentAIError], int, str], ...] = (
     (Forbidden, 403, "forbidden"),
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
+    (RateLimited, 429, "rate_limit_exceeded"),
     (FileTooLarge, 413, "file_too_large"),
     (UnsupportedFileType, 415, "unsupported_file_type"),
     (ValidationFailed, 422, "validation_error"),
@@ -78,7 +80,7 @@ def to_response(request: web.Request, error: PresentAIError) -> web.Response:
                 extra = {"required": error.required}
             elif isinstance(error, ValidationFailed) and error.fields:
                 extra = {"fields": dict(error.fields)}
-            elif isinstance(error, LLMUnavailable):
+            elif isinstance(error, (RateLimited, LLMUnavailable)):
                 extra = {"retry_after": error.retry_after}
             elif isinstance(error, ProviderError):
                 extra = {"retry_after": 30}

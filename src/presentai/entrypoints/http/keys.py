@@ -6,6 +6,7 @@ from aiohttp import web
 
 from presentai.containers import ServiceContainer
 from presentai.ports.accounts import OrganizationRepository, UserRepository
+from presentai.ports.limits import RateLimiter
 from presentai.services.auth import ApiKeys, Authenticator
 
 CONTAINER = web.AppKey("container", ServiceContainer)
@@ -13,3 +14,4 @@ AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 USERS = web.AppKey("users", UserRepository)
 ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)
 API_KEYS = web.AppKey("api_keys", ApiKeys)
+LIMITER = web.AppKey("limiter", RateLimiter)

@@ -8,9 +8,9 @@ from aiohttp import web
 from attrs import frozen
 
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
-from presentai.entrypoints.http.auth import member, person, principal
+from presentai.entrypoints.http.auth import limit, member, person, principal
 from presentai.entrypoints.http.bodies import dump, read_body
-from presentai.entrypoints.http.keys import AUTHENTICATOR, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
@@ -52,9 +52,16 @@ def _organization(organization: Organization, membership: Membership) -> dict[st
     return {**dump(organization), "role": membership.role.value}
 
 
+async def _limit_address(request: web.Request) -> None:
+    """Slow down password guessing and sign-up floods from one address."""
+    per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
+    await limit(request, f"auth:{request.remote}", per_minute)
+
+
 @routes.post("/api/v1/auth/register")
 async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
+    await _limit_address(request)
     body = await read_body(request, RegisterBody)
     user, tokens = await request.app[AUTHENTICATOR].register(body.email, body.password, body.name)
     return web.json_response({"user": _user(user), **_tokens(tokens)}, status=201)
@@ -63,6 +70,7 @@ async def register(request: web.Request) -> web.Response:
 @routes.post("/api/v1/auth/login")
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password."""
+    await _limit_address(request)
     body = await read_body(request, LoginBody)
     return web.json_response(_tokens(await request.app[AUTHENTICATOR].login(body.email, body.password)))
 
@@ -70,6 +78,7 @@ async def login(request: web.Request) -> web.Response:
 @routes.post("/api/v1/auth/refresh")
 async def refresh(request: web.Request) -> web.Response:
     """Exchange a refresh token (once) for new tokens."""
+    await _limit_address(request)
     body = await read_body(request, RefreshBody)
     return web.json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
 

@@ -1,0 +1,1 @@
+"""Rate limiters: in-process, and Redis for many processes."""

@@ -1,0 +1,71 @@
+"""Fixed-window rate limiters: in one process, or shared by every process through Redis."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from presentai.domain.errors import ProviderError
+from presentai.ports.limits import RateDecision
+
+Clock = Callable[[], float]
+
+
+def _window(now: float, window_seconds: int) -> tuple[int, int]:
+    """The current window's number and the whole seconds until it ends."""
+    number = int(now // window_seconds)
+    return number, max(1, math.ceil((number + 1) * window_seconds - now))
+
+
+class InProcessRateLimiter:
+    """Counts in a dict; for the embedded mode and a single process."""
+
+    def __init__(self, clock: Clock = time.time) -> None:
+        self._clock = clock
+        self._counts: dict[tuple[str, int], int] = {}
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one request."""
+        number, retry_after = _window(self._clock(), window_seconds)
+        if len(self._counts) > 100_000:  # forget finished windows
+            self._counts = {k: v for k, v in self._counts.items() if k[1] >= number}
+        count = self._counts.get((key, number), 0) + 1
+        self._counts[(key, number)] = count
+        if count > limit:
+            return RateDecision(False, 0, retry_after)
+        return RateDecision(True, limit - count)
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class RedisRateLimiter:
+    """Counts with INCR and EXPIRE in Redis, so that every process of the service shares the limit."""
+
+    def __init__(self, url: str, clock: Clock = time.time) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._clock = clock
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one request."""
+        from redis.exceptions import RedisError
+
+        number, retry_after = _window(self._clock(), window_seconds)
+        name = f"ratelimit:{key}:{number}"
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window_seconds + 1)
+                count, _ = await pipe.execute()
+        except RedisError as error:
+            raise ProviderError(f"Redis is unreachable for rate limiting: {error}", "redis") from error
+        if int(count) > limit:
+            return RateDecision(False, 0, retry_after)
+        return RateDecision(True, limit - int(count))
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._redis.aclose()
