@@ -10,6 +10,7 @@ from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,
+    InProcessAuditLog,
     InProcessOrganizationRepository,
     InProcessSessionRepository,
     InProcessUserRepository,
@@ -25,6 +26,7 @@ from presentai.adapters.progress.local import FanOutProgressSink
 from presentai.adapters.qdrant.index import QdrantVectorIndex
 from presentai.adapters.sql.accounts import (
     SqlApiKeyRepository,
+    SqlAuditLog,
     SqlOrganizationRepository,
     SqlSessionRepository,
     SqlUserRepository,
@@ -193,6 +195,12 @@ class ServiceContainer(EmbeddedContainer):
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     members = providers.Singleton(Members, organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
+    audit_log = providers.Selector(
+        EmbeddedContainer.settings.provided.database_kind,
+        memory=providers.Singleton(InProcessAuditLog),
+        sqlite=providers.Singleton(SqlAuditLog, database=EmbeddedContainer.database),
+        postgres=providers.Singleton(SqlAuditLog, database=EmbeddedContainer.database),
+    )
     authenticator = providers.Singleton(
         Authenticator,
         users=users,

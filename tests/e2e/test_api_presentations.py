@@ -170,3 +170,20 @@ async def test_slide_count_outside_the_plan_is_a_validation_error_naming_the_fie
     body = await response.json()
     assert (response.status, body["error"]) == (422, "validation_error")
     assert "slide_count" in body["fields"]
+
+
+async def test_lists_page_with_limit_and_cursor_and_filter_by_text(client: TestClient) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    made = []
+    for title in ("Grid one", "Wind two", "Grid three"):
+        made.append(
+            (await (await client.post("/api/v1/presentations", json={"title": title}, headers=auth)).json())["id"]
+        )
+    first = await (await client.get("/api/v1/presentations?limit=2", headers=auth)).json()
+    assert [p["id"] for p in first["data"]] == [made[2], made[1]]
+    rest = await (await client.get(f"/api/v1/presentations?limit=2&cursor={first['next_cursor']}", headers=auth)).json()
+    assert [p["id"] for p in rest["data"]] == [made[0]]
+    assert rest["next_cursor"] is None
+    grid = await (await client.get("/api/v1/presentations?q=grid", headers=auth)).json()
+    assert [p["title"] for p in grid["data"]] == ["Grid three", "Grid one"]

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from presentai.domain.accounts import Invitation, Membership, Organization, User
 from presentai.domain.api_keys import ApiKey
+from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.sessions import RefreshToken
 
 
@@ -148,4 +149,16 @@ class ApiKeyRepository(Protocol):
 
     async def list(self, organization_id: str) -> list[ApiKey]:
         """The organization's keys, oldest first."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The organization's journal of state-changing actions."""
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Append an entry."""
+        ...
+
+    async def query(self, query: AuditQuery) -> list[AuditEntry]:
+        """Entries matching ``query``, newest first."""
         ...

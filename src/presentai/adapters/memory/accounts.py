@@ -9,6 +9,7 @@ from attrs import evolve
 
 from presentai.domain.accounts import Invitation, Membership, Organization, User
 from presentai.domain.api_keys import ApiKey
+from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
 
@@ -176,3 +177,26 @@ class InProcessApiKeyRepository:
             for k in sorted(self._rows.values(), key=lambda k: k.id)
             if k.organization_id == organization_id
         ]
+
+
+class InProcessAuditLog:
+    """The audit journal in a list."""
+
+    def __init__(self) -> None:
+        self._entries: list[AuditEntry] = []
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Append an entry."""
+        self._entries.append(entry)
+
+    async def query(self, query: AuditQuery) -> list[AuditEntry]:
+        """Entries matching the query, newest first."""
+        found = [
+            e
+            for e in sorted(self._entries, key=lambda e: e.id, reverse=True)
+            if e.organization_id == query.organization_id
+            and (not query.before or e.id < query.before)
+            and (not query.action or e.action == query.action)
+            and (not query.actor_id or e.actor_id == query.actor_id)
+        ]
+        return found[: query.limit]

@@ -7,6 +7,7 @@ from datetime import datetime
 from presentai.adapters.sql.database import Database, Json, Row, from_json, from_timestamp
 from presentai.domain.accounts import Invitation, Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey, Scope
+from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.sessions import RefreshToken
 
@@ -297,3 +298,52 @@ class SqlApiKeyRepository:
                 "SELECT * FROM api_keys WHERE organization_id = %s ORDER BY id", [organization_id]
             )
         return [_key(row) for row in rows]
+
+
+_AUDIT_COLUMNS = "id, organization_id, actor_id, actor_kind, action, target_type, target_id, ip, request_id, created_at"
+
+
+class SqlAuditLog:
+    """The audit journal in SQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Append an entry."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                f"INSERT INTO audit_log ({_AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    entry.id, entry.organization_id, entry.actor_id, entry.actor_kind, entry.action,
+                    entry.target_type, entry.target_id, entry.ip, entry.request_id, entry.created_at,
+                ],
+            )  # fmt: skip
+
+    async def query(self, query: AuditQuery) -> list[AuditEntry]:
+        """Entries matching the query, newest first."""
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE organization_id = %s"
+        params: list[object] = [query.organization_id]
+        for column, value in (("id <", query.before), ("action =", query.action), ("actor_id =", query.actor_id)):
+            if value:
+                sql += f" AND {column} %s"
+                params.append(value)
+        sql += " ORDER BY id DESC LIMIT %s"
+        params.append(query.limit)
+        async with self._database.transaction() as session:
+            rows = await session.fetch(sql, params)
+        return [
+            AuditEntry(
+                r["id"],
+                r["organization_id"],
+                r["actor_id"],
+                r["actor_kind"],
+                r["action"],
+                r["target_type"],
+                r["target_id"],
+                r["ip"],
+                r["request_id"],
+                from_timestamp(r["created_at"]),
+            )
+            for r in rows
+        ]

@@ -11,6 +11,7 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import ApiKey, parse_scopes
 from presentai.entrypoints.http.auth import member, memberships, person
 from presentai.entrypoints.http.bodies import read_body
+from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import API_KEYS, CONTAINER
 
 routes = web.RouteTableDef()
@@ -53,9 +54,9 @@ async def create_key(request: web.Request) -> web.Response:
     body = await read_body(request, CreateKeyBody)
     organization_id = await _organization(request, body.organization_id)
     caller = await person(request)
-    key, secret = await request.app[API_KEYS].create(
-        organization_id, caller.user_id, body.name, parse_scopes(body.scopes)
-    )
+    scopes = parse_scopes(body.scopes)
+    key, secret = await request.app[API_KEYS].create(organization_id, caller.user_id, body.name, scopes)
+    await audit(request, organization_id, "api_key.create", "api_key", key.id)
     return web.json_response(_key(key, secret), status=201)
 
 
@@ -72,6 +73,7 @@ async def rotate_key(request: web.Request) -> web.Response:
     """A new secret for the key, shown once; the old one stops working."""
     organization_id = await _organization(request, request.query.get("organization_id", ""))
     key, secret = await request.app[API_KEYS].rotate(organization_id, request.match_info["id"])
+    await audit(request, organization_id, "api_key.rotate", "api_key", key.id)
     return web.json_response(_key(key, secret))
 
 
@@ -80,4 +82,5 @@ async def revoke_key(request: web.Request) -> web.Response:
     """Revoke the key for good."""
     organization_id = await _organization(request, request.query.get("organization_id", ""))
     await request.app[API_KEYS].revoke(organization_id, request.match_info["id"])
+    await audit(request, organization_id, "api_key.revoke", "api_key", request.match_info["id"])
     return web.Response(status=204)

@@ -12,9 +12,9 @@ from aiohttp import web
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import ServiceContainer
-from presentai.entrypoints.http import api_keys, members, presentations
+from presentai.entrypoints.http import api_keys, journal, members, presentations
 from presentai.entrypoints.http.errors import errors, request_ids
-from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
 
 
@@ -38,12 +38,14 @@ def create_app(settings: Settings) -> web.Application:
     app[AUTHENTICATOR] = container.authenticator()
     app[API_KEYS] = container.keys()
     app[LIMITER] = container.limiter()
+    app[AUDIT] = container.audit_log()
     app[USERS] = container.users()
     app[ORGANIZATIONS] = container.organizations()
     app.add_routes(routes)
     app.add_routes(presentations.routes)
     app.add_routes(api_keys.routes)
     app.add_routes(members.routes)
+    app.add_routes(journal.routes)
     app.cleanup_ctx.append(_lifecycle)
     return app
 

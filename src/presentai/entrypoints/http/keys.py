@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from presentai.containers import ServiceContainer
-from presentai.ports.accounts import OrganizationRepository, UserRepository
+from presentai.ports.accounts import AuditLog, OrganizationRepository, UserRepository
 from presentai.ports.limits import RateLimiter
 from presentai.services.auth import ApiKeys, Authenticator
 
@@ -15,3 +15,4 @@ USERS = web.AppKey("users", UserRepository)
 ORGANIZATIONS = web.AppKey("organizations", OrganizationRepository)
 API_KEYS = web.AppKey("api_keys", ApiKeys)
 LIMITER = web.AppKey("limiter", RateLimiter)
+AUDIT = web.AppKey("audit", AuditLog)

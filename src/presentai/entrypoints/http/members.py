@@ -11,6 +11,7 @@ from presentai.domain.accounts import Action, Membership, Role
 from presentai.domain.errors import ValidationFailed
 from presentai.entrypoints.http.auth import member, person
 from presentai.entrypoints.http.bodies import read_body
+from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
 
 routes = web.RouteTableDef()
@@ -67,6 +68,8 @@ async def invite(request: web.Request) -> web.Response:
     actor = await member(request, request.match_info["id"], Action.READ)
     body = await read_body(request, InviteBody)
     invited = await request.app[CONTAINER].members().invite(actor, body.email, _role(body.role))
+    target = invited.membership.user_id if invited.membership else invited.invitation.id if invited.invitation else ""
+    await audit(request, actor.organization_id, "member.invite", "member", target)
     if invited.membership is not None:
         return web.json_response({"status": "added", **await _member_body(request, invited.membership)}, status=201)
     assert invited.invitation is not None
@@ -84,6 +87,7 @@ async def change_role(request: web.Request) -> web.Response:
     actor = await member(request, request.match_info["id"], Action.READ)
     body = await read_body(request, RoleBody)
     changed = await request.app[CONTAINER].members().change_role(actor, request.match_info["uid"], _role(body.role))
+    await audit(request, actor.organization_id, "member.role_change", "member", changed.user_id)
     return web.json_response(await _member_body(request, changed))
 
 
@@ -93,4 +97,5 @@ async def remove_member(request: web.Request) -> web.Response:
     await person(request)
     actor = await member(request, request.match_info["id"], Action.READ)
     await request.app[CONTAINER].members().remove(actor, request.match_info["uid"])
+    await audit(request, actor.organization_id, "member.remove", "member", request.match_info["uid"])
     return web.Response(status=204)

@@ -20,7 +20,9 @@ from presentai.domain.slides import Bullet, Slide
 from presentai.domain.sources import SourceDocument, megabytes
 from presentai.entrypoints.http.auth import allow, memberships, principal
 from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.ports.repositories import PresentationRepository
 
 routes = web.RouteTableDef()
@@ -144,6 +146,7 @@ async def create_presentation(request: web.Request) -> web.Response:
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
     presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
     await container.presentations().add(presentation)
+    await audit(request, organization_id, "presentation.create", "presentation", presentation.id)
     return web.json_response(_presentation(presentation), status=201)
 
 
@@ -151,11 +154,21 @@ async def create_presentation(request: web.Request) -> web.Response:
 async def list_presentations(request: web.Request) -> web.Response:
     """The presentations of one of the caller's organizations, newest first."""
     organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
+    limit, before = page_request(request)
     found = await request.app[CONTAINER].presentations().list(organization_id)
     status = request.query.get("status")
     query = request.query.get("q", "").lower()
-    found = [p for p in found if (not status or p.status.value == status) and query in p.title.lower()]
-    return web.json_response({"data": [_presentation(p, slides=False) for p in found], "next_cursor": None})
+    page = [
+        p
+        for p in found  # newest first
+        if (not before or p.id < before) and (not status or p.status.value == status) and query in p.title.lower()
+    ][:limit]
+    return web.json_response(
+        {
+            "data": [_presentation(p, slides=False) for p in page],
+            "next_cursor": next_cursor([p.id for p in page], limit),
+        }
+    )
 
 
 @routes.get("/api/v1/presentations/{id}")
@@ -177,6 +190,7 @@ async def add_source(request: web.Request) -> web.Response:
     await container.sources().add(source)
     await container.presentations().save(presentation)
     source = await container.ingest_source()(source, data, job_id=presentation.id)
+    await audit(request, presentation.organization_id, "source.add", "source", source.id)
     return web.json_response(_source(source), status=201)
 
 
@@ -209,6 +223,7 @@ async def generate_outline(request: web.Request) -> web.Response:
     """Plan the outline from the indexed sources."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
     done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
+    await audit(request, presentation.organization_id, "presentation.generate_outline", "presentation", done.id)
     return web.json_response(_presentation(done))
 
 
@@ -217,6 +232,7 @@ async def generate_slides(request: web.Request) -> web.Response:
     """Write every slide of the outline."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
     done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
+    await audit(request, presentation.organization_id, "presentation.generate_slides", "presentation", done.id)
     return web.json_response(_presentation(done))
 
 
@@ -228,6 +244,7 @@ async def reorder_slides(request: web.Request) -> web.Response:
     presentation.ensure_idle()
     presentation.reorder(body.slide_ids)
     await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "presentation.reorder_slides", "presentation", presentation.id)
     return web.json_response(_presentation(presentation))
 
 
@@ -255,6 +272,7 @@ async def edit_slide(request: web.Request) -> web.Response:
         content = evolve(content, notes=body.notes)
     slide.revise(content, by=caller.user_id)
     await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
     return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
@@ -287,6 +305,7 @@ async def restore_slide(request: web.Request) -> web.Response:
     presentation.ensure_idle()
     slide.restore(number, by=caller.user_id)
     await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
     return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
@@ -298,4 +317,5 @@ async def regenerate_slide(request: web.Request) -> web.Response:
     fresh = await request.app[CONTAINER].regenerate_slide()(
         presentation.organization_id, presentation.id, slide.id, by=caller.user_id
     )
+    await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
     return web.json_response(_slide(fresh, presentation.slides.index(slide) + 1))

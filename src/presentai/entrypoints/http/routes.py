@@ -10,6 +10,7 @@ from attrs import frozen
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
 from presentai.entrypoints.http.auth import limit, member, person, principal
 from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.services.auth import Tokens
 
@@ -121,6 +122,7 @@ async def create_organization(request: web.Request) -> web.Response:
     organization = Organization.found(body.name, body.slug)
     owner = Membership(organization.id, caller.user_id, Role.OWNER)
     await request.app[ORGANIZATIONS].add(organization, owner)
+    await audit(request, organization.id, "organization.create", "organization", organization.id)
     return web.json_response(_organization(organization, owner), status=201)
 
 
