@@ -13,6 +13,7 @@ from presentai.entrypoints.http.auth import member, memberships, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import API_KEYS, CONTAINER
+from presentai.entrypoints.http.openapi import accepts
 
 routes = web.RouteTableDef()
 
@@ -49,6 +50,7 @@ async def _organization(request: web.Request, organization_id: str) -> str:
 
 
 @routes.post("/api/v1/api-keys")
+@accepts(CreateKeyBody)
 async def create_key(request: web.Request) -> web.Response:
     """A new key of an organization the caller administers."""
     body = await read_body(request, CreateKeyBody)

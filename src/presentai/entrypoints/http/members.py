@@ -13,6 +13,7 @@ from presentai.entrypoints.http.auth import member, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.openapi import accepts
 
 routes = web.RouteTableDef()
 
@@ -62,6 +63,7 @@ async def list_members(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/organizations/{id}/members/invite")
+@accepts(InviteBody)
 async def invite(request: web.Request) -> web.Response:
     """Invite an email address with a role: an existing account joins at once, others when they register."""
     await person(request)
@@ -81,6 +83,7 @@ async def invite(request: web.Request) -> web.Response:
 
 
 @routes.patch("/api/v1/organizations/{id}/members/{uid}")
+@accepts(RoleBody)
 async def change_role(request: web.Request) -> web.Response:
     """Change a member's role."""
     await person(request)

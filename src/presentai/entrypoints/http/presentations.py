@@ -22,6 +22,7 @@ from presentai.entrypoints.http.auth import allow, memberships, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.openapi import accepts
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.ports.repositories import PresentationRepository
 
@@ -138,6 +139,7 @@ def _source(source: SourceDocument) -> dict[str, Any]:
 
 
 @routes.post("/api/v1/presentations")
+@accepts(CreatePresentationBody)
 async def create_presentation(request: web.Request) -> web.Response:
     """A new draft presentation in one of the caller's organizations."""
     body = await read_body(request, CreatePresentationBody)
@@ -237,6 +239,7 @@ async def generate_slides(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/presentations/{id}/slides/reorder")
+@accepts(ReorderBody)
 async def reorder_slides(request: web.Request) -> web.Response:
     """Put the slides in the given order (every slide exactly once)."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
@@ -256,6 +259,7 @@ async def get_slide(request: web.Request) -> web.Response:
 
 
 @routes.patch("/api/v1/slides/{id}")
+@accepts(SlideEditBody)
 async def edit_slide(request: web.Request) -> web.Response:
     """Edit a slide's title, bullets or notes: a new version; edited bullets lose their attribution."""
     presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)

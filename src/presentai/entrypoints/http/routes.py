@@ -12,6 +12,7 @@ from presentai.entrypoints.http.auth import limit, member, person, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.openapi import accepts
 from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
@@ -60,6 +61,7 @@ async def _limit_address(request: web.Request) -> None:
 
 
 @routes.post("/api/v1/auth/register")
+@accepts(RegisterBody)
 async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
     await _limit_address(request)
@@ -69,6 +71,7 @@ async def register(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/auth/login")
+@accepts(LoginBody)
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password."""
     await _limit_address(request)
@@ -77,6 +80,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/auth/refresh")
+@accepts(RefreshBody)
 async def refresh(request: web.Request) -> web.Response:
     """Exchange a refresh token (once) for new tokens."""
     await _limit_address(request)
@@ -85,6 +89,7 @@ async def refresh(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/auth/logout")
+@accepts(RefreshBody)
 async def logout(request: web.Request) -> web.Response:
     """End the login this refresh token belongs to."""
     body = await read_body(request, RefreshBody)
@@ -115,6 +120,7 @@ async def me(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/organizations")
+@accepts(OrganizationBody)
 async def create_organization(request: web.Request) -> web.Response:
     """A new organization; the caller owns it."""
     caller = await person(request)
