@@ -187,3 +187,52 @@ async def test_lists_page_with_limit_and_cursor_and_filter_by_text(client: TestC
     assert rest["next_cursor"] is None
     grid = await (await client.get("/api/v1/presentations?q=grid", headers=auth)).json()
     assert [p["title"] for p in grid["data"]] == ["Grid three", "Grid one"]
+
+
+async def test_update_duplicate_add_and_delete_slides_detach_sources_and_soft_delete(client: TestClient) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"], slides=2)
+    source = await (
+        await client.post(
+            f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
+        )
+    ).json()
+    await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
+    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=auth)).json()
+
+    patched = await (
+        await client.patch(
+            f"/api/v1/presentations/{deck['id']}", json={"title": "Renamed", "tone": "formal"}, headers=auth
+        )
+    ).json()
+    assert (patched["title"], patched["parameters"]["tone"], patched["parameters"]["slide_count"]) == (
+        "Renamed",
+        "formal",
+        2,
+    )
+    too_many = await client.patch(f"/api/v1/presentations/{deck['id']}", json={"slide_count": 500}, headers=auth)
+    assert too_many.status == 422
+
+    added = await client.post(
+        f"/api/v1/presentations/{deck['id']}/slides", json={"title": "Questions?", "position": 1}, headers=auth
+    )
+    new_slide = await added.json()
+    assert (added.status, new_slide["number"], new_slide["bullets"]) == (201, 1, [])
+    copy = await (await client.post(f"/api/v1/presentations/{deck['id']}/duplicate", json={}, headers=auth)).json()
+    assert copy["title"] == "Renamed (copy)"
+    assert [s["title"] for s in copy["slides"]] == ["Questions?"] + [s["title"] for s in ready["slides"]]
+    assert {s["id"] for s in copy["slides"]}.isdisjoint({s["id"] for s in ready["slides"]})
+
+    assert (await client.delete(f"/api/v1/slides/{new_slide['id']}", headers=auth)).status == 204
+    assert (await client.get(f"/api/v1/slides/{new_slide['id']}", headers=auth)).status == 404
+    assert (
+        await client.delete(f"/api/v1/presentations/{deck['id']}/sources/{source['id']}", headers=auth)
+    ).status == 204
+    assert (await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json())["source_ids"] == []
+
+    assert (await client.delete(f"/api/v1/presentations/{deck['id']}", headers=auth)).status == 204
+    gone = await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)
+    assert (gone.status, (await gone.json())["error"]) == (410, "gone")
+    listed = await (await client.get("/api/v1/presentations", headers=auth)).json()
+    assert [p["id"] for p in listed["data"]] == [copy["id"]]

@@ -11,6 +11,7 @@
     ├── ValidationFailed              a business rule was violated (field errors attached)
     │   └── SlideCountOutOfRange
     ├── Conflict                      the resource is in a state that forbids the action
+    ├── Gone                          the resource was deleted (or a link expired)
     ├── RateLimited                   too many requests; ``retry_after`` seconds
     ├── SourceError                   a source document cannot be used
     │   ├── UnsupportedFileType       the content is not a format we read
@@ -106,6 +107,11 @@ class SlideCountOutOfRange(ValidationFailed):
 @define(eq=False)
 class Conflict(PresentAIError):
     """The resource's current state forbids the requested action."""
+
+
+@define(eq=False)
+class Gone(PresentAIError):
+    """The resource was deleted, or a link to it has expired."""
 
 
 @define(eq=False)

@@ -10,7 +10,7 @@ from attrs import define, field, frozen
 
 from presentai.domain.errors import Conflict, NotFound, SlideCountOutOfRange, ValidationFailed
 from presentai.domain.ids import new_id
-from presentai.domain.slides import Layout, Slide
+from presentai.domain.slides import Layout, Slide, SlideContent, VersionReason
 
 MIN_SLIDES = 1
 MAX_SLIDES = 100
@@ -111,6 +111,7 @@ class Presentation:
     warnings: list[str] = field(factory=list)
     error_message: str = ""
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
+    deleted_at: datetime | None = None
 
     @classmethod
     def create(
@@ -173,6 +174,61 @@ class Presentation:
         """The generation failed; ``message`` says why."""
         self.status = PresentationStatus.FAILED
         self.error_message = message
+
+    def update(
+        self, *, title: str | None = None, parameters: GenerationParameters | None = None, max_slides: int = MAX_SLIDES
+    ) -> None:
+        """Change the title or the generation parameters (not while generating)."""
+        self._refuse_if_busy()
+        if title is not None:
+            if not title.strip():
+                raise ValidationFailed("the title must not be empty", {"title": "empty"})
+            self.title = title.strip()
+        if parameters is not None:
+            parameters.validate(max_slides)
+            self.parameters = parameters
+
+    def delete(self) -> None:
+        """Soft-delete: hidden from lists and reads, restorable for 30 days."""
+        self._refuse_if_busy()
+        self.deleted_at = self.deleted_at or datetime.now(UTC)
+
+    def duplicate(self, title: str = "") -> Presentation:
+        """A copy with the same sources, outline and current slides (each starting a new history)."""
+        self._refuse_if_busy()
+        copy = Presentation(
+            new_id(),
+            self.organization_id,
+            title or f"{self.title} (copy)",
+            self.parameters,
+            list(self.source_ids),
+            self.status,
+            self.outline,
+            language=self.language,
+            warnings=list(self.warnings),
+        )
+        copy.slides = [Slide.create(copy.id, s.content, outline_index=s.outline_index) for s in self.slides]
+        return copy
+
+    def add_slide(self, content: SlideContent, position: int | None = None, *, by: str = "") -> Slide:
+        """Insert a new slide (written by hand) at ``position`` (1-based; default last)."""
+        self._refuse_if_busy()
+        slide = Slide.create(self.id, content, reason=VersionReason.EDITED, by=by)
+        index = len(self.slides) if position is None else max(0, min(position - 1, len(self.slides)))
+        self.slides.insert(index, slide)
+        return slide
+
+    def remove_slide(self, slide_id: str) -> None:
+        """Delete a slide."""
+        self._refuse_if_busy()
+        self.slides.remove(self.slide(slide_id))
+
+    def remove_source(self, source_id: str) -> None:
+        """Detach a source; slides already written keep their attributions."""
+        self._refuse_if_busy()
+        if source_id not in self.source_ids:
+            raise NotFound.of("source", source_id)
+        self.source_ids.remove(source_id)
 
     def warn(self, message: str) -> None:
         """Record a warning the user should see (e.g. a source that failed)."""

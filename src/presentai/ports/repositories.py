@@ -25,7 +25,7 @@ class PresentationRepository(Protocol):
         ...
 
     async def list(self, organization_id: str) -> list[Presentation]:
-        """The organization's presentations, newest first."""
+        """The organization's presentations that are not deleted, newest first."""
         ...
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:

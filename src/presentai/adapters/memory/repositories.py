@@ -60,7 +60,7 @@ class InProcessPresentationRepository:
 
     async def list(self, organization_id: str) -> list[Presentation]:
         """Newest first."""
-        rows = [p for p in self._rows.values() if p.organization_id == organization_id]
+        rows = [p for p in self._rows.values() if p.organization_id == organization_id and p.deleted_at is None]
         return [_copy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
 
 

@@ -27,7 +27,7 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             await session.execute(
                 "INSERT INTO presentations (id, organization_id, title, status, parameters, outline, language,"
-                " warnings, error_message, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " warnings, error_message, deleted_at, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     presentation.id,
                     presentation.organization_id,
@@ -52,7 +52,8 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             found = await session.fetch(
                 "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
-                " warnings = %s, error_message = %s WHERE id = %s AND organization_id = %s RETURNING id",
+                " warnings = %s, error_message = %s, deleted_at = %s"
+                " WHERE id = %s AND organization_id = %s RETURNING id",
                 [*self._fields(presentation), presentation.id, presentation.organization_id],
             )
             if not found:
@@ -73,7 +74,8 @@ class SqlPresentationRepository:
         """Newest first."""
         async with self._database.transaction() as session:
             rows = await session.fetch(
-                "SELECT * FROM presentations WHERE organization_id = %s ORDER BY id DESC", [organization_id]
+                "SELECT * FROM presentations WHERE organization_id = %s AND deleted_at IS NULL ORDER BY id DESC",
+                [organization_id],
             )
             return [await self._load(session, row) for row in rows]
 
@@ -88,6 +90,7 @@ class SqlPresentationRepository:
             presentation.language,
             Json(list(presentation.warnings)),
             presentation.error_message,
+            presentation.deleted_at,
         )
 
     @staticmethod
@@ -160,6 +163,7 @@ class SqlPresentationRepository:
             warnings=list(from_json(row["warnings"])),
             error_message=row["error_message"],
             created_at=from_timestamp(row["created_at"]),
+            deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
         )
 
 

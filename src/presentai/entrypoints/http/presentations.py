@@ -14,9 +14,9 @@ from attrs import evolve, frozen
 from presentai.adapters.parsers.sniff import sniff
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
-from presentai.domain.errors import FileTooLarge, NotFound, ValidationFailed
+from presentai.domain.errors import FileTooLarge, Gone, NotFound, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Presentation
-from presentai.domain.slides import Bullet, Slide
+from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
 from presentai.domain.sources import SourceDocument, megabytes
 from presentai.entrypoints.http.auth import allow, memberships, principal
 from presentai.entrypoints.http.bodies import dump, read_body
@@ -58,6 +58,28 @@ class ReorderBody:
     slide_ids: list[str]
 
 
+@frozen
+class UpdatePresentationBody:
+    title: str | None = None
+    slide_count: int | None = None
+    topic: str | None = None
+    tone: str | None = None
+    audience: str | None = None
+    language: str | None = None
+
+
+@frozen
+class DuplicateBody:
+    title: str = ""
+
+
+@frozen
+class NewSlideBody:
+    title: str = "New slide"
+    bullets: list[BulletBody] | None = None
+    position: int | None = None
+
+
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
 
 
@@ -85,6 +107,8 @@ async def _load(request: web.Request, presentation_id: str, action: Action, scop
         except NotFound:
             continue
         allow(caller, membership, action, scope)
+        if presentation.deleted_at is not None:
+            raise Gone(f"presentation {presentation_id} was deleted")
         return presentation
     raise NotFound.of("presentation", presentation_id)
 
@@ -96,6 +120,8 @@ async def _load_slide(request: web.Request, slide_id: str, action: Action, scope
         presentation = await repository.find_by_slide(membership.organization_id, slide_id)
         if presentation is not None:
             allow(caller, membership, action, scope)
+            if presentation.deleted_at is not None:
+                raise Gone(f"the slide's presentation {presentation.id} was deleted")
             return presentation, presentation.slide(slide_id)
     raise NotFound.of("slide", slide_id)
 
@@ -323,3 +349,80 @@ async def regenerate_slide(request: web.Request) -> web.Response:
     )
     await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
     return web.json_response(_slide(fresh, presentation.slides.index(slide) + 1))
+
+
+@routes.patch("/api/v1/presentations/{id}")
+@accepts(UpdatePresentationBody)
+async def update_presentation(request: web.Request) -> web.Response:
+    """Change the title or the generation parameters."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    body = await read_body(request, UpdatePresentationBody)
+    current = presentation.parameters
+    parameters = GenerationParameters(
+        body.slide_count if body.slide_count is not None else current.slide_count,
+        body.topic if body.topic is not None else current.topic,
+        body.tone if body.tone is not None else current.tone,
+        body.audience if body.audience is not None else current.audience,
+        body.language if body.language is not None else current.language,
+    )
+    container = request.app[CONTAINER]
+    presentation.update(title=body.title, parameters=parameters, max_slides=container.settings().max_slides)
+    await container.presentations().save(presentation)
+    await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
+    return web.json_response(_presentation(presentation))
+
+
+@routes.delete("/api/v1/presentations/{id}")
+async def delete_presentation(request: web.Request) -> web.Response:
+    """Soft-delete: the presentation answers 410 from now on and leaves the lists."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation.delete()
+    await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "presentation.delete", "presentation", presentation.id)
+    return web.Response(status=204)
+
+
+@routes.post("/api/v1/presentations/{id}/duplicate")
+@accepts(DuplicateBody)
+async def duplicate_presentation(request: web.Request) -> web.Response:
+    """A copy with the same sources and current slides."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    body = await read_body(request, DuplicateBody)
+    copy = presentation.duplicate(body.title)
+    await request.app[CONTAINER].presentations().add(copy)
+    await audit(request, presentation.organization_id, "presentation.duplicate", "presentation", copy.id)
+    return web.json_response(_presentation(copy), status=201)
+
+
+@routes.delete("/api/v1/presentations/{id}/sources/{sid}")
+async def remove_source(request: web.Request) -> web.Response:
+    """Detach a source from the presentation (its slides keep their attributions)."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
+    presentation.remove_source(request.match_info["sid"])
+    await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "source.remove", "source", request.match_info["sid"])
+    return web.Response(status=204)
+
+
+@routes.post("/api/v1/presentations/{id}/slides")
+@accepts(NewSlideBody)
+async def add_slide(request: web.Request) -> web.Response:
+    """Add a slide written by hand (empty unless bullets are given)."""
+    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    body = await read_body(request, NewSlideBody)
+    caller = await principal(request)
+    bullets = tuple(Bullet(b.text, b.level) for b in body.bullets or [])
+    slide = presentation.add_slide(SlideContent(Layout.BULLETS, body.title, bullets), body.position, by=caller.user_id)
+    await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "slide.add", "slide", slide.id)
+    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1), status=201)
+
+
+@routes.delete("/api/v1/slides/{id}")
+async def delete_slide(request: web.Request) -> web.Response:
+    """Delete a slide."""
+    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation.remove_slide(slide.id)
+    await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, "slide.delete", "slide", slide.id)
+    return web.Response(status=204)
