@@ -158,3 +158,36 @@ async def test_a_busy_user_is_limited_per_account(tmp_path: Path) -> None:
             (await client.get("/api/v1/users/me", headers={"Authorization": anna["auth"]})).status for _ in range(3)
         ]
     assert statuses == [200, 200, 429]
+
+
+async def test_changing_my_password_needs_the_current_one_and_ends_other_logins(client: TestClient) -> None:
+    account = await signed_up(client)
+    auth = {"Authorization": account["auth"]}
+    wrong = await client.patch(
+        "/api/v1/users/me", json={"password": "a brand new password", "current_password": "nope"}, headers=auth
+    )
+    assert wrong.status == 401
+    renamed = await client.patch("/api/v1/users/me", json={"name": "Anna P."}, headers=auth)
+    assert (await renamed.json())["name"] == "Anna P."
+    changed = await client.patch(
+        "/api/v1/users/me",
+        json={"password": "a brand new password", "current_password": "correct horse battery"},
+        headers=auth,
+    )
+    assert changed.status == 200
+    assert (await client.get("/api/v1/users/me", headers=auth)).status == 401
+    old = await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "correct horse battery"})
+    new = await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "a brand new password"})
+    assert (old.status, new.status) == (401, 200)
+
+
+async def test_my_data_export_holds_my_profile_memberships_and_actions(client: TestClient) -> None:
+    account = await signed_up(client)
+    auth = {"Authorization": account["auth"]}
+    await client.post("/api/v1/presentations", json={"title": "Mine"}, headers=auth)
+    response = await client.post("/api/v1/users/me/export-data", headers=auth)
+    archive = await response.json()
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert archive["profile"]["email"] == account["email"]
+    assert [m["role"] for m in archive["memberships"]] == ["owner"]
+    assert [e["action"] for e in archive["audit_trail"]] == ["presentation.create"]

@@ -10,7 +10,7 @@ from attrs import frozen
 
 from presentai.domain.accounts import Membership, Organization, Role, User, check_password, normalize_email
 from presentai.domain.api_keys import ApiKey, Scope
-from presentai.domain.errors import Conflict, Unauthorized
+from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
@@ -106,6 +106,25 @@ class Authenticator:
             await self._sessions.revoke_family(token.family_id, now)
             raise Unauthorized("this refresh token was already used; the session has been ended for safety")
         return await self._issue(token.user_id, token.family_id)
+
+    async def update_profile(
+        self, user_id: str, *, name: str | None = None, password: str | None = None, current_password: str = ""
+    ) -> User:
+        """Change the name, or the password (which needs the current one and ends every other login)."""
+        user = await self._users.get(user_id)
+        if name is not None:
+            if not name.strip():
+                raise ValidationFailed("the name must not be empty", {"name": "empty"})
+            user.name = name.strip()
+        if password is not None:
+            if not self._hasher.verify(user.password_hash, current_password):
+                raise Unauthorized("the current password is wrong")
+            check_password(password)
+            user.password_hash = self._hasher.hash(password)
+        await self._users.save(user)
+        if password is not None:
+            await self._sessions.revoke_user(user.id, datetime.now(UTC))
+        return user
 
     async def logout(self, refresh_token: str) -> None:
         """End the login the refresh token belongs to (unknown tokens are ignored)."""

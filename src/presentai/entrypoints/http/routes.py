@@ -8,10 +8,11 @@ from aiohttp import web
 from attrs import frozen
 
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
+from presentai.domain.audit import AuditQuery
 from presentai.entrypoints.http.auth import limit, member, person, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts
 from presentai.services.auth import Tokens
 
@@ -34,6 +35,13 @@ class LoginBody:
 @frozen
 class RefreshBody:
     refresh_token: str
+
+
+@frozen
+class ProfileBody:
+    name: str | None = None
+    password: str | None = None
+    current_password: str = ""
 
 
 @frozen
@@ -117,6 +125,44 @@ async def me(request: web.Request) -> web.Response:
             "organizations": [{"id": m.organization_id, "role": m.role.value} for m in memberships],
         }
     )
+
+
+@routes.patch("/api/v1/users/me")
+@accepts(ProfileBody)
+async def update_me(request: web.Request) -> web.Response:
+    """Change the caller's name or password (a new password ends every login)."""
+    caller = await person(request)
+    body = await read_body(request, ProfileBody)
+    user = await request.app[AUTHENTICATOR].update_profile(
+        caller.user_id, name=body.name, password=body.password, current_password=body.current_password
+    )
+    return web.json_response(_user(user))
+
+
+@routes.post("/api/v1/users/me/export-data")
+async def export_my_data(request: web.Request) -> web.Response:
+    """Everything stored about the caller as a JSON download (GDPR art. 15/20)."""
+    caller = await person(request)
+    user = await request.app[USERS].get(caller.user_id)
+    memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
+    archive = {
+        "profile": _user(user),
+        "memberships": [{"organization_id": m.organization_id, "role": m.role.value} for m in memberships],
+        "audit_trail": [
+            {"organization_id": m.organization_id, **entry}
+            for m in memberships
+            for entry in await _my_entries(request, m.organization_id, caller.user_id)
+        ],
+    }
+    return web.json_response(
+        archive, headers={"Content-Disposition": f'attachment; filename="presentai-data-{user.id}.json"'}
+    )
+
+
+async def _my_entries(request: web.Request, organization_id: str, user_id: str) -> list[dict[str, str]]:
+    entries = await request.app[AUDIT].query(AuditQuery(organization_id, 100_000, actor_id=user_id))
+    return [{"action": e.action, "target": f"{e.target_type}:{e.target_id}", "at": e.created_at.isoformat(),
+             "ip": e.ip} for e in entries]  # fmt: skip
 
 
 @routes.post("/api/v1/organizations")
