@@ -214,3 +214,23 @@ async def test_changing_a_read_presentation_changes_nothing_stored_until_it_is_s
     stored = await presentations.get(org, presentation.id)
     assert [v.content.title for v in stored.slides[0].versions] == ["One", "Two"]
     assert stored.source_ids == ["s1"]
+
+
+async def test_a_page_of_summaries_is_newest_first_filtered_and_leaves_out_deleted_ones(
+    presentations: PresentationRepository, org: str
+) -> None:
+    made = []
+    for title in ("Grid 100% plan", "Wind", "grid_two", "Deleted grid"):
+        p = Presentation.create(org, title, GenerationParameters())
+        await presentations.add(p)
+        made.append(p)
+    made[3].delete()
+    await presentations.save(made[3])
+    page = await presentations.page(org, 2)
+    assert [p.id for p in page] == [made[2].id, made[1].id]
+    assert [p.id for p in await presentations.page(org, 10, before=made[1].id)] == [made[0].id]
+    assert [p.title for p in await presentations.page(org, 10, text="GRID")] == ["grid_two", "Grid 100% plan"]
+    assert [p.title for p in await presentations.page(org, 10, text="100%")] == ["Grid 100% plan"]
+    assert [p.title for p in await presentations.page(org, 10, text="d_t")] == ["grid_two"]
+    assert await presentations.page(org, 10, status="ready") == []
+    assert await presentations.page(f"{org}-rival", 10) == []

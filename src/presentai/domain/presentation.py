@@ -256,3 +256,22 @@ class Presentation:
     def _refuse_if_busy(self) -> None:
         if self.status in _BUSY:
             raise Conflict(f"this presentation is {self.status.value}; wait for it to finish")
+
+
+@frozen
+class PresentationSummary:
+    """What a list shows of a presentation, read without its slides."""
+
+    id: str
+    organization_id: str
+    title: str
+    status: PresentationStatus
+    parameters: GenerationParameters
+    language: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, presentation: Presentation) -> PresentationSummary:
+        """The summary of a loaded presentation."""
+        p = presentation
+        return cls(p.id, p.organization_id, p.title, p.status, p.parameters, p.language, p.created_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from presentai.domain.presentation import Presentation
+from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.sources import Chunk, SourceDocument
 
 
@@ -26,6 +26,13 @@ class PresentationRepository(Protocol):
 
     async def list(self, organization_id: str) -> list[Presentation]:
         """The organization's presentations that are not deleted, newest first."""
+        ...
+
+    async def page(
+        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+    ) -> Sequence[PresentationSummary]:
+        """Up to ``limit`` live presentations older than id ``before``, newest first, filtered by status
+        and by ``text`` in the title (case-insensitive)."""
         ...
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from attrs import evolve
 
 from presentai.domain.errors import NotFound
-from presentai.domain.presentation import Presentation
+from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
 
@@ -50,6 +50,21 @@ class InProcessPresentationRepository:
         if stored is None or stored.organization_id != presentation.organization_id:
             raise NotFound.of("presentation", presentation.id)
         self._rows[presentation.id] = _copy(presentation)
+
+    async def page(
+        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+    ) -> list[PresentationSummary]:
+        """A page of summaries, newest first."""
+        found = [
+            PresentationSummary.of(p)
+            for p in sorted(self._rows.values(), key=lambda p: p.id, reverse=True)
+            if p.organization_id == organization_id
+            and p.deleted_at is None
+            and (not before or p.id < before)
+            and (not status or p.status.value == status)
+            and text.lower() in p.title.lower()
+        ]
+        return found[:limit]
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
         """The organization's presentation holding the slide."""

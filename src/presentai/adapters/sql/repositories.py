@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
 from presentai.domain.errors import NotFound
-from presentai.domain.presentation import Presentation, PresentationStatus
+from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
 from presentai.domain.slides import Slide, SlideVersion, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
@@ -59,6 +59,41 @@ class SqlPresentationRepository:
             if not found:
                 raise NotFound.of("presentation", presentation.id)
             await self._write_children(session, presentation)
+
+    async def page(
+        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+    ) -> list[PresentationSummary]:
+        """A page of summaries in one query, newest first."""
+        sql = (
+            "SELECT id, organization_id, title, status, parameters, language, created_at FROM presentations"
+            " WHERE organization_id = %s AND deleted_at IS NULL"
+        )
+        params: list[object] = [organization_id]
+        if before:
+            sql += " AND id < %s"
+            params.append(before)
+        if status:
+            sql += " AND status = %s"
+            params.append(status)
+        if text:
+            sql += " AND LOWER(title) LIKE %s ESCAPE '\\'"
+            params.append("%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        sql += " ORDER BY id DESC LIMIT %s"
+        params.append(limit)
+        async with self._database.transaction() as session:
+            rows = await session.fetch(sql, params)
+        return [
+            PresentationSummary(
+                row["id"],
+                row["organization_id"],
+                row["title"],
+                PresentationStatus(row["status"]),
+                load_parameters(from_json(row["parameters"])),
+                row["language"],
+                from_timestamp(row["created_at"]),
+            )
+            for row in rows
+        ]
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
         """The organization's presentation holding the slide."""

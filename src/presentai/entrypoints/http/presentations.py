@@ -183,20 +183,23 @@ async def list_presentations(request: web.Request) -> web.Response:
     """The presentations of one of the caller's organizations, newest first."""
     organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
     limit, before = page_request(request)
-    found = await request.app[CONTAINER].presentations().list(organization_id)
-    status = request.query.get("status")
-    query = request.query.get("q", "").lower()
-    page = [
-        p
-        for p in found  # newest first
-        if (not before or p.id < before) and (not status or p.status.value == status) and query in p.title.lower()
-    ][:limit]
-    return web.json_response(
-        {
-            "data": [_presentation(p, slides=False) for p in page],
-            "next_cursor": next_cursor([p.id for p in page], limit),
-        }
+    repository: PresentationRepository = request.app[CONTAINER].presentations()
+    page = await repository.page(
+        organization_id, limit, before, request.query.get("status", ""), request.query.get("q", "")
     )
+    data = [
+        {
+            "id": p.id,
+            "organization_id": p.organization_id,
+            "title": p.title,
+            "status": p.status.value,
+            "parameters": dump(p.parameters),
+            "language": p.language,
+            "created_at": p.created_at.isoformat(),
+        }
+        for p in page
+    ]
+    return web.json_response({"data": data, "next_cursor": next_cursor([p.id for p in page], limit)})
 
 
 @routes.get("/api/v1/presentations/{id}")
