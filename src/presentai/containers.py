@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
@@ -59,6 +61,18 @@ def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
     return RedisRateLimiter(settings.redis_url) if settings.redis_url else InProcessRateLimiter()
 
 
+def _stored(
+    settings: providers.Provider[Settings], database: providers.Provider[Any], in_process: type, sql: type
+) -> providers.Selector[Any]:
+    """A repository chosen by the database URL: in-process for ``memory``, else the SQL one on ``database``."""
+    return providers.Selector(
+        settings.provided.database_kind,
+        memory=providers.Singleton(in_process),
+        sqlite=providers.Singleton(sql, database=database),
+        postgres=providers.Singleton(sql, database=database),
+    )
+
+
 def _sqlite(settings: Settings) -> SqliteDatabase:
     return SqliteDatabase(settings.database.removeprefix("sqlite:///"))
 
@@ -92,24 +106,9 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         sqlite=providers.Singleton(_sqlite, settings=settings),
         postgres=providers.Singleton(PostgresDatabase, conninfo=settings.provided.database),
     )
-    presentations = providers.Selector(
-        settings.provided.database_kind,
-        memory=providers.Singleton(InProcessPresentationRepository),
-        sqlite=providers.Singleton(SqlPresentationRepository, database=database),
-        postgres=providers.Singleton(SqlPresentationRepository, database=database),
-    )
-    sources = providers.Selector(
-        settings.provided.database_kind,
-        memory=providers.Singleton(InProcessSourceRepository),
-        sqlite=providers.Singleton(SqlSourceRepository, database=database),
-        postgres=providers.Singleton(SqlSourceRepository, database=database),
-    )
-    chunks = providers.Selector(
-        settings.provided.database_kind,
-        memory=providers.Singleton(InProcessChunkRepository),
-        sqlite=providers.Singleton(SqlChunkRepository, database=database),
-        postgres=providers.Singleton(SqlChunkRepository, database=database),
-    )
+    presentations = _stored(settings, database, InProcessPresentationRepository, SqlPresentationRepository)
+    sources = _stored(settings, database, InProcessSourceRepository, SqlSourceRepository)
+    chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
 
     rules = providers.Singleton(
         ChunkingRules,
@@ -163,44 +162,32 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)
 
 
+def _in_service(in_process: type, sql: type) -> providers.Selector[Any]:
+    return _stored(EmbeddedContainer.settings, EmbeddedContainer.database, in_process, sql)
+
+
 class ServiceContainer(EmbeddedContainer):
     """The HTTP service: the embedded wiring plus accounts and sessions."""
 
     jwt_secret = providers.Dependency(instance_of=str)
 
-    users = providers.Selector(
-        EmbeddedContainer.settings.provided.database_kind,
-        memory=providers.Singleton(InProcessUserRepository),
-        sqlite=providers.Singleton(SqlUserRepository, database=EmbeddedContainer.database),
-        postgres=providers.Singleton(SqlUserRepository, database=EmbeddedContainer.database),
+    users = _in_service(InProcessUserRepository, SqlUserRepository)
+    organizations = _stored(
+        EmbeddedContainer.settings,
+        EmbeddedContainer.database,
+        InProcessOrganizationRepository,
+        SqlOrganizationRepository,
     )
-    organizations = providers.Selector(
-        EmbeddedContainer.settings.provided.database_kind,
-        memory=providers.Singleton(InProcessOrganizationRepository),
-        sqlite=providers.Singleton(SqlOrganizationRepository, database=EmbeddedContainer.database),
-        postgres=providers.Singleton(SqlOrganizationRepository, database=EmbeddedContainer.database),
+    sessions = _stored(
+        EmbeddedContainer.settings, EmbeddedContainer.database, InProcessSessionRepository, SqlSessionRepository
     )
-    sessions = providers.Selector(
-        EmbeddedContainer.settings.provided.database_kind,
-        memory=providers.Singleton(InProcessSessionRepository),
-        sqlite=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
-        postgres=providers.Singleton(SqlSessionRepository, database=EmbeddedContainer.database),
-    )
-    api_keys = providers.Selector(
-        EmbeddedContainer.settings.provided.database_kind,
-        memory=providers.Singleton(InProcessApiKeyRepository),
-        sqlite=providers.Singleton(SqlApiKeyRepository, database=EmbeddedContainer.database),
-        postgres=providers.Singleton(SqlApiKeyRepository, database=EmbeddedContainer.database),
+    api_keys = _stored(
+        EmbeddedContainer.settings, EmbeddedContainer.database, InProcessApiKeyRepository, SqlApiKeyRepository
     )
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     members = providers.Singleton(Members, organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
-    audit_log = providers.Selector(
-        EmbeddedContainer.settings.provided.database_kind,
-        memory=providers.Singleton(InProcessAuditLog),
-        sqlite=providers.Singleton(SqlAuditLog, database=EmbeddedContainer.database),
-        postgres=providers.Singleton(SqlAuditLog, database=EmbeddedContainer.database),
-    )
+    audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
     authenticator = providers.Singleton(
         Authenticator,
         users=users,

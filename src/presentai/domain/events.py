@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from attrs import field, frozen
 
+from presentai.domain.sources import IngestionStatus, SourceDocument
+
 
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
@@ -39,6 +41,18 @@ class SourceIngested(_Event):
     ingestion_status: str
     chunks_created: int | None = None
     error_message: str | None = None
+
+    @classmethod
+    def of(cls, source: SourceDocument, job_id: str) -> SourceIngested:
+        """The event for a source whose ingestion has ended, indexed or failed."""
+        indexed = source.status is IngestionStatus.INDEXED
+        return cls(
+            job_id=job_id,
+            source_document_id=source.id,
+            ingestion_status=source.status.value,
+            chunks_created=source.chunks_created if indexed else None,
+            error_message=source.error_message or None,
+        )
 
 
 @frozen(kw_only=True)

@@ -191,27 +191,11 @@ class AsyncPresentAI:
         await c.presentations().save(presentation)
 
         async def one(source: SourceDocument, data: bytes | SourceError | None) -> SourceDocument:
-            if data is None:  # already indexed in this workspace
-                await c.progress().publish(
-                    SourceIngested(
-                        job_id=presentation.id,
-                        source_document_id=source.id,
-                        ingestion_status=source.status.value,
-                        chunks_created=source.chunks_created,
-                    )
-                )
-                return source
             if isinstance(data, SourceError):
                 source.mark_failed(data.code, f"{source.filename}: {data.message}")
                 await c.sources().save(source)
-                await c.progress().publish(
-                    SourceIngested(
-                        job_id=presentation.id,
-                        source_document_id=source.id,
-                        ingestion_status=source.status.value,
-                        error_message=source.error_message,
-                    )
-                )
+            if data is None or isinstance(data, SourceError):  # reused as indexed, or unreadable
+                await c.progress().publish(SourceIngested.of(source, presentation.id))
                 return source
             async with semaphore:
                 return await c.ingest_source()(source, data, job_id=presentation.id)

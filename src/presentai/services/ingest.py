@@ -16,7 +16,7 @@ from presentai.domain.errors import (
     VectorIndexUnavailable,
 )
 from presentai.domain.events import SourceIngested, StageProgressed
-from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument, megabytes
+from presentai.domain.sources import Chunk, SourceDocument, megabytes
 from presentai.domain.text import detect_language
 from presentai.ports.embeddings import Embedder
 from presentai.ports.parsing import DocumentParser
@@ -73,31 +73,21 @@ class IngestSource:
         source.start_processing()
         await self._sources.save(source)
         try:
-            chunks = await self._ingest(source, data, job_id)
+            await self._ingest(source, data, job_id)
         except (SourceError, EmbeddingUnavailable, StorageUnavailable) as error:
             source.mark_failed(error.code, f"{source.filename}: {error.message}")
-            chunks = []
         except Exception:  # noqa: BLE001 - a bug met on one file must not sink the other sources
             source.mark_failed("internal_error", f"{source.filename}: could not be read (an internal error)")
-            chunks = []
         except BaseException:
             # Cancelled or interrupted: record it, never leave the source "processing".
             source.mark_failed("interrupted", f"{source.filename}: ingestion was interrupted")
             await self._sources.save(source)
             raise
         await self._sources.save(source)
-        await self._progress.publish(
-            SourceIngested(
-                job_id=job_id,
-                source_document_id=source.id,
-                ingestion_status=source.status.value,
-                chunks_created=len(chunks) if source.status is IngestionStatus.INDEXED else None,
-                error_message=source.error_message or None,
-            )
-        )
+        await self._progress.publish(SourceIngested.of(source, job_id))
         return source
 
-    async def _ingest(self, source: SourceDocument, data: bytes, job_id: str) -> list[Chunk]:
+    async def _ingest(self, source: SourceDocument, data: bytes, job_id: str) -> None:
         if len(data) > self._limits.max_bytes:
             raise FileTooLarge(
                 f"{megabytes(len(data))} is over the {megabytes(self._limits.max_bytes)} limit",
@@ -132,7 +122,6 @@ class IngestSource:
         source.mark_indexed(parsed, chunks, language, vector_model)
         if not vector_model:
             source.error_message = "vector index unavailable; indexed for keyword search only"
-        return chunks
 
     async def _embed(self, chunks: list[Chunk], job_id: str, name: str) -> list[list[float]]:
         vectors: list[list[float]] = []
