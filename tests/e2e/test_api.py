@@ -191,3 +191,31 @@ async def test_my_data_export_holds_my_profile_memberships_and_actions(client: T
     assert archive["profile"]["email"] == account["email"]
     assert [m["role"] for m in archive["memberships"]] == ["owner"]
     assert [e["action"] for e in archive["audit_trail"]] == ["presentation.create"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/auth/login", {"email": "a\u0000@b.co", "password": "correct horse battery"}),
+        (
+            "POST",
+            "/api/v1/auth/register",
+            {"email": "nul@b.co", "password": "correct horse battery", "name": "a\u0000"},
+        ),
+        ("GET", "/api/v1/presentations?q=%00", None),
+        ("GET", "/api/v1/presentations/a%00", None),
+    ],
+)
+async def test_nul_characters_never_make_a_server_error(
+    client: TestClient, method: str, path: str, body: object
+) -> None:
+    account = await signed_up(client)
+    response = await client.request(method, path, json=body, headers={"Authorization": account["auth"]})
+    assert response.status < 500, await response.text()
+
+
+async def test_a_deeply_nested_body_is_a_bad_request(client: TestClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login", data="[" * 100_000 + "]" * 100_000, headers={"Content-Type": "application/json"}
+    )
+    assert (response.status, (await response.json())["error"]) == (400, "bad_request")

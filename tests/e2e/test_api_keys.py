@@ -89,3 +89,15 @@ async def test_keys_are_pinned_to_their_organization_and_need_an_admin(client: T
         "/api/v1/api-keys", json={"name": "x", "scopes": ["everything"]}, headers={"Authorization": anna["auth"]}
     )
     assert (unknown_scope.status, (await unknown_scope.json())["error"]) == (422, "validation_error")
+
+
+async def test_a_key_cannot_read_members_or_its_creators_profile(client: TestClient) -> None:
+    anna = await signed_up(client)
+    key = {"X-API-Key": (await new_key(client, anna["auth"], ["exports:write"]))["key"]}
+    org = (await (await client.get("/api/v1/users/me", headers={"Authorization": anna["auth"]})).json())[
+        "organizations"
+    ][0]["id"]
+    for path in (f"/api/v1/organizations/{org}/members", "/api/v1/users/me", f"/api/v1/organizations/{org}"):
+        response = await client.get(path, headers=key)
+        body = await response.json()
+        assert (response.status, body["error"]) == (403, "insufficient_scope"), path

@@ -41,7 +41,12 @@ async def test_an_invited_viewer_reads_but_cannot_write_and_gets_the_spec_body(c
         headers={"Authorization": owner["auth"]},
     )
     assert (await invited.json())["status"] == "invited"
-    vera = await signed_up(client, email)  # registering accepts the invitation
+    vera = await signed_up(client, email)
+    waiting = await (await client.get("/api/v1/invitations", headers={"Authorization": vera["auth"]})).json()
+    assert [i["organization_id"] for i in waiting["data"]] == [org]
+    accept = f"/api/v1/invitations/{waiting['data'][0]['id']}/accept"
+    joined = await client.post(accept, headers={"Authorization": vera["auth"]})
+    assert (await joined.json())["role"] == "viewer"
     deck = await client.post(
         "/api/v1/presentations",
         json={"organization_id": org, "title": "Plan"},
@@ -68,7 +73,10 @@ async def test_roles_change_and_the_last_owner_is_kept(client: TestClient) -> No
             f"/api/v1/organizations/{org}/members/invite", json={"email": admin["email"], "role": "admin"}, headers=auth
         )
     ).json()
-    assert (added["status"], added["role"]) == ("added", "admin")
+    assert added["status"] == "invited"  # an existing account joins only by accepting
+    accepted = await client.post(f"/api/v1/invitations/{added['id']}/accept", headers={"Authorization": admin["auth"]})
+    added = await accepted.json()
+    assert added["role"] == "admin"
     members = await (await client.get(f"/api/v1/organizations/{org}/members", headers=auth)).json()
     owner_id = next(m["user_id"] for m in members["data"] if m["role"] == "owner")
     demote_owner = await client.patch(
@@ -105,3 +113,19 @@ async def test_members_of_another_organization_are_out_of_reach(client: TestClie
         headers={"Authorization": owner["auth"]},
     )
     assert (bad_role.status, (await bad_role.json())["error"]) == (422, "validation_error")
+
+
+async def test_nobody_is_pulled_into_an_organization_and_others_cannot_accept_for_them(client: TestClient) -> None:
+    owner, victim, thief = await signed_up(client), await signed_up(client), await signed_up(client)
+    org = await organization(client, owner)
+    invited = await (
+        await client.post(
+            f"/api/v1/organizations/{org}/members/invite",
+            json={"email": victim["email"], "role": "editor"},
+            headers={"Authorization": owner["auth"]},
+        )
+    ).json()
+    me = await (await client.get("/api/v1/users/me", headers={"Authorization": victim["auth"]})).json()
+    assert org not in [o["id"] for o in me["organizations"]]
+    stolen = await client.post(f"/api/v1/invitations/{invited['id']}/accept", headers={"Authorization": thief["auth"]})
+    assert stolen.status == 404

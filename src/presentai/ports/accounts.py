@@ -71,8 +71,12 @@ class OrganizationRepository(Protocol):
         """Pending invitations of the organization."""
         ...
 
-    async def take_invitations(self, email: str) -> list[Invitation]:
-        """Remove and return every pending invitation of an email address."""
+    async def invitations_for(self, email: str) -> list[Invitation]:
+        """Pending invitations of an email address, in any organization."""
+        ...
+
+    async def take_invitation(self, invitation_id: str, email: str) -> Invitation | None:
+        """Remove and return the invitation, if it exists and was made to ``email``."""
         ...
 
 

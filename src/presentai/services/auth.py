@@ -81,8 +81,6 @@ class Authenticator:
         await self._users.add(user)
         organization = Organization.found(f"{user.name}'s workspace", slug=f"u-{user.id[-12:]}")
         await self._organizations.add(organization, Membership(organization.id, user.id, Role.OWNER))
-        for invitation in await self._organizations.take_invitations(user.email):  # invited before they signed up
-            await self._organizations.put_member(Membership(invitation.organization_id, user.id, invitation.role))
         return user, await self._start_session(user.id)
 
     async def login(self, email: str, password: str) -> Tokens:

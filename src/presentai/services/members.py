@@ -40,15 +40,22 @@ class Members:
                 f"Inviting as {role.value} requires {role.value} role", required=role.value, current=actor.role.value
             )
         user = await self._users.by_email(normalize_email(email))
-        if user is None:
-            invitation = Invitation.to(actor.organization_id, email, role, actor.user_id)
-            await self._organizations.invite(invitation)
-            return Invited(None, invitation)
-        if await self._organizations.membership(actor.organization_id, user.id) is not None:
+        if user is not None and await self._organizations.membership(actor.organization_id, user.id) is not None:
             raise Conflict(f"{user.email} is already a member")
-        membership = Membership(actor.organization_id, user.id, role)
+        # Always pending: nobody is put into another tenant without accepting (see accept).
+        invitation = Invitation.to(actor.organization_id, email, role, actor.user_id)
+        await self._organizations.invite(invitation)
+        return Invited(None, invitation)
+
+    async def accept(self, user_id: str, invitation_id: str) -> Membership:
+        """The invited user joins; an invitation of another email address is not found."""
+        user = await self._users.get(user_id)
+        invitation = await self._organizations.take_invitation(invitation_id, user.email)
+        if invitation is None:
+            raise NotFound.of("invitation", invitation_id)
+        membership = Membership(invitation.organization_id, user.id, invitation.role)
         await self._organizations.put_member(membership)
-        return Invited(membership, None)
+        return membership
 
     async def change_role(self, actor: Membership, user_id: str, role: Role) -> Membership:
         """Give a member another role."""

@@ -94,11 +94,16 @@ class InProcessOrganizationRepository:
         """Pending invitations of the organization."""
         return [i for i in self._invites if i.organization_id == organization_id]
 
-    async def take_invitations(self, email: str) -> list[Invitation]:
-        """Remove and return the email's pending invitations."""
-        taken = [i for i in self._invites if i.email == email]
-        self._invites = [i for i in self._invites if i.email != email]
-        return taken
+    async def invitations_for(self, email: str) -> list[Invitation]:
+        """Pending invitations of an email address."""
+        return [i for i in self._invites if i.email == email]
+
+    async def take_invitation(self, invitation_id: str, email: str) -> Invitation | None:
+        """Remove and return the invitation made to ``email``."""
+        found = next((i for i in self._invites if i.id == invitation_id and i.email == email), None)
+        if found is not None:
+            self._invites.remove(found)
+        return found
 
 
 class InProcessSessionRepository:

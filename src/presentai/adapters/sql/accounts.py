@@ -153,12 +153,19 @@ class SqlOrganizationRepository:
             )
         return [_invitation(r) for r in rows]
 
-    async def take_invitations(self, email: str) -> list[Invitation]:
-        """Remove and return the email's pending invitations."""
+    async def invitations_for(self, email: str) -> list[Invitation]:
+        """Pending invitations of an email address."""
         async with self._database.transaction() as session:
             rows = await session.fetch("SELECT * FROM invitations WHERE email = %s ORDER BY id", [email])
-            await session.execute("DELETE FROM invitations WHERE email = %s", [email])
         return [_invitation(r) for r in rows]
+
+    async def take_invitation(self, invitation_id: str, email: str) -> Invitation | None:
+        """Remove and return the invitation made to ``email``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "DELETE FROM invitations WHERE id = %s AND email = %s RETURNING *", [invitation_id, email]
+            )
+        return _invitation(rows[0]) if rows else None
 
 
 def _invitation(row: Row) -> Invitation:

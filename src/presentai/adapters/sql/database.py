@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Sequence
@@ -19,9 +20,10 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
-from presentai.domain.errors import Conflict, DatabaseUnavailable
+from presentai.domain.errors import Conflict, DatabaseUnavailable, ValidationFailed
 
 Row = dict[str, Any]
+log = logging.getLogger("presentai.sql")
 
 
 @frozen
@@ -100,9 +102,14 @@ class PostgresDatabase:
             ):
                 yield _PostgresSession(cursor)
         except psycopg.IntegrityError as error:
-            raise Conflict(f"a uniqueness or reference rule was broken: {error}") from error
+            raise Conflict("that conflicts with something that already exists") from error
+        except psycopg.DataError as error:
+            raise ValidationFailed(
+                "the request holds a value that cannot be stored (such as a NUL character)"
+            ) from error
         except psycopg.OperationalError as error:
-            raise DatabaseUnavailable(f"PostgreSQL failed: {error}", "postgresql") from error
+            log.warning("PostgreSQL failed: %s", error)
+            raise DatabaseUnavailable("the database is unavailable; try again shortly", "postgresql") from error
 
     async def close(self) -> None:
         if self._opened:
@@ -158,7 +165,7 @@ class SqliteDatabase:
                 try:
                     return work(self._connect())
                 except sqlite3.IntegrityError as error:
-                    raise Conflict(f"a uniqueness or reference rule was broken: {error}") from error
+                    raise Conflict("that conflicts with something that already exists") from error
                 except sqlite3.OperationalError as error:
                     raise DatabaseUnavailable(f"SQLite failed: {error}", "sqlite") from error
 

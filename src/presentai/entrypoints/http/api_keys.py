@@ -9,6 +9,7 @@ from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import ApiKey, parse_scopes
+from presentai.domain.errors import ValidationFailed
 from presentai.entrypoints.http.auth import member, memberships, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
@@ -45,6 +46,10 @@ async def _organization(request: web.Request, organization_id: str) -> str:
     await person(request)  # keys cannot manage keys
     if not organization_id:
         mine = await memberships(request)
+        if len(mine) > 1:
+            raise ValidationFailed(
+                "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
+            )
         organization_id = mine[0].organization_id if mine else "(none)"
     return (await member(request, organization_id, Action.MANAGE_INTEGRATIONS)).organization_id
 

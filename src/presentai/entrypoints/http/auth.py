@@ -6,7 +6,7 @@ from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership, authorize
 from presentai.domain.api_keys import Scope, require_scope
-from presentai.domain.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from presentai.domain.errors import InsufficientScope, NotFound, RateLimited, Unauthorized
 from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS
 from presentai.services.auth import Principal
 
@@ -42,8 +42,12 @@ async def person(request: web.Request) -> Principal:
     """The caller, who must be a signed-in person rather than an API key."""
     caller = await principal(request)
     if caller.scopes is not None:
-        raise Forbidden("this action needs a signed-in user; API keys cannot perform it")
+        raise _keys_refused()
     return caller
+
+
+def _keys_refused() -> InsufficientScope:
+    return InsufficientScope("this action needs a signed-in user; API keys cannot perform it", required="user")
 
 
 async def memberships(request: web.Request) -> list[Membership]:
@@ -56,7 +60,12 @@ async def memberships(request: web.Request) -> list[Membership]:
 
 
 def allow(caller: Principal, membership: Membership, action: Action, scope: Scope | None) -> None:
-    """The one check of every route: the member's role allows ``action`` and a key carries ``scope``."""
+    """The one check of every route: the member's role allows ``action`` and a key carries ``scope``.
+
+    ``scope`` ``None`` means no API key may do this at all.
+    """
+    if scope is None and caller.scopes is not None:
+        raise _keys_refused()
     if scope is not None:
         require_scope(caller.scopes, scope)
     authorize(membership.role, action)

@@ -39,6 +39,8 @@ async def read_body(request: web.Request, model: type[T]) -> T:
         data = await request.json(loads=json.loads)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise BadRequest("the body is not valid JSON") from error
+    except RecursionError as error:
+        raise BadRequest("the body nests too deeply") from error
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
     try:

@@ -45,8 +45,8 @@ async def _member_body(request: web.Request, membership: Membership) -> dict[str
 
 @routes.get("/api/v1/organizations/{id}/members")
 async def list_members(request: web.Request) -> web.Response:
-    """Members and pending invitations (any member may see them)."""
-    mine = await member(request, request.match_info["id"], Action.READ)
+    """Members and pending invitations (any member may see them; API keys may not)."""
+    mine = await member(request, request.match_info["id"], Action.READ)  # no scope: people only
     organizations = request.app[ORGANIZATIONS]
     members = [await _member_body(request, m) for m in await organizations.members(mine.organization_id)]
     invitations = [
@@ -80,6 +80,27 @@ async def invite(request: web.Request) -> web.Response:
         {"status": "invited", "id": invitation.id, "email": invitation.email, "role": invitation.role.value},
         status=201,
     )
+
+
+@routes.post("/api/v1/invitations/{id}/accept")
+async def accept_invitation(request: web.Request) -> web.Response:
+    """The signed-in invitee joins the organization (an invitation to another email is not found)."""
+    caller = await person(request)
+    membership = await request.app[CONTAINER].members().accept(caller.user_id, request.match_info["id"])
+    await audit(request, membership.organization_id, "member.join", "member", caller.user_id)
+    return web.json_response(await _member_body(request, membership), status=201)
+
+
+@routes.get("/api/v1/invitations")
+async def my_invitations(request: web.Request) -> web.Response:
+    """Invitations waiting for the signed-in user."""
+    caller = await person(request)
+    user = await request.app[USERS].get(caller.user_id)
+    pending = [
+        {"id": i.id, "organization_id": i.organization_id, "role": i.role.value, "invited_by": i.invited_by}
+        for i in await request.app[ORGANIZATIONS].invitations_for(user.email)
+    ]
+    return web.json_response({"data": pending, "next_cursor": None})
 
 
 @routes.patch("/api/v1/organizations/{id}/members/{uid}")

@@ -90,6 +90,10 @@ async def _organization_for(request: web.Request, organization_id: str, action: 
     chosen = next((m for m in mine if m.organization_id == organization_id), None) if organization_id else None
     if organization_id and chosen is None:
         raise NotFound.of("organization", organization_id)
+    if chosen is None and len(mine) > 1:
+        raise ValidationFailed(
+            "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
+        )
     chosen = chosen or (mine[0] if mine else None)
     if chosen is None:
         raise NotFound.of("organization", organization_id or "(none)")

@@ -8,8 +8,9 @@ from aiohttp import web
 from attrs import frozen
 
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
+from presentai.domain.api_keys import Scope
 from presentai.domain.audit import AuditQuery
-from presentai.entrypoints.http.auth import limit, member, person, principal
+from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
@@ -116,7 +117,7 @@ async def logout_all(request: web.Request) -> web.Response:
 @routes.get("/api/v1/users/me")
 async def me(request: web.Request) -> web.Response:
     """The caller's profile and organizations."""
-    caller = await principal(request)
+    caller = await person(request)
     user = await request.app[USERS].get(caller.user_id)
     memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
     return web.json_response(
@@ -181,7 +182,7 @@ async def create_organization(request: web.Request) -> web.Response:
 @routes.get("/api/v1/organizations/{id}")
 async def get_organization(request: web.Request) -> web.Response:
     """An organization the caller belongs to (any other answers 404)."""
-    membership = await member(request, request.match_info["id"], Action.READ)
+    membership = await member(request, request.match_info["id"], Action.READ, Scope.PRESENTATIONS_READ)
     organization = await request.app[ORGANIZATIONS].get(membership.organization_id)
     return web.json_response(_organization(organization, membership))
 
