@@ -234,3 +234,22 @@ async def test_a_page_of_summaries_is_newest_first_filtered_and_leaves_out_delet
     assert [p.title for p in await presentations.page(org, 10, text="d_t")] == ["grid_two"]
     assert await presentations.page(org, 10, status="ready") == []
     assert await presentations.page(f"{org}-rival", 10) == []
+
+
+async def test_a_save_from_a_stale_read_is_refused_so_no_change_is_lost(
+    presentations: PresentationRepository, org: str
+) -> None:
+    from presentai.domain.errors import Conflict
+
+    presentation = Presentation.create(org, "Deck", GenerationParameters())
+    await presentations.add(presentation)
+    first = await presentations.get(org, presentation.id)
+    second = await presentations.get(org, presentation.id)
+    first.warn("from the first")
+    await presentations.save(first)
+    second.warn("from the second")
+    with pytest.raises(Conflict):
+        await presentations.save(second)
+    first.warn("again")
+    await presentations.save(first)  # the winner can go on saving its own copy
+    assert (await presentations.get(org, presentation.id)).warnings == ["from the first", "again"]

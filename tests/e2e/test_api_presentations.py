@@ -236,3 +236,21 @@ async def test_update_duplicate_add_and_delete_slides_detach_sources_and_soft_de
     assert (gone.status, (await gone.json())["error"]) == (410, "gone")
     listed = await (await client.get("/api/v1/presentations", headers=auth)).json()
     assert [p["id"] for p in listed["data"]] == [copy["id"]]
+
+
+async def test_concurrent_slide_additions_either_land_or_answer_409_never_vanish(client: TestClient) -> None:
+    import asyncio
+
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"])
+    responses = await asyncio.gather(
+        *(
+            client.post(f"/api/v1/presentations/{deck['id']}/slides", json={"title": f"S{i}"}, headers=auth)
+            for i in range(8)
+        )
+    )
+    created = [r for r in responses if r.status == 201]
+    assert {r.status for r in responses} <= {201, 409}
+    stored = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json()
+    assert len(stored["slides"]) == len(created) >= 1

@@ -112,6 +112,7 @@ class Presentation:
     error_message: str = ""
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
     deleted_at: datetime | None = None
+    revision: int = 0  # bumped by every save; a save from a stale read is refused (optimistic locking)
 
     @classmethod
     def create(

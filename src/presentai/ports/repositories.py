@@ -21,7 +21,10 @@ class PresentationRepository(Protocol):
         ...
 
     async def save(self, presentation: Presentation) -> None:
-        """Store the current state of a presentation already added."""
+        """Store the current state and bump ``presentation.revision``.
+
+        ``Conflict`` when it was saved by someone else since this copy was read.
+        """
         ...
 
     async def list(self, organization_id: str) -> list[Presentation]:

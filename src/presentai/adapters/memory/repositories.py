@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from attrs import evolve
 
-from presentai.domain.errors import NotFound
+from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
@@ -49,6 +49,9 @@ class InProcessPresentationRepository:
         stored = self._rows.get(presentation.id)
         if stored is None or stored.organization_id != presentation.organization_id:
             raise NotFound.of("presentation", presentation.id)
+        if stored.revision != presentation.revision:
+            raise Conflict("the presentation was changed meanwhile; reload it and try again")
+        presentation.revision += 1
         self._rows[presentation.id] = _copy(presentation)
 
     async def page(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
-from presentai.domain.errors import NotFound
+from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
 from presentai.domain.slides import Slide, SlideVersion, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
@@ -52,13 +52,20 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             found = await session.fetch(
                 "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
-                " warnings = %s, error_message = %s, deleted_at = %s"
-                " WHERE id = %s AND organization_id = %s RETURNING id",
-                [*self._fields(presentation), presentation.id, presentation.organization_id],
+                " warnings = %s, error_message = %s, deleted_at = %s, revision = revision + 1"
+                " WHERE id = %s AND organization_id = %s AND revision = %s RETURNING revision",
+                [*self._fields(presentation), presentation.id, presentation.organization_id, presentation.revision],
             )
             if not found:
-                raise NotFound.of("presentation", presentation.id)
+                exists = await session.fetch(
+                    "SELECT 1 FROM presentations WHERE id = %s AND organization_id = %s",
+                    [presentation.id, presentation.organization_id],
+                )
+                if not exists:
+                    raise NotFound.of("presentation", presentation.id)
+                raise Conflict("the presentation was changed meanwhile; reload it and try again")
             await self._write_children(session, presentation)
+        presentation.revision = found[0]["revision"]
 
     async def page(
         self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
@@ -199,6 +206,7 @@ class SqlPresentationRepository:
             error_message=row["error_message"],
             created_at=from_timestamp(row["created_at"]),
             deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
+            revision=row["revision"],
         )
 
 
