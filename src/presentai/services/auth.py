@@ -116,7 +116,7 @@ class Authenticator:
             user.name = name.strip()
         if password is not None:
             if not self._hasher.verify(user.password_hash, current_password):
-                raise Unauthorized("the current password is wrong")
+                raise ValidationFailed("the current password is wrong", {"current_password": "wrong"})
             check_password(password)
             user.password_hash = self._hasher.hash(password)
         await self._users.save(user)

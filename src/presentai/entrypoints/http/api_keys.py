@@ -58,6 +58,7 @@ async def _organization(request: web.Request, organization_id: str) -> str:
 @accepts(CreateKeyBody)
 async def create_key(request: web.Request) -> web.Response:
     """A new key of an organization the caller administers."""
+    await person(request)  # who is asking comes before what they ask
     body = await read_body(request, CreateKeyBody)
     organization_id = await _organization(request, body.organization_id)
     caller = await person(request)
