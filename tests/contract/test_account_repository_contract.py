@@ -141,3 +141,25 @@ async def test_api_keys_are_found_by_prefix_scoped_to_their_organization_and_rev
     stored = await accounts.keys.get(organization.id, key.id)
     assert (stored.prefix, stored.secret_hash, stored.active) == (f"{prefix}x", "h2", False)
     assert await accounts.keys.by_prefix(prefix) is None
+
+
+async def test_two_owners_unmaking_each_other_at_once_leave_one_owner(accounts: Accounts) -> None:
+    import asyncio
+
+    from presentai.domain.errors import Conflict
+
+    for _ in range(15):  # repeated, so that the two changes overlap inside the database at least once
+        first, second = User.register(unique_email(), "A", "h"), User.register(unique_email(), "B", "h")
+        for user in (first, second):
+            await accounts.users.add(user)
+        organization = Organization.found("Two owners", slug=f"o-{new_id()[-12:]}")
+        await accounts.organizations.add(organization, Membership(organization.id, first.id, Role.OWNER))
+        await accounts.organizations.put_member(Membership(organization.id, second.id, Role.OWNER))
+        outcomes = await asyncio.gather(
+            accounts.organizations.change_member_keeping_an_owner(organization.id, first.id, Role.VIEWER),
+            accounts.organizations.change_member_keeping_an_owner(organization.id, second.id, Role.VIEWER),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+        roles = [m.role for m in await accounts.organizations.members(organization.id)]
+        assert roles.count(Role.OWNER) == 1

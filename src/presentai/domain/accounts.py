@@ -13,6 +13,7 @@ from presentai.domain.ids import new_id
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
+LAST_OWNER = "the organization's last owner cannot be removed or demoted; make someone else owner first"
 
 
 class Role(enum.StrEnum):
@@ -158,4 +159,4 @@ def check_membership_change(actor: Membership, target: Membership, new_role: Rol
             "Only an owner can change or remove an owner", required=Role.OWNER.value, current=actor.role.value
         )
     if target.role is Role.OWNER and new_role is not Role.OWNER and owners <= 1:
-        raise Conflict("the organization's last owner cannot be removed or demoted; make someone else owner first")
+        raise Conflict(LAST_OWNER)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from presentai.domain.accounts import Invitation, Membership, Organization, User
+from presentai.domain.accounts import Invitation, Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey
 from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.sessions import RefreshToken
@@ -61,6 +61,11 @@ class OrganizationRepository(Protocol):
 
     async def remove_member(self, organization_id: str, user_id: str) -> None:
         """Remove a member (removing a non-member is not an error)."""
+        ...
+
+    async def change_member_keeping_an_owner(self, organization_id: str, user_id: str, role: Role | None) -> None:
+        """Give a member ``role`` (``None``: remove them) in one step that never leaves the organization
+        without an owner, even against concurrent changes; ``Conflict`` when it would."""
         ...
 
     async def invite(self, invitation: Invitation) -> None:

@@ -61,15 +61,14 @@ class Members:
         """Give a member another role."""
         target = await self._target(actor, user_id)
         check_membership_change(actor, target, role, await self._owners(actor.organization_id))
-        changed = Membership(actor.organization_id, user_id, role)
-        await self._organizations.put_member(changed)
-        return changed
+        await self._organizations.change_member_keeping_an_owner(actor.organization_id, user_id, role)
+        return Membership(actor.organization_id, user_id, role)
 
     async def remove(self, actor: Membership, user_id: str) -> None:
         """Remove a member from the organization."""
         target = await self._target(actor, user_id)
         check_membership_change(actor, target, None, await self._owners(actor.organization_id))
-        await self._organizations.remove_member(actor.organization_id, user_id)
+        await self._organizations.change_member_keeping_an_owner(actor.organization_id, user_id, None)
 
     async def _target(self, actor: Membership, user_id: str) -> Membership:
         target = await self._organizations.membership(actor.organization_id, user_id)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from attrs import evolve
 
-from presentai.domain.accounts import Invitation, Membership, Organization, User
+from presentai.domain.accounts import LAST_OWNER, Invitation, Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey
 from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.errors import Conflict, NotFound
@@ -83,6 +83,18 @@ class InProcessOrganizationRepository:
     async def remove_member(self, organization_id: str, user_id: str) -> None:
         """Remove a member."""
         self._members.pop((organization_id, user_id), None)
+
+    async def change_member_keeping_an_owner(self, organization_id: str, user_id: str, role: Role | None) -> None:
+        """Change or remove a member, never the last owner (no await inside: atomic in one event loop)."""
+        owners = {
+            m.user_id for m in self._members.values() if m.organization_id == organization_id and m.role is Role.OWNER
+        }
+        if user_id in owners and role is not Role.OWNER and len(owners) <= 1:
+            raise Conflict(LAST_OWNER)
+        if role is None:
+            self._members.pop((organization_id, user_id), None)
+        elif (organization_id, user_id) in self._members:
+            self._members[(organization_id, user_id)] = Membership(organization_id, user_id, role)
 
     async def invite(self, invitation: Invitation) -> None:
         """Store an invitation."""

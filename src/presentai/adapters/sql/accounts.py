@@ -130,6 +130,28 @@ class SqlOrganizationRepository:
                 "DELETE FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
             )
 
+    async def change_member_keeping_an_owner(self, organization_id: str, user_id: str, role: Role | None) -> None:
+        """Change or remove a member while holding the owners' rows, so two owners cannot unmake each other."""
+        async with self._database.transaction() as session:
+            owners = await session.fetch(
+                "SELECT user_id FROM memberships WHERE organization_id = %s AND role = %s" + self._database.row_lock,
+                [organization_id, Role.OWNER.value],
+            )
+            owner_ids = {row["user_id"] for row in owners}
+            if user_id in owner_ids and role is not Role.OWNER and len(owner_ids) <= 1:
+                raise Conflict(
+                    "the organization's last owner cannot be removed or demoted; make someone else owner first"
+                )
+            if role is None:
+                await session.execute(
+                    "DELETE FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
+                )
+            else:
+                await session.execute(
+                    "UPDATE memberships SET role = %s WHERE organization_id = %s AND user_id = %s",
+                    [role.value, organization_id, user_id],
+                )
+
     async def invite(self, invitation: Invitation) -> None:
         """Store an invitation."""
         try:

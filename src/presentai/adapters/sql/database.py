@@ -62,6 +62,8 @@ class Session(Protocol):
 class Database(Protocol):
     """Hands out transactions."""
 
+    row_lock: str
+
     def transaction(self) -> Any:
         """``async with database.transaction() as session:`` commits on success, rolls back on error."""
         ...
@@ -73,6 +75,8 @@ class Database(Protocol):
 
 class PostgresDatabase:
     """PostgreSQL through a psycopg 3 async connection pool, opened on first use."""
+
+    row_lock = " FOR UPDATE"  # appended to a SELECT that must lock what it reads until the transaction ends
 
     def __init__(self, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> None:
         from psycopg_pool import AsyncConnectionPool
@@ -141,6 +145,8 @@ class _PostgresSession:
 
 class SqliteDatabase:
     """SQLite in a file; statements run in a worker thread, one transaction at a time."""
+
+    row_lock = ""  # transactions are serialised (BEGIN IMMEDIATE): what one reads cannot change under it
 
     def __init__(self, path: str) -> None:
         self._path = path
