@@ -6,7 +6,8 @@ tenant's rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
@@ -14,6 +15,29 @@ from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
 from presentai.domain.slides import Slide, SlideVersion, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
+
+T = TypeVar("T")
+
+
+async def _by_ids(
+    database: Database,
+    table: str,
+    columns: str,
+    organization_id: str,
+    ids: Sequence[str],
+    *,
+    convert: Callable[[Row], T],
+) -> list[T]:
+    """The organization's rows of ``table`` among ``ids``, converted, in the order of ``ids``."""
+    if not ids:
+        return []
+    async with database.transaction() as session:
+        rows = await session.fetch(
+            f"SELECT {columns} FROM {table} WHERE organization_id = %s AND id IN ({', '.join(['%s'] * len(ids))})",
+            [organization_id, *ids],
+        )
+    found = {row["id"]: convert(row) for row in rows}
+    return [found[i] for i in ids if i in found]
 
 
 class SqlPresentationRepository:
@@ -263,16 +287,7 @@ class SqlSourceRepository:
 
     async def get_many(self, organization_id: str, source_ids: Sequence[str]) -> list[SourceDocument]:
         """The organization's sources among ``source_ids``, in that order."""
-        if not source_ids:
-            return []
-        async with self._database.transaction() as session:
-            rows = await session.fetch(
-                f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE organization_id = %s"
-                f" AND id IN ({', '.join(['%s'] * len(source_ids))})",
-                [organization_id, *source_ids],
-            )
-        by_id = {row["id"]: _source(row) for row in rows}
-        return [by_id[i] for i in source_ids if i in by_id]
+        return await _by_ids(self._database, "sources", _SOURCE_COLUMNS, organization_id, source_ids, convert=_source)
 
     async def find_indexed(self, organization_id: str, content_hash: str, vector_model: str) -> SourceDocument | None:
         """The latest matching indexed source."""
@@ -396,16 +411,7 @@ class SqlChunkRepository:
 
     async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
         """The organization's chunks among ``chunk_ids``, in that order."""
-        if not chunk_ids:
-            return []
-        async with self._database.transaction() as session:
-            rows = await session.fetch(
-                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE organization_id = %s"
-                f" AND id IN ({', '.join(['%s'] * len(chunk_ids))})",
-                [organization_id, *chunk_ids],
-            )
-        by_id = {row["id"]: _chunk(row) for row in rows}
-        return [by_id[i] for i in chunk_ids if i in by_id]
+        return await _by_ids(self._database, "chunks", _CHUNK_COLUMNS, organization_id, chunk_ids, convert=_chunk)
 
 
 def _chunk(row: Row) -> Chunk:
