@@ -20,6 +20,7 @@ from presentai.adapters.memory.accounts import (
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
     InProcessPresentationRepository,
+    InProcessProjectRepository,
     InProcessSourceRepository,
 )
 from presentai.adapters.parsers.detecting import ContentSniffingParser
@@ -34,7 +35,12 @@ from presentai.adapters.sql.accounts import (
     SqlUserRepository,
 )
 from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
-from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
+from presentai.adapters.sql.repositories import (
+    SqlChunkRepository,
+    SqlPresentationRepository,
+    SqlProjectRepository,
+    SqlSourceRepository,
+)
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import ExtractiveWriter
@@ -109,6 +115,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     presentations = _stored(settings, database, InProcessPresentationRepository, SqlPresentationRepository)
     sources = _stored(settings, database, InProcessSourceRepository, SqlSourceRepository)
     chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
+    projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
 
     rules = providers.Singleton(
         ChunkingRules,

@@ -10,16 +10,23 @@ import pytest
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
     InProcessPresentationRepository,
+    InProcessProjectRepository,
     InProcessSourceRepository,
 )
 from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
-from presentai.adapters.sql.repositories import SqlChunkRepository, SqlPresentationRepository, SqlSourceRepository
+from presentai.adapters.sql.repositories import (
+    SqlChunkRepository,
+    SqlPresentationRepository,
+    SqlProjectRepository,
+    SqlSourceRepository,
+)
 from presentai.domain.errors import NotFound
 from presentai.domain.ids import new_id
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem, Presentation
+from presentai.domain.projects import Project
 from presentai.domain.slides import Attribution, Bullet, Layout, Slide, SlideContent, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
-from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
+from presentai.ports.repositories import ChunkRepository, PresentationRepository, ProjectRepository, SourceRepository
 
 
 @attrs.frozen
@@ -27,12 +34,18 @@ class Repositories:
     presentations: PresentationRepository
     sources: SourceRepository
     chunks: ChunkRepository
+    projects: ProjectRepository
 
 
 @pytest.fixture(params=["in-process", "sqlite", "postgres"])
 async def repos(request: pytest.FixtureRequest) -> AsyncIterator[Repositories]:
     if request.param == "in-process":
-        yield Repositories(InProcessPresentationRepository(), InProcessSourceRepository(), InProcessChunkRepository())
+        yield Repositories(
+            InProcessPresentationRepository(),
+            InProcessSourceRepository(),
+            InProcessChunkRepository(),
+            InProcessProjectRepository(),
+        )
         return
     if request.param == "sqlite":
         database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
@@ -40,7 +53,10 @@ async def repos(request: pytest.FixtureRequest) -> AsyncIterator[Repositories]:
         database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
     try:
         yield Repositories(
-            SqlPresentationRepository(database), SqlSourceRepository(database), SqlChunkRepository(database)
+            SqlPresentationRepository(database),
+            SqlSourceRepository(database),
+            SqlChunkRepository(database),
+            SqlProjectRepository(database),
         )
     finally:
         await database.close()
@@ -253,3 +269,26 @@ async def test_a_save_from_a_stale_read_is_refused_so_no_change_is_lost(
     first.warn("again")
     await presentations.save(first)  # the winner can go on saving its own copy
     assert (await presentations.get(org, presentation.id)).warnings == ["from the first", "again"]
+
+
+@pytest.fixture
+def projects(repos: Repositories, request: pytest.FixtureRequest) -> ProjectRepository:
+    return repos.projects
+
+
+async def test_projects_are_scoped_listed_newest_first_and_archived_ones_hidden_by_default(
+    projects: ProjectRepository, org: str
+) -> None:
+    first, second = Project.start(org, "Grid"), Project.start(org, "Wind", "turbines")
+    for project in (first, second):
+        await projects.add(project)
+    second.archived = True
+    await projects.save(second)
+    assert [p.id for p in await projects.list(org)] == [first.id]
+    assert [p.id for p in await projects.list(org, include_archived=True)] == [second.id, first.id]
+    assert (await projects.get(org, second.id)).description == "turbines"
+    with pytest.raises(NotFound):
+        await projects.get(f"{org}-rival", first.id)
+    await projects.delete(org, first.id)
+    with pytest.raises(NotFound):
+        await projects.get(org, first.id)

@@ -113,6 +113,7 @@ class Presentation:
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
     deleted_at: datetime | None = None
     revision: int = 0  # bumped by every save; a save from a stale read is refused (optimistic locking)
+    project_id: str = ""
 
     @classmethod
     def create(

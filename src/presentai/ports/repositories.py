@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from presentai.domain.presentation import Presentation, PresentationSummary
+from presentai.domain.projects import Project
 from presentai.domain.sources import Chunk, SourceDocument
 
 
@@ -32,7 +33,14 @@ class PresentationRepository(Protocol):
         ...
 
     async def page(
-        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+        self,
+        organization_id: str,
+        limit: int,
+        *,
+        before: str = "",
+        status: str = "",
+        text: str = "",
+        project_id: str = "",
     ) -> Sequence[PresentationSummary]:
         """Up to ``limit`` live presentations older than id ``before``, newest first, filtered by status
         and by ``text`` in the title (case-insensitive)."""
@@ -84,4 +92,28 @@ class ChunkRepository(Protocol):
 
     async def get_many(self, organization_id: str, chunk_ids: Sequence[str]) -> list[Chunk]:
         """The chunks among ``chunk_ids`` that belong to ``organization_id``, in that order."""
+        ...
+
+
+class ProjectRepository(Protocol):
+    """Projects, scoped to their organization."""
+
+    async def add(self, project: Project) -> None:
+        """Store a new project."""
+        ...
+
+    async def get(self, organization_id: str, project_id: str) -> Project:
+        """The organization's project, or ``NotFound``."""
+        ...
+
+    async def save(self, project: Project) -> None:
+        """Store the project's current state."""
+        ...
+
+    async def delete(self, organization_id: str, project_id: str) -> None:
+        """Remove the project."""
+        ...
+
+    async def list(self, organization_id: str, include_archived: bool = False) -> list[Project]:
+        """The organization's projects, newest first."""
         ...

@@ -15,6 +15,7 @@ from attrs import evolve
 
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationSummary
+from presentai.domain.projects import Project
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
 
@@ -55,7 +56,14 @@ class InProcessPresentationRepository:
         self._rows[presentation.id] = _copy(presentation)
 
     async def page(
-        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+        self,
+        organization_id: str,
+        limit: int,
+        *,
+        before: str = "",
+        status: str = "",
+        text: str = "",
+        project_id: str = "",
     ) -> list[PresentationSummary]:
         """A page of summaries, newest first."""
         found = [
@@ -65,6 +73,7 @@ class InProcessPresentationRepository:
             and p.deleted_at is None
             and (not before or p.id < before)
             and (not status or p.status.value == status)
+            and (not project_id or p.project_id == project_id)
             and text.lower() in p.title.lower()
         ]
         return found[:limit]
@@ -149,3 +158,40 @@ class InProcessChunkRepository:
         """The organization's chunks among ``chunk_ids``, in that order."""
         found = (self._by_id.get(i) for i in chunk_ids)
         return [c for c in found if c is not None and c.organization_id == organization_id]
+
+
+class InProcessProjectRepository:
+    """Projects in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, Project] = {}
+
+    async def add(self, project: Project) -> None:
+        """Store a new project."""
+        self._rows[project.id] = copy.copy(project)
+
+    async def get(self, organization_id: str, project_id: str) -> Project:
+        """The organization's project, or ``NotFound``."""
+        row = self._rows.get(project_id)
+        if row is None or row.organization_id != organization_id:
+            raise NotFound.of("project", project_id)
+        return copy.copy(row)
+
+    async def save(self, project: Project) -> None:
+        """Store the project's state."""
+        await self.get(project.organization_id, project.id)
+        self._rows[project.id] = copy.copy(project)
+
+    async def delete(self, organization_id: str, project_id: str) -> None:
+        """Remove the project."""
+        if project_id in self._rows and self._rows[project_id].organization_id == organization_id:
+            del self._rows[project_id]
+
+    async def list(self, organization_id: str, include_archived: bool = False) -> list[Project]:
+        """The organization's projects, newest first."""
+        rows = [
+            p
+            for p in self._rows.values()
+            if p.organization_id == organization_id and (include_archived or not p.archived)
+        ]
+        return [copy.copy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]

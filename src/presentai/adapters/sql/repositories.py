@@ -13,6 +13,7 @@ from presentai.adapters.sql.database import Database, Json, Row, Session, from_j
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
+from presentai.domain.projects import Project
 from presentai.domain.slides import Slide, SlideVersion, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
@@ -51,7 +52,8 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             await session.execute(
                 "INSERT INTO presentations (id, organization_id, title, status, parameters, outline, language,"
-                " warnings, error_message, deleted_at, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " warnings, error_message, deleted_at, project_id, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     presentation.id,
                     presentation.organization_id,
@@ -76,7 +78,7 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             found = await session.fetch(
                 "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
-                " warnings = %s, error_message = %s, deleted_at = %s, revision = revision + 1"
+                " warnings = %s, error_message = %s, deleted_at = %s, project_id = %s, revision = revision + 1"
                 " WHERE id = %s AND organization_id = %s AND revision = %s RETURNING revision",
                 [*self._fields(presentation), presentation.id, presentation.organization_id, presentation.revision],
             )
@@ -92,7 +94,14 @@ class SqlPresentationRepository:
         presentation.revision = found[0]["revision"]
 
     async def page(
-        self, organization_id: str, limit: int, before: str = "", status: str = "", text: str = ""
+        self,
+        organization_id: str,
+        limit: int,
+        *,
+        before: str = "",
+        status: str = "",
+        text: str = "",
+        project_id: str = "",
     ) -> list[PresentationSummary]:
         """A page of summaries in one query, newest first."""
         sql = (
@@ -106,6 +115,9 @@ class SqlPresentationRepository:
         if status:
             sql += " AND status = %s"
             params.append(status)
+        if project_id:
+            sql += " AND project_id = %s"
+            params.append(project_id)
         if text:
             sql += " AND LOWER(title) LIKE %s ESCAPE '\\'"
             params.append("%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -157,6 +169,7 @@ class SqlPresentationRepository:
             Json(list(presentation.warnings)),
             presentation.error_message,
             presentation.deleted_at,
+            presentation.project_id,
         )
 
     @staticmethod
@@ -231,6 +244,7 @@ class SqlPresentationRepository:
             created_at=from_timestamp(row["created_at"]),
             deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
             revision=row["revision"],
+            project_id=row["project_id"],
         )
 
 
@@ -431,3 +445,63 @@ def _chunk(row: Row) -> Chunk:
         page_breaks=tuple((int(a), int(b)) for a, b in from_json(row["page_breaks"])),
         sentences=tuple((int(a), int(b)) for a, b in from_json(row["sentences"])),
     )
+
+
+class SqlProjectRepository:
+    """Projects in SQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, project: Project) -> None:
+        """Store a new project."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO projects (id, organization_id, name, description, archived, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [project.id, project.organization_id, project.name, project.description, project.archived,
+                 project.created_at],
+            )  # fmt: skip
+
+    async def get(self, organization_id: str, project_id: str) -> Project:
+        """The organization's project, or ``NotFound``."""
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                "SELECT * FROM projects WHERE id = %s AND organization_id = %s", [project_id, organization_id]
+            )
+        if not rows:
+            raise NotFound.of("project", project_id)
+        return _project(rows[0])
+
+    async def save(self, project: Project) -> None:
+        """Store the project's name, description and archive flag."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE projects SET name = %s, description = %s, archived = %s WHERE id = %s AND organization_id = %s",
+                [project.name, project.description, project.archived, project.id, project.organization_id],
+            )
+
+    async def delete(self, organization_id: str, project_id: str) -> None:
+        """Remove the project."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "DELETE FROM projects WHERE id = %s AND organization_id = %s", [project_id, organization_id]
+            )
+
+    async def list(self, organization_id: str, include_archived: bool = False) -> list[Project]:
+        """The organization's projects, newest first."""
+        sql = "SELECT * FROM projects WHERE organization_id = %s"
+        if not include_archived:
+            sql += " AND archived = %s"
+        async with self._database.transaction() as session:
+            rows = await session.fetch(
+                sql + " ORDER BY id DESC", [organization_id] + ([] if include_archived else [False])
+            )
+        return [_project(row) for row in rows]
+
+
+def _project(row: Row) -> Project:
+    return Project(
+        row["id"], row["organization_id"], row["name"], row["description"], bool(row["archived"]),
+        from_timestamp(row["created_at"]),
+    )  # fmt: skip

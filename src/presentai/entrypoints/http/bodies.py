@@ -29,7 +29,14 @@ def _strict_int(value: Any, _: type) -> int:
     return value
 
 
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
 rest.register_structure_hook(str, _strict_str)
+rest.register_structure_hook(bool, _strict_bool)
 rest.register_structure_hook(int, _strict_int)
 
 

@@ -32,6 +32,7 @@ routes = web.RouteTableDef()
 @frozen
 class CreatePresentationBody:
     organization_id: str = ""
+    project_id: str = ""
     title: str = ""
     slide_count: int = 10
     topic: str = ""
@@ -142,6 +143,7 @@ def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[st
         "status": presentation.status.value,
         "parameters": dump(presentation.parameters),
         "language": presentation.language,
+        "project_id": presentation.project_id or None,
         "source_ids": list(presentation.source_ids),
         "warnings": list(presentation.warnings),
         "error_message": presentation.error_message or None,
@@ -177,6 +179,9 @@ async def create_presentation(request: web.Request) -> web.Response:
     container = request.app[CONTAINER]
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
     presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
+    if body.project_id:
+        await container.projects().get(organization_id, body.project_id)  # another organization's: 404
+        presentation.project_id = body.project_id
     await container.presentations().add(presentation)
     await audit(request, organization_id, "presentation.create", "presentation", presentation.id)
     return web.json_response(_presentation(presentation), status=201)
@@ -189,7 +194,12 @@ async def list_presentations(request: web.Request) -> web.Response:
     limit, before = page_request(request)
     repository: PresentationRepository = request.app[CONTAINER].presentations()
     page = await repository.page(
-        organization_id, limit, before, request.query.get("status", ""), request.query.get("q", "")
+        organization_id,
+        limit,
+        before=before,
+        status=request.query.get("status", ""),
+        text=request.query.get("q", ""),
+        project_id=request.query.get("project_id", ""),
     )
     data = [
         {

@@ -1,0 +1,135 @@
+"""REST routes for projects: create, list, get, update or archive, delete an empty one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from attrs import frozen
+
+from presentai.domain.accounts import Action
+from presentai.domain.api_keys import Scope
+from presentai.domain.errors import NotFound, ValidationFailed
+from presentai.domain.projects import Project
+from presentai.entrypoints.http.auth import allow, memberships, principal
+from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.journal import audit
+from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.paging import next_cursor, page_request
+from presentai.ports.repositories import PresentationRepository, ProjectRepository
+
+routes = web.RouteTableDef()
+_READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
+
+
+@frozen
+class CreateProjectBody:
+    name: str
+    description: str = ""
+    organization_id: str = ""
+
+
+@frozen
+class UpdateProjectBody:
+    name: str | None = None
+    description: str | None = None
+    archived: bool | None = None
+
+
+def _projects(request: web.Request) -> ProjectRepository:
+    return request.app[CONTAINER].projects()  # type: ignore[no-any-return]
+
+
+async def organization_for(request: web.Request, organization_id: str, action: Action, scope: Scope) -> str:
+    """The organization to act in: the one named, or the caller's only one (several need naming)."""
+    caller = await principal(request)
+    mine = await memberships(request)
+    chosen = next((m for m in mine if m.organization_id == organization_id), None) if organization_id else None
+    if organization_id and chosen is None:
+        raise NotFound.of("organization", organization_id)
+    if chosen is None and len(mine) > 1:
+        raise ValidationFailed(
+            "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
+        )
+    chosen = chosen or (mine[0] if mine else None)
+    if chosen is None:
+        raise NotFound.of("organization", organization_id or "(none)")
+    allow(caller, chosen, action, scope)
+    return chosen.organization_id
+
+
+async def load_project(request: web.Request, project_id: str, action: Action, scope: Scope) -> Project:
+    """A project of one of the caller's organizations, if the caller may do ``action`` there."""
+    caller = await principal(request)
+    for membership in await memberships(request):
+        try:
+            project = await _projects(request).get(membership.organization_id, project_id)
+        except NotFound:
+            continue
+        allow(caller, membership, action, scope)
+        return project
+    raise NotFound.of("project", project_id)
+
+
+def _project(project: Project) -> dict[str, Any]:
+    return dump(project)  # type: ignore[no-any-return]
+
+
+@routes.post("/api/v1/projects")
+@accepts(CreateProjectBody)
+async def create_project(request: web.Request) -> web.Response:
+    """A new project."""
+    body = await read_body(request, CreateProjectBody)
+    organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
+    project = Project.start(organization_id, body.name, body.description)
+    await _projects(request).add(project)
+    await audit(request, organization_id, "project.create", "project", project.id)
+    return web.json_response(_project(project), status=201)
+
+
+@routes.get("/api/v1/projects")
+async def list_projects(request: web.Request) -> web.Response:
+    """The organization's projects, newest first (``?archived=true`` includes archived ones)."""
+    organization_id = await organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
+    limit, before = page_request(request)
+    everything = await _projects(request).list(organization_id, request.query.get("archived") == "true")
+    page = [p for p in everything if not before or p.id < before][:limit]
+    return web.json_response(
+        {"data": [_project(p) for p in page], "next_cursor": next_cursor([p.id for p in page], limit)}
+    )
+
+
+@routes.get("/api/v1/projects/{id}")
+async def get_project(request: web.Request) -> web.Response:
+    """A project."""
+    return web.json_response(_project(await load_project(request, request.match_info["id"], Action.READ, _READ)))
+
+
+@routes.patch("/api/v1/projects/{id}")
+@accepts(UpdateProjectBody)
+async def update_project(request: web.Request) -> web.Response:
+    """Rename, describe, archive or unarchive a project."""
+    project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
+    body = await read_body(request, UpdateProjectBody)
+    if body.name is not None:
+        project.rename(body.name)
+    if body.description is not None:
+        project.description = body.description.strip()
+    if body.archived is not None:
+        project.archived = body.archived
+    await _projects(request).save(project)
+    await audit(request, project.organization_id, "project.update", "project", project.id)
+    return web.json_response(_project(project))
+
+
+@routes.delete("/api/v1/projects/{id}")
+async def delete_project(request: web.Request) -> web.Response:
+    """Delete a project that holds no presentation (409 otherwise)."""
+    project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentations: PresentationRepository = request.app[CONTAINER].presentations()
+    held = await presentations.page(project.organization_id, 1, project_id=project.id)
+    project.ensure_deletable(len(held))
+    await _projects(request).delete(project.organization_id, project.id)
+    await audit(request, project.organization_id, "project.delete", "project", project.id)
+    return web.Response(status=204)
