@@ -9,8 +9,7 @@ from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import ApiKey, parse_scopes
-from presentai.domain.errors import ValidationFailed
-from presentai.entrypoints.http.auth import member, memberships, person
+from presentai.entrypoints.http.auth import organization_for, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import API_KEYS, CONTAINER
@@ -44,14 +43,7 @@ def _key(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
 
 async def _organization(request: web.Request, organization_id: str) -> str:
     await person(request)  # keys cannot manage keys
-    if not organization_id:
-        mine = await memberships(request)
-        if len(mine) > 1:
-            raise ValidationFailed(
-                "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
-            )
-        organization_id = mine[0].organization_id if mine else "(none)"
-    return (await member(request, organization_id, Action.MANAGE_INTEGRATIONS)).organization_id
+    return await organization_for(request, organization_id, Action.MANAGE_INTEGRATIONS, None)
 
 
 @routes.post("/api/v1/api-keys")

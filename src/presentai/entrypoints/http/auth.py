@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership, authorize
 from presentai.domain.api_keys import Scope, require_scope
-from presentai.domain.errors import InsufficientScope, NotFound, RateLimited, Unauthorized
+from presentai.domain.errors import InsufficientScope, NotFound, RateLimited, Unauthorized, ValidationFailed
 from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS
 from presentai.services.auth import Principal
 
 CALLER = web.RequestKey("caller", Principal)
+T = TypeVar("T")
 
 
 async def principal(request: web.Request) -> Principal:
@@ -79,3 +83,36 @@ async def member(request: web.Request, organization_id: str, action: Action, sco
         raise NotFound.of("organization", organization_id)
     allow(caller, membership, action, scope)
     return membership
+
+
+async def organization_for(request: web.Request, organization_id: str, action: Action, scope: Scope | None) -> str:
+    """The organization to act in: the one named (the caller must belong to it), or the caller's only one.
+
+    A member of several organizations must name one: nothing is ever put in another tenant by default.
+    """
+    mine = await memberships(request)
+    if not organization_id and len(mine) > 1:
+        raise ValidationFailed(
+            "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
+        )
+    if not organization_id and mine:
+        organization_id = mine[0].organization_id
+    return (await member(request, organization_id or "(none)", action, scope)).organization_id
+
+
+async def find_in_my_organizations(
+    request: web.Request,
+    action: Action,
+    scope: Scope | None,
+    find: Callable[[str], Awaitable[T | None]],
+    missing: NotFound,
+) -> T:
+    """The first thing ``find(organization_id)`` returns in one of the caller's organizations, if the caller
+    may do ``action`` there; ``missing`` when none holds it (another tenant's ids are simply not found)."""
+    caller = await principal(request)
+    for membership in await memberships(request):
+        found = await find(membership.organization_id)
+        if found is not None:
+            allow(caller, membership, action, scope)
+            return found
+    raise missing

@@ -18,7 +18,7 @@ from presentai.domain.errors import FileTooLarge, Gone, NotFound, ValidationFail
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
 from presentai.domain.sources import SourceDocument, megabytes
-from presentai.entrypoints.http.auth import allow, memberships, principal
+from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
@@ -84,51 +84,34 @@ class NewSlideBody:
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
 
 
-async def _organization_for(request: web.Request, organization_id: str, action: Action, scope: Scope) -> str:
-    """The organization to act in: the one named (if the caller belongs to it) or the caller's first."""
-    caller = await principal(request)
-    mine = await memberships(request)
-    chosen = next((m for m in mine if m.organization_id == organization_id), None) if organization_id else None
-    if organization_id and chosen is None:
-        raise NotFound.of("organization", organization_id)
-    if chosen is None and len(mine) > 1:
-        raise ValidationFailed(
-            "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
-        )
-    chosen = chosen or (mine[0] if mine else None)
-    if chosen is None:
-        raise NotFound.of("organization", organization_id or "(none)")
-    allow(caller, chosen, action, scope)
-    return chosen.organization_id
-
-
 async def _load(request: web.Request, presentation_id: str, action: Action, scope: Scope) -> Presentation:
-    """A presentation of one of the caller's organizations, if the caller may do ``action`` there."""
-    caller = await principal(request)
+    """A presentation of one of the caller's organizations; a deleted one is ``Gone``."""
     repository: PresentationRepository = request.app[CONTAINER].presentations()
-    for membership in await memberships(request):
+
+    async def find(organization_id: str) -> Presentation | None:
         try:
-            presentation = await repository.get(membership.organization_id, presentation_id)
+            return await repository.get(organization_id, presentation_id)
         except NotFound:
-            continue
-        allow(caller, membership, action, scope)
-        if presentation.deleted_at is not None:
-            raise Gone(f"presentation {presentation_id} was deleted")
-        return presentation
-    raise NotFound.of("presentation", presentation_id)
+            return None
+
+    presentation = await find_in_my_organizations(
+        request, action, scope, find, NotFound.of("presentation", presentation_id)
+    )
+    if presentation.deleted_at is not None:
+        raise Gone(f"presentation {presentation_id} was deleted")
+    return presentation
 
 
 async def _load_slide(request: web.Request, slide_id: str, action: Action, scope: Scope) -> tuple[Presentation, Slide]:
-    caller = await principal(request)
     repository: PresentationRepository = request.app[CONTAINER].presentations()
-    for membership in await memberships(request):
-        presentation = await repository.find_by_slide(membership.organization_id, slide_id)
-        if presentation is not None:
-            allow(caller, membership, action, scope)
-            if presentation.deleted_at is not None:
-                raise Gone(f"the slide's presentation {presentation.id} was deleted")
-            return presentation, presentation.slide(slide_id)
-    raise NotFound.of("slide", slide_id)
+
+    async def find(organization_id: str) -> Presentation | None:
+        return await repository.find_by_slide(organization_id, slide_id)
+
+    presentation = await find_in_my_organizations(request, action, scope, find, NotFound.of("slide", slide_id))
+    if presentation.deleted_at is not None:
+        raise Gone(f"the slide's presentation {presentation.id} was deleted")
+    return presentation, presentation.slide(slide_id)
 
 
 def _slide(slide: Slide, number: int) -> dict[str, Any]:
@@ -175,7 +158,7 @@ def _source(source: SourceDocument) -> dict[str, Any]:
 async def create_presentation(request: web.Request) -> web.Response:
     """A new draft presentation in one of the caller's organizations."""
     body = await read_body(request, CreatePresentationBody)
-    organization_id = await _organization_for(request, body.organization_id, Action.EDIT, _WRITE)
+    organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
     container = request.app[CONTAINER]
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
     presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
@@ -190,7 +173,7 @@ async def create_presentation(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations")
 async def list_presentations(request: web.Request) -> web.Response:
     """The presentations of one of the caller's organizations, newest first."""
-    organization_id = await _organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
+    organization_id = await organization_for(request, request.query.get("organization_id", ""), Action.READ, _READ)
     limit, before = page_request(request)
     repository: PresentationRepository = request.app[CONTAINER].presentations()
     page = await repository.page(

@@ -9,9 +9,9 @@ from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
-from presentai.domain.errors import NotFound, ValidationFailed
+from presentai.domain.errors import NotFound
 from presentai.domain.projects import Project
-from presentai.entrypoints.http.auth import allow, memberships, principal
+from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
@@ -41,35 +41,16 @@ def _projects(request: web.Request) -> ProjectRepository:
     return request.app[CONTAINER].projects()  # type: ignore[no-any-return]
 
 
-async def organization_for(request: web.Request, organization_id: str, action: Action, scope: Scope) -> str:
-    """The organization to act in: the one named, or the caller's only one (several need naming)."""
-    caller = await principal(request)
-    mine = await memberships(request)
-    chosen = next((m for m in mine if m.organization_id == organization_id), None) if organization_id else None
-    if organization_id and chosen is None:
-        raise NotFound.of("organization", organization_id)
-    if chosen is None and len(mine) > 1:
-        raise ValidationFailed(
-            "you belong to several organizations: name one with organization_id", {"organization_id": "required"}
-        )
-    chosen = chosen or (mine[0] if mine else None)
-    if chosen is None:
-        raise NotFound.of("organization", organization_id or "(none)")
-    allow(caller, chosen, action, scope)
-    return chosen.organization_id
-
-
 async def load_project(request: web.Request, project_id: str, action: Action, scope: Scope) -> Project:
-    """A project of one of the caller's organizations, if the caller may do ``action`` there."""
-    caller = await principal(request)
-    for membership in await memberships(request):
+    """A project of one of the caller's organizations."""
+
+    async def find(organization_id: str) -> Project | None:
         try:
-            project = await _projects(request).get(membership.organization_id, project_id)
+            return await _projects(request).get(organization_id, project_id)
         except NotFound:
-            continue
-        allow(caller, membership, action, scope)
-        return project
-    raise NotFound.of("project", project_id)
+            return None
+
+    return await find_in_my_organizations(request, action, scope, find, NotFound.of("project", project_id))
 
 
 def _project(project: Project) -> dict[str, Any]:
