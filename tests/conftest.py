@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +48,16 @@ def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'presentai.db'}"
     upgrade(url)
     return url
+
+
+@asynccontextmanager
+async def sql_database(request: pytest.FixtureRequest, kind: str) -> AsyncIterator[Database]:
+    """A migrated ``sqlite`` or ``postgres`` database for a test, closed after it."""
+    if kind == "sqlite":
+        database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
+    else:
+        database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
+    try:
+        yield database
+    finally:
+        await database.close()

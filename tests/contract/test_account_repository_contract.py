@@ -20,13 +20,13 @@ from presentai.adapters.sql.accounts import (
     SqlSessionRepository,
     SqlUserRepository,
 )
-from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.domain.accounts import Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.ids import new_id
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import ApiKeyRepository, OrganizationRepository, SessionRepository, UserRepository
+from tests.conftest import sql_database
 
 
 @attrs.frozen
@@ -47,19 +47,13 @@ async def accounts(request: pytest.FixtureRequest) -> AsyncIterator[Accounts]:
             InProcessApiKeyRepository(),
         )
         return
-    if request.param == "sqlite":
-        database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
-    else:
-        database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
-    try:
+    async with sql_database(request, request.param) as database:
         yield Accounts(
             SqlUserRepository(database),
             SqlOrganizationRepository(database),
             SqlSessionRepository(database),
             SqlApiKeyRepository(database),
         )
-    finally:
-        await database.close()
 
 
 def unique_email() -> str:

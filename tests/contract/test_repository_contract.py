@@ -13,7 +13,6 @@ from presentai.adapters.memory.repositories import (
     InProcessProjectRepository,
     InProcessSourceRepository,
 )
-from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.repositories import (
     SqlChunkRepository,
     SqlPresentationRepository,
@@ -27,6 +26,7 @@ from presentai.domain.projects import Project
 from presentai.domain.slides import Attribution, Bullet, Layout, Slide, SlideContent, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 from presentai.ports.repositories import ChunkRepository, PresentationRepository, ProjectRepository, SourceRepository
+from tests.conftest import sql_database
 
 
 @attrs.frozen
@@ -47,19 +47,13 @@ async def repos(request: pytest.FixtureRequest) -> AsyncIterator[Repositories]:
             InProcessProjectRepository(),
         )
         return
-    if request.param == "sqlite":
-        database: Database = SqliteDatabase(request.getfixturevalue("sqlite_url").removeprefix("sqlite:///"))
-    else:
-        database = PostgresDatabase(request.getfixturevalue("postgres_url"), max_size=2)
-    try:
+    async with sql_database(request, request.param) as database:
         yield Repositories(
             SqlPresentationRepository(database),
             SqlSourceRepository(database),
             SqlChunkRepository(database),
             SqlProjectRepository(database),
         )
-    finally:
-        await database.close()
 
 
 @pytest.fixture

@@ -6,11 +6,16 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from pptx import Presentation
 
 from presentai.adapters.parsers.detecting import ContentSniffingParser
+from presentai.config import Settings
+from presentai.entrypoints.http.app import create_app
 
 
 def run_cli(*args: str | Path, workspace: Path) -> subprocess.CompletedProcess[str]:
@@ -46,3 +51,12 @@ def slides_of(path: Path) -> list[dict[str, object]]:
 def parsed_text(path: Path) -> str:
     """The text of a source as PresentAI parses it."""
     return ContentSniffingParser().parse(path.read_bytes(), path.name).text
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
+    """The API in a test server, on SQLite and on a fresh PostgreSQL database."""
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40, max_upload_bytes=2**20)
+    async with TestClient(TestServer(create_app(settings))) as test_client:
+        yield test_client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from presentai.config import Settings
 from presentai.entrypoints.http.app import create_app
 
 REQUEST_ID = re.compile(r"^req_[0-9a-f-]{36}$")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
-    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40)
-    async with TestClient(TestServer(create_app(settings))) as test_client:
-        yield test_client
 
 
 async def signed_up(client: TestClient, email: str = "") -> dict[str, str]:

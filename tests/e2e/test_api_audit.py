@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from presentai.config import Settings
-from presentai.entrypoints.http.app import create_app
 from tests.e2e.test_api import signed_up
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
-    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40)
-    async with TestClient(TestServer(create_app(settings))) as test_client:
-        yield test_client
 
 
 async def test_changes_are_journaled_newest_first_with_actor_request_id_and_pages(client: TestClient) -> None:

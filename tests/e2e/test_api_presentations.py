@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from presentai.config import Settings
-from presentai.entrypoints.http.app import create_app
 from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestClient]:
-    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    settings = Settings(workspace=tmp_path / "ws", database_url=url, jwt_secret="s" * 40, max_upload_bytes=2**20)
-    async with TestClient(TestServer(create_app(settings))) as test_client:
-        yield test_client
 
 
 def upload(path: Path | None = None, *, name: str = "", data: bytes = b"") -> aiohttp.FormData:
