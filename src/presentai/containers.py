@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
+from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
 from presentai.adapters.memory.accounts import (
@@ -42,6 +43,7 @@ from presentai.adapters.sql.repositories import (
     SqlSourceRepository,
 )
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
+from presentai.adapters.storage.s3_store import S3ObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.config import Settings
@@ -61,6 +63,16 @@ def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
             model=embedder.name, dimension=embedder.dimension, url=settings.qdrant_url, api_key=settings.qdrant_api_key
         )
     return QdrantVectorIndex(model=embedder.name, dimension=embedder.dimension, path=settings.qdrant_path)
+
+
+def _s3_store(settings: Settings) -> S3ObjectStore:
+    return S3ObjectStore(
+        settings.storage_url,
+        endpoint_url=settings.s3_endpoint_url or None,
+        key=settings.s3_access_key or None,
+        secret=settings.s3_secret_key or None,
+        region=settings.s3_region or None,
+    )
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
@@ -101,8 +113,18 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     )
     vector_index = providers.Singleton(_vector_index, settings=settings, embedder=embedder)
     lexical = providers.Singleton(Bm25LexicalRanker)
-    store = providers.Singleton(FsspecObjectStore, root=settings.provided.storage_root)
+    store = providers.Selector(
+        settings.provided.storage_kind,
+        local=providers.Singleton(FsspecObjectStore, root=settings.provided.storage_root),
+        s3=providers.Singleton(_s3_store, settings=settings),
+    )
     writer = providers.Singleton(ExtractiveWriter)
+    fetcher = providers.Singleton(
+        HttpUrlFetcher,
+        max_bytes=settings.provided.max_upload_bytes,
+        timeout_s=settings.provided.url_import_timeout_s,
+        allowed_networks=settings.provided.url_import_networks,
+    )
     renderer = providers.Singleton(PptxDeckRenderer)
     progress = providers.Singleton(FanOutProgressSink)
 

@@ -129,8 +129,9 @@ async def test_uploads_over_the_limit_or_of_unknown_type_are_refused_with_the_sp
         headers=auth,
     )
     assert (image.status, (await image.json())["error"]) == (415, "unsupported_file_type")
-    not_multipart = await client.post(f"/api/v1/presentations/{deck['id']}/sources", json={"file": "x"}, headers=auth)
-    assert not_multipart.status == 422
+    neither = await client.post(f"/api/v1/presentations/{deck['id']}/sources", json={"file": "x"}, headers=auth)
+    body = await neither.json()  # not a file, and not a file_id to attach either
+    assert (neither.status, body["error"], "file_id" in body["fields"]) == (400, "bad_request", True)
     sources = await (await client.get(f"/api/v1/presentations/{deck['id']}/sources", headers=auth)).json()
     assert sources["data"] == []
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import ServiceContainer
-from presentai.entrypoints.http import api_keys, journal, members, openapi, presentations, projects
+from presentai.entrypoints.http import api_keys, files, journal, members, openapi, presentations, projects
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(members.routes)
     app.add_routes(journal.routes)
     app.add_routes(projects.routes)
+    app.add_routes(files.routes)
     app.add_routes(openapi.routes)
     openapi.add_viewer_assets(app)
     app.cleanup_ctx.append(_lifecycle)

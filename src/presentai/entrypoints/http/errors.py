@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from presentai.domain.errors import (
     Conflict,
@@ -123,6 +124,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if error.status < 400:
             raise
         return _response(request, error.status, "bad_request" if error.status < 500 else "internal_error", error.reason)
+    except HttpProcessingError as error:  # a malformed body part (multipart headers, chunking) read by a handler
+        return _response(request, 400, "bad_request", f"the request body is malformed: {error.message}")
     except Exception:
         log.exception("unhandled error in %s %s (%s)", request.method, request.path, request[REQUEST_ID])
         return _response(request, 500, "internal_error", "something went wrong on our side")

@@ -37,6 +37,16 @@ def accepts(model: type) -> Callable[[F], F]:
     return mark
 
 
+def accepts_upload(*fields: str) -> Callable[[F], F]:
+    """Declare that a handler takes a multipart form with a ``file`` and the given text fields."""
+
+    def mark(handler: F) -> F:
+        handler.__openapi_upload__ = fields  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
 def _schema(kind: Any, components: dict[str, Any]) -> dict[str, Any]:
     origin = get_origin(kind)
     if origin in (Union, types.UnionType):
@@ -105,21 +115,18 @@ def document(app: web.Application) -> dict[str, Any]:
         ]
         if parameters:
             operation["parameters"] = parameters
+        content: dict[str, Any] = {}
         body = getattr(handler, "__openapi_body__", None)
         if body is not None:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _schema(body, components)}},
+            content["application/json"] = {"schema": _schema(body, components)}
+        upload = getattr(handler, "__openapi_upload__", None)
+        if upload is not None:
+            properties = {"file": {"type": "string", "format": "binary"}} | {f: {"type": "string"} for f in upload}
+            content["multipart/form-data"] = {
+                "schema": {"type": "object", "required": ["file"], "properties": properties}
             }
-        if path.endswith("/sources") and route.method == "POST":
-            operation["requestBody"] = {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
-                    }
-                },
-            }
+        if content:
+            operation["requestBody"] = {"required": True, "content": content}
         if path in _PUBLIC:
             operation["security"] = []
         paths.setdefault(path, {})[route.method.lower()] = operation

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from attrs import evolve, frozen
 
-from presentai.adapters.parsers.sniff import sniff
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
-from presentai.domain.errors import FileTooLarge, Gone, NotFound, ValidationFailed
+from presentai.domain.errors import Gone, NotFound
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
-from presentai.domain.sources import SourceDocument, megabytes
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
 from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.files import file_body, ingest_file, presentation_for_upload, read_upload
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
-from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.openapi import accepts, accepts_upload
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.ports.repositories import PresentationRepository
 
@@ -67,6 +66,11 @@ class UpdatePresentationBody:
     tone: str | None = None
     audience: str | None = None
     language: str | None = None
+
+
+@frozen
+class AttachFileBody:
+    file_id: str
 
 
 @frozen
@@ -138,21 +142,6 @@ def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[st
     return body
 
 
-def _source(source: SourceDocument) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "filename": source.filename,
-        "media_type": source.media_type or None,
-        "size_bytes": source.size_bytes,
-        "ingestion_status": source.status.value,
-        "chunks_created": source.chunks_created,
-        "error_code": source.error_code or None,
-        "error_message": source.error_message or None,
-        "page_count": source.page_count,
-        "language": source.language or None,
-    }
-
-
 @routes.post("/api/v1/presentations")
 @accepts(CreatePresentationBody)
 async def create_presentation(request: web.Request) -> web.Response:
@@ -206,20 +195,22 @@ async def get_presentation(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/presentations/{id}/sources")
+@accepts(AttachFileBody)
+@accepts_upload()
 async def add_source(request: web.Request) -> web.Response:
-    """Upload a file (multipart field ``file``) and ingest it into the presentation."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
+    """Add a source: upload a file (multipart field ``file``), or attach a file uploaded before (``file_id``)."""
+    presentation = await presentation_for_upload(request, request.match_info["id"])
     container = request.app[CONTAINER]
-    settings = container.settings()
-    filename, data = await _upload(request, settings.max_upload_bytes)
-    sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
-    source = SourceDocument.from_upload(presentation.organization_id, filename, data, presentation.id)
-    presentation.add_source(source.id, settings.max_sources)
-    await container.sources().add(source)
+    if request.content_type.startswith("multipart/"):
+        filename, data, _ = await read_upload(request, container.settings().max_upload_bytes)
+        source = await ingest_file(request, presentation.organization_id, presentation, filename, data)
+        return web.json_response(file_body(source), status=201)
+    body = await read_body(request, AttachFileBody)
+    source = await container.sources().get(presentation.organization_id, body.file_id)  # another tenant's: 404
+    presentation.add_source(source.id, container.settings().max_sources)
     await container.presentations().save(presentation)
-    source = await container.ingest_source()(source, data, job_id=presentation.id)
-    await audit(request, presentation.organization_id, "source.add", "source", source.id)
-    return web.json_response(_source(source), status=201)
+    await audit(request, presentation.organization_id, "source.attach", "source", source.id)
+    return web.json_response(file_body(source), status=201)
 
 
 @routes.get("/api/v1/presentations/{id}/sources")
@@ -227,23 +218,7 @@ async def list_sources(request: web.Request) -> web.Response:
     """The presentation's sources and their ingestion status."""
     presentation = await _load(request, request.match_info["id"], Action.READ, _READ)
     found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
-    return web.json_response({"data": [_source(s) for s in found], "next_cursor": None})
-
-
-async def _upload(request: web.Request, limit: int) -> tuple[str, bytes]:
-    if not request.content_type.startswith("multipart/"):
-        raise ValidationFailed("upload the file as multipart/form-data in a field named 'file'", {"file": "missing"})
-    reader = await request.multipart()
-    async for part in reader:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            filename = part.filename or "upload"
-            data = bytearray()
-            while chunk := await part.read_chunk(2**16):
-                data += chunk
-                if len(data) > limit:
-                    raise FileTooLarge(f"the file is over the {megabytes(limit)} limit", filename, limit)
-            return filename, bytes(data)
-    raise ValidationFailed("the form has no field named 'file'", {"file": "missing"})
+    return web.json_response({"data": [file_body(s) for s in found], "next_cursor": None})
 
 
 @routes.post("/api/v1/presentations/{id}/generate/outline")

@@ -1,0 +1,174 @@
+"""REST routes for files: multipart upload, import from a URL, ingestion status.
+
+A file is a source document of an organization. It can be uploaded on its own and attached to
+presentations later (``POST /presentations/{id}/sources`` with ``{"file_id": …}``), or uploaded
+straight into a presentation. Every upload is ingested through the foundation's ``IngestSource``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+from attrs import frozen
+
+from presentai.adapters.parsers.sniff import sniff
+from presentai.domain.accounts import Action
+from presentai.domain.api_keys import Scope
+from presentai.domain.errors import FileTooLarge, Gone, NotFound, ValidationFailed
+from presentai.domain.presentation import Presentation
+from presentai.domain.sources import SourceDocument, megabytes
+from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
+from presentai.entrypoints.http.bodies import read_body
+from presentai.entrypoints.http.errors import BadRequest
+from presentai.entrypoints.http.journal import audit
+from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.openapi import accepts, accepts_upload
+
+routes = web.RouteTableDef()
+
+_FIELD_LIMIT = 200  # bytes of a plain form field (an id)
+
+
+@frozen
+class UrlImportBody:
+    url: str
+    organization_id: str = ""
+    presentation_id: str = ""
+
+
+def file_body(source: SourceDocument) -> dict[str, Any]:
+    """The API's view of a file (a source document) and its ingestion."""
+    return {
+        "id": source.id,
+        "organization_id": source.organization_id,
+        "presentation_id": source.presentation_id or None,
+        "filename": source.filename,
+        "media_type": source.media_type or None,
+        "size_bytes": source.size_bytes,
+        "ingestion_status": source.status.value,
+        "chunks_created": source.chunks_created,
+        "error_code": source.error_code or None,
+        "error_message": source.error_message or None,
+        "page_count": source.page_count,
+        "language": source.language or None,
+    }
+
+
+async def read_upload(request: web.Request, limit: int) -> tuple[str, bytes, dict[str, str]]:
+    """The ``file`` part of a multipart form (streamed, stopped at ``limit``) and its small text fields."""
+    if not request.content_type.startswith("multipart/"):
+        raise ValidationFailed("upload the file as multipart/form-data in a field named 'file'", {"file": "missing"})
+    try:
+        reader = await request.multipart()
+    except ValueError as error:  # no boundary in the Content-Type
+        raise BadRequest(f"the multipart body cannot be read: {error}") from error
+    fields: dict[str, str] = {}
+    upload: tuple[str, bytes] | None = None
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "file" and upload is None:
+            filename = part.filename or "upload"
+            data = bytearray()
+            while chunk := await part.read_chunk(2**16):
+                data += chunk
+                if len(data) > limit:
+                    raise FileTooLarge(f"the file is over the {megabytes(limit)} limit", filename, limit)
+            upload = (filename, bytes(data))
+        elif part.name:
+            value = await part.read(decode=True)
+            if len(value) > _FIELD_LIMIT:
+                raise ValidationFailed(f"the form field {part.name!r} is too long", {part.name: "too long"})
+            fields[part.name] = value.decode("utf-8", "replace").strip()
+    if upload is None:
+        raise ValidationFailed("the form has no field named 'file'", {"file": "missing"})
+    return upload[0], upload[1], fields
+
+
+async def presentation_for_upload(request: web.Request, presentation_id: str) -> Presentation:
+    """A live presentation of the caller's organizations that the caller may add sources to."""
+    repository = request.app[CONTAINER].presentations()
+
+    async def find(organization_id: str) -> Presentation | None:
+        try:
+            return await repository.get(organization_id, presentation_id)  # type: ignore[no-any-return]
+        except NotFound:
+            return None
+
+    presentation = await find_in_my_organizations(
+        request, Action.EDIT, Scope.SOURCES_WRITE, find, NotFound.of("presentation", presentation_id)
+    )
+    if presentation.deleted_at is not None:
+        raise Gone(f"presentation {presentation_id} was deleted")
+    return presentation
+
+
+async def ingest_file(
+    request: web.Request, organization_id: str, presentation: Presentation | None, filename: str, data: bytes
+) -> SourceDocument:
+    """Check the type, record the source (attached to ``presentation`` if given) and ingest it."""
+    container = request.app[CONTAINER]
+    settings = container.settings()
+    sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
+    source = SourceDocument.from_upload(organization_id, filename, data, presentation.id if presentation else "")
+    if presentation is not None:
+        presentation.add_source(source.id, settings.max_sources)
+    await container.sources().add(source)
+    if presentation is not None:
+        await container.presentations().save(presentation)
+    source = await container.ingest_source()(source, data, job_id=presentation.id if presentation else source.id)
+    await audit(request, organization_id, "source.add", "source", source.id)
+    return source
+
+
+async def _target(request: web.Request, organization_id: str, presentation_id: str) -> tuple[str, Presentation | None]:
+    if presentation_id:
+        presentation = await presentation_for_upload(request, presentation_id)
+        if organization_id and organization_id != presentation.organization_id:
+            raise NotFound.of("presentation", presentation_id)
+        return presentation.organization_id, presentation
+    return await organization_for(request, organization_id, Action.EDIT, Scope.SOURCES_WRITE), None
+
+
+@routes.post("/api/v1/files/upload")
+@accepts_upload("organization_id", "presentation_id")
+async def upload_file(request: web.Request) -> web.Response:
+    """Upload a file (multipart field ``file``; optional fields ``organization_id``, ``presentation_id``)."""
+    await principal(request)  # 401 before reading a body
+    settings = request.app[CONTAINER].settings()
+    filename, data, fields = await read_upload(request, settings.max_upload_bytes)
+    organization_id = fields.get("organization_id") or request.query.get("organization_id", "")
+    presentation_id = fields.get("presentation_id") or request.query.get("presentation_id", "")
+    organization_id, presentation = await _target(request, organization_id, presentation_id)
+    source = await ingest_file(request, organization_id, presentation, filename, data)
+    return web.json_response(file_body(source), status=201)
+
+
+@routes.post("/api/v1/files/url")
+@accepts(UrlImportBody)
+async def import_url(request: web.Request) -> web.Response:
+    """Download a file from a public http(s) address and ingest it."""
+    body = await read_body(request, UrlImportBody)
+    organization_id, presentation = await _target(request, body.organization_id, body.presentation_id)
+    fetched = await request.app[CONTAINER].fetcher().fetch(body.url)
+    source = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)
+    return web.json_response(file_body(source), status=201)
+
+
+@routes.get("/api/v1/files/{id}")
+async def get_file(request: web.Request) -> web.Response:
+    """A file's ingestion status."""
+    file_id = request.match_info["id"]
+    repository = request.app[CONTAINER].sources()
+
+    async def find(organization_id: str) -> SourceDocument | None:
+        try:
+            return await repository.get(organization_id, file_id)  # type: ignore[no-any-return]
+        except NotFound:
+            return None
+
+    source = await find_in_my_organizations(
+        request, Action.READ, Scope.PRESENTATIONS_READ, find, NotFound.of("file", file_id)
+    )
+    return web.json_response(file_body(source))
