@@ -7,6 +7,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
+from presentai.adapters.auth.totp import PyotpOneTimePasswords
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
@@ -50,6 +51,7 @@ from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
 from presentai.ports.embeddings import Embedder
 from presentai.services.auth import ApiKeys, Authenticator
+from presentai.services.erasure import EraseAccount
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.members import Members
@@ -217,11 +219,25 @@ class ServiceContainer(EmbeddedContainer):
     members = providers.Singleton(Members, organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    erase_account = providers.Factory(
+        EraseAccount,
+        users=users,
+        organizations=organizations,
+        sessions=sessions,
+        api_keys=api_keys,
+        audit=audit_log,
+        sources=EmbeddedContainer.sources,
+        index=EmbeddedContainer.vector_index,
+        store=EmbeddedContainer.store,
+        hasher=hasher,
+    )
     authenticator = providers.Singleton(
         Authenticator,
         users=users,
         organizations=organizations,
         sessions=sessions,
-        hasher=providers.Singleton(Argon2PasswordHasher),
+        hasher=hasher,
         tokens=providers.Singleton(JwtAccessTokens, secret=jwt_secret),
+        codes=providers.Singleton(PyotpOneTimePasswords),
     )

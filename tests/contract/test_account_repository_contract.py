@@ -10,22 +10,31 @@ import pytest
 
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,
+    InProcessAuditLog,
     InProcessOrganizationRepository,
     InProcessSessionRepository,
     InProcessUserRepository,
 )
 from presentai.adapters.sql.accounts import (
     SqlApiKeyRepository,
+    SqlAuditLog,
     SqlOrganizationRepository,
     SqlSessionRepository,
     SqlUserRepository,
 )
 from presentai.domain.accounts import Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey, Scope
+from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.ids import new_id
 from presentai.domain.sessions import RefreshToken
-from presentai.ports.accounts import ApiKeyRepository, OrganizationRepository, SessionRepository, UserRepository
+from presentai.ports.accounts import (
+    ApiKeyRepository,
+    AuditLog,
+    OrganizationRepository,
+    SessionRepository,
+    UserRepository,
+)
 from tests.conftest import sql_database
 
 
@@ -35,6 +44,7 @@ class Accounts:
     organizations: OrganizationRepository
     sessions: SessionRepository
     keys: ApiKeyRepository
+    audit: AuditLog
 
 
 @pytest.fixture(params=["in-process", "sqlite", "postgres"])
@@ -45,6 +55,7 @@ async def accounts(request: pytest.FixtureRequest) -> AsyncIterator[Accounts]:
             InProcessOrganizationRepository(),
             InProcessSessionRepository(),
             InProcessApiKeyRepository(),
+            InProcessAuditLog(),
         )
         return
     async with sql_database(request, request.param) as database:
@@ -53,6 +64,7 @@ async def accounts(request: pytest.FixtureRequest) -> AsyncIterator[Accounts]:
             SqlOrganizationRepository(database),
             SqlSessionRepository(database),
             SqlApiKeyRepository(database),
+            SqlAuditLog(database),
         )
 
 
@@ -157,3 +169,73 @@ async def test_two_owners_unmaking_each_other_at_once_leave_one_owner(accounts: 
         assert sum(isinstance(o, Conflict) for o in outcomes) == 1
         roles = [m.role for m in await accounts.organizations.members(organization.id)]
         assert roles.count(Role.OWNER) == 1
+
+
+async def test_two_factor_state_and_erasure_are_kept_with_the_user(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    user.begin_mfa("JBSWY3DPEHPK3PXP")
+    user.confirm_mfa(58_000_000, ("a" * 64, "b" * 64))
+    await accounts.users.save(user)
+    stored = await accounts.users.get(user.id)
+    assert (stored.mfa_secret, stored.mfa_enabled, stored.mfa_last_step) == ("JBSWY3DPEHPK3PXP", True, 58_000_000)
+    assert stored.recovery_hashes == ("a" * 64, "b" * 64)
+    email = user.email
+    stored.anonymise(datetime.now(UTC))
+    await accounts.users.save(stored)
+    erased = await accounts.users.get(user.id)
+    assert erased.deleted_at is not None
+    assert (erased.mfa_enabled, erased.recovery_hashes, erased.password_hash) == (False, (), "")
+    assert email not in (erased.email, erased.name)
+    assert await accounts.users.by_email(email) is None
+    await accounts.users.add(User.register(email, "Anna again", "hash"))  # the address is free again
+
+
+async def test_removing_an_organization_removes_its_members_and_keeps_other_organizations(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    doomed, kept = (
+        Organization.found("Doomed", f"d-{new_id()[-12:]}"),
+        Organization.found("Kept", f"k-{new_id()[-12:]}"),
+    )
+    await accounts.organizations.add(doomed, Membership(doomed.id, user.id, Role.OWNER))
+    await accounts.organizations.add(kept, Membership(kept.id, user.id, Role.OWNER))
+    await accounts.organizations.remove(doomed.id)
+    with pytest.raises(NotFound):
+        await accounts.organizations.get(doomed.id)
+    assert [m.organization_id for m in await accounts.organizations.memberships(user.id)] == [kept.id]
+    assert await accounts.organizations.members(doomed.id) == []
+
+
+async def test_the_audit_log_filters_pages_and_forgets_an_actors_address(accounts: Accounts) -> None:
+    organization = new_id()
+    anna, boris = new_id(), new_id()
+    for i in range(5):
+        await accounts.audit.record(
+            AuditEntry.record(
+                organization_id=organization,
+                actor_id=anna if i % 2 == 0 else boris,
+                actor_kind="user",
+                action="presentation.create" if i < 3 else "slide.edit",
+                target_type="presentation",
+                target_id=f"p{i}",
+                ip="203.0.113.7",
+                request_id=f"req_{i}",
+            )
+        )
+    newest = await accounts.audit.query(AuditQuery(organization, limit=2))
+    assert [e.target_id for e in newest] == ["p4", "p3"]
+    older = await accounts.audit.query(AuditQuery(organization, limit=10, before=newest[-1].id))
+    assert [e.target_id for e in older] == ["p2", "p1", "p0"]
+    assert [e.target_id for e in await accounts.audit.query(AuditQuery(organization, action="slide.edit"))] == [
+        "p4",
+        "p3",
+    ]
+    assert len(await accounts.audit.query(AuditQuery(organization, actor_id=anna))) == 3
+    assert await accounts.audit.query(AuditQuery(new_id())) == []
+
+    await accounts.audit.forget_actor(anna)
+    entries = await accounts.audit.query(AuditQuery(organization, limit=10))
+    assert len(entries) == 5  # the record stays
+    assert {e.ip for e in entries if e.actor_id == anna} == {""}
+    assert {e.ip for e in entries if e.actor_id == boris} == {"203.0.113.7"}

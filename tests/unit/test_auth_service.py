@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
+import pyotp
 import pytest
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
+from presentai.adapters.auth.totp import PyotpOneTimePasswords
 from presentai.adapters.memory.accounts import (
     InProcessOrganizationRepository,
     InProcessSessionRepository,
@@ -12,7 +16,7 @@ from presentai.adapters.memory.accounts import (
 )
 from presentai.domain.accounts import Role
 from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
-from presentai.services.auth import Authenticator
+from presentai.services.auth import Authenticator, MfaChallenge, Tokens
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"
 
@@ -25,6 +29,7 @@ def auth() -> Authenticator:
         sessions=InProcessSessionRepository(),
         hasher=Argon2PasswordHasher(),
         tokens=JwtAccessTokens(SECRET),
+        codes=PyotpOneTimePasswords(),
     )
 
 
@@ -46,7 +51,7 @@ async def test_an_email_registers_once_and_weak_passwords_are_refused(auth: Auth
 
 async def test_signing_in_needs_the_right_password_and_does_not_say_which_part_was_wrong(auth: Authenticator) -> None:
     await auth.register("anna@example.com", "correct horse battery")
-    assert (await auth.login("anna@example.com", "correct horse battery")).access_token
+    assert isinstance(await auth.login("anna@example.com", "correct horse battery"), Tokens)
     with pytest.raises(Unauthorized, match="wrong email or password"):
         await auth.login("anna@example.com", "wrong horse battery")
     with pytest.raises(Unauthorized, match="wrong email or password"):
@@ -91,3 +96,48 @@ async def test_forged_expired_and_unknown_tokens_are_refused(auth: Authenticator
             await auth.authenticate(token)
     with pytest.raises(Unauthorized):
         await auth.refresh("made-up")
+
+
+def code_at(secret: str, offset_s: int = 0) -> str:
+    return pyotp.TOTP(secret).at(time.time() + offset_s)
+
+
+async def test_two_factor_sign_in_needs_a_fresh_code_once_it_is_confirmed(auth: Authenticator) -> None:
+    user, _ = await auth.register("anna@example.com", "correct horse battery")
+    with pytest.raises(ValidationFailed):
+        await auth.begin_mfa(user.id, "wrong password here")
+    enrolment = await auth.begin_mfa(user.id, "correct horse battery")
+    assert isinstance(await auth.login("anna@example.com", "correct horse battery"), Tokens)  # not on yet
+    with pytest.raises(ValidationFailed):
+        await auth.confirm_mfa(user.id, "000000")
+    confirming = code_at(enrolment.secret)
+    recovery = await auth.confirm_mfa(user.id, confirming)
+    assert len(set(recovery)) == 10
+
+    challenge = await auth.login("anna@example.com", "correct horse battery")
+    assert isinstance(challenge, MfaChallenge)
+    with pytest.raises(Unauthorized):
+        await auth.authenticate(challenge.mfa_token)  # a challenge is not an access token
+    with pytest.raises(Unauthorized):
+        await auth.verify_mfa(challenge.mfa_token, confirming)  # used to confirm: not again
+    tokens = await auth.verify_mfa(challenge.mfa_token, code_at(enrolment.secret, 30))
+    assert (await auth.authenticate(tokens.access_token)).user_id == user.id
+    with pytest.raises(Unauthorized):
+        await auth.verify_mfa(challenge.mfa_token, code_at(enrolment.secret, 30))  # replayed
+
+
+async def test_a_recovery_code_signs_in_once_and_turning_mfa_off_needs_the_password(auth: Authenticator) -> None:
+    user, _ = await auth.register("anna@example.com", "correct horse battery")
+    enrolment = await auth.begin_mfa(user.id, "correct horse battery")
+    recovery = await auth.confirm_mfa(user.id, code_at(enrolment.secret))
+    challenge = await auth.login("anna@example.com", "correct horse battery")
+    assert isinstance(challenge, MfaChallenge)
+    assert await auth.verify_mfa(challenge.mfa_token, recovery[0].upper())
+    with pytest.raises(Unauthorized):
+        await auth.verify_mfa(challenge.mfa_token, recovery[0])
+    with pytest.raises(Conflict):
+        await auth.begin_mfa(user.id, "correct horse battery")  # already on
+    with pytest.raises(ValidationFailed):
+        await auth.disable_mfa(user.id, "not my password")
+    await auth.disable_mfa(user.id, "correct horse battery")
+    assert isinstance(await auth.login("anna@example.com", "correct horse battery"), Tokens)

@@ -91,11 +91,57 @@ class User:
     password_hash: str
     is_platform_admin: bool = False
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
+    mfa_secret: str = ""  # set while enrolling (not yet enabled) and while enabled
+    mfa_enabled: bool = False
+    mfa_last_step: int = 0  # the TOTP time step last accepted: a code is never accepted twice
+    recovery_hashes: tuple[str, ...] = ()  # SHA-256 of the unused one-time recovery codes
+    deleted_at: datetime | None = None
 
     @classmethod
     def register(cls, email: str, name: str, password_hash: str) -> User:
         """A new user; the password must already be hashed."""
         return cls(new_id(), normalize_email(email), name.strip() or email.split("@", maxsplit=1)[0], password_hash)
+
+    def begin_mfa(self, secret: str) -> None:
+        """Start enrolling in TOTP with a new secret; nothing changes at sign-in until it is confirmed."""
+        if self.mfa_enabled:
+            raise Conflict("two-factor sign-in is already on; turn it off first to enrol a new device")
+        self.mfa_secret = secret
+        self.mfa_last_step = 0
+
+    def confirm_mfa(self, step: int | None, recovery_hashes: tuple[str, ...]) -> None:
+        """Turn TOTP on once the user proved their device by a code (its time ``step``, or ``None`` if wrong)."""
+        if not self.mfa_secret or self.mfa_enabled:
+            raise ValidationFailed("start the enrolment first (POST /users/me/mfa)", {"code": "no enrolment"})
+        self.accept_step(step)
+        self.mfa_enabled = True
+        self.recovery_hashes = recovery_hashes
+
+    def accept_step(self, step: int | None) -> None:
+        """Accept a code's time step once: a wrong code, or one already used, is ``ValidationFailed``."""
+        if step is None or step <= self.mfa_last_step:
+            raise ValidationFailed("the code is wrong or was already used", {"code": "invalid"})
+        self.mfa_last_step = step
+
+    def use_recovery_code(self, code_hash: str) -> bool:
+        """Spend a recovery code; whether it was one of the unused ones."""
+        if code_hash not in self.recovery_hashes:
+            return False
+        self.recovery_hashes = tuple(h for h in self.recovery_hashes if h != code_hash)
+        return True
+
+    def disable_mfa(self) -> None:
+        """Turn TOTP off and forget the secret and the recovery codes."""
+        self.mfa_secret, self.mfa_enabled, self.mfa_last_step, self.recovery_hashes = "", False, 0, ()
+
+    def anonymise(self, now: datetime) -> None:
+        """Erase everything personal (GDPR art. 17); the id stays so history keeps its shape."""
+        self.email = f"deleted-{self.id}@deleted.invalid"
+        self.name = "Deleted user"
+        self.password_hash = ""
+        self.is_platform_admin = False
+        self.disable_mfa()
+        self.deleted_at = now
 
 
 @define

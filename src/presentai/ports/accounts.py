@@ -80,6 +80,12 @@ class OrganizationRepository(Protocol):
         """Pending invitations of an email address, in any organization."""
         ...
 
+    async def remove(self, organization_id: str) -> None:
+        """Delete the organization and everything it holds: members, invitations, keys, projects,
+        presentations with their slides and versions, sources and chunks (vectors and stored files are
+        the caller's to delete)."""
+        ...
+
     async def take_invitation(self, invitation_id: str, email: str) -> Invitation | None:
         """Remove and return the invitation, if it exists and was made to ``email``."""
         ...
@@ -128,8 +134,8 @@ class PasswordHasher(Protocol):
 class AccessTokens(Protocol):
     """Short-lived signed access tokens (JWT)."""
 
-    def issue(self, claims: Mapping[str, Any]) -> str:
-        """A signed token carrying ``claims`` and an expiry."""
+    def issue(self, claims: Mapping[str, Any], lifetime_seconds: int | None = None) -> str:
+        """A signed token carrying ``claims`` and an expiry (the access lifetime unless one is given)."""
         ...
 
     def read(self, token: str) -> dict[str, Any]:
@@ -168,6 +174,26 @@ class AuditLog(Protocol):
         """Append an entry."""
         ...
 
+    async def forget_actor(self, actor_id: str) -> None:
+        """Erase the personal data (the address) of every entry ``actor_id`` made; the entries stay."""
+        ...
+
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
         """Entries matching ``query``, newest first."""
+        ...
+
+
+class OneTimePasswords(Protocol):
+    """Time-based one-time passwords (TOTP, RFC 6238) for two-factor sign-in."""
+
+    def new_secret(self) -> str:
+        """A new random shared secret (base32)."""
+        ...
+
+    def provisioning_uri(self, secret: str, account: str, issuer: str) -> str:
+        """The ``otpauth://`` URI an authenticator app reads (usually from a QR code)."""
+        ...
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step whose code ``code`` is at ``at`` (one step of clock drift either way), or ``None``."""
         ...

@@ -15,6 +15,7 @@ from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
     ApiKeyRepository,
+    OneTimePasswords,
     OrganizationRepository,
     PasswordHasher,
     SessionRepository,
@@ -22,6 +23,9 @@ from presentai.ports.accounts import (
 )
 
 ACCESS_LIFETIME_SECONDS = 15 * 60
+MFA_CHALLENGE_SECONDS = 5 * 60
+RECOVERY_CODES = 10
+ISSUER = "PresentAI"
 _DUMMY_HASH_INPUT = "not-a-real-password"  # verified against when the email is unknown, to even out timing
 
 
@@ -33,6 +37,23 @@ class Tokens:
     refresh_token: str
     expires_in: int = ACCESS_LIFETIME_SECONDS
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+@frozen
+class MfaChallenge:
+    """A right password for an account with two-factor sign-in: the code is still to come."""
+
+    mfa_token: str
+    expires_in: int = MFA_CHALLENGE_SECONDS
+    mfa_required: bool = True
+
+
+@frozen
+class MfaEnrolment:
+    """The secret to put into an authenticator app, as text and as an ``otpauth://`` URI."""
+
+    secret: str
+    otpauth_uri: str
 
 
 @frozen
@@ -53,6 +74,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _recovery_code() -> str:
+    raw = secrets.token_hex(5)
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _normal_recovery(code: str) -> str:
+    return code.strip().lower().replace("-", "").replace(" ", "")
+
+
 class Authenticator:
     """Accounts and sessions: the one place that issues and checks credentials."""
 
@@ -64,12 +94,14 @@ class Authenticator:
         sessions: SessionRepository,
         hasher: PasswordHasher,
         tokens: AccessTokens,
+        codes: OneTimePasswords,
     ) -> None:
         self._users = users
         self._organizations = organizations
         self._sessions = sessions
         self._hasher = hasher
         self._tokens = tokens
+        self._codes = codes
         self._dummy_hash = ""
 
     async def register(self, email: str, password: str, name: str = "") -> tuple[User, Tokens]:
@@ -83,15 +115,68 @@ class Authenticator:
         await self._organizations.add(organization, Membership(organization.id, user.id, Role.OWNER))
         return user, await self._start_session(user.id)
 
-    async def login(self, email: str, password: str) -> Tokens:
-        """Tokens for the right email and password; ``Unauthorized`` otherwise, saying not which was wrong."""
+    async def login(self, email: str, password: str) -> Tokens | MfaChallenge:
+        """Tokens for the right email and password, or a challenge when the account has two-factor sign-in;
+        ``Unauthorized`` otherwise, saying not which was wrong."""
         user = await self._users.by_email(email.strip().lower())
-        if user is None:
+        if user is None or user.deleted_at is not None:
             self._hasher.verify(self._dummy(), password)
             raise Unauthorized("wrong email or password")
         if not self._hasher.verify(user.password_hash, password):
             raise Unauthorized("wrong email or password")
+        if user.mfa_enabled:
+            claims = {"sub": user.id, "type": "mfa_challenge"}
+            return MfaChallenge(self._tokens.issue(claims, MFA_CHALLENGE_SECONDS))
         return await self._start_session(user.id)
+
+    def challenged_user(self, mfa_token: str) -> str:
+        """The user a login challenge was issued to; ``Unauthorized`` for anything else or an expired one."""
+        claims = self._tokens.read(mfa_token)
+        if claims.get("type") != "mfa_challenge" or "sub" not in claims:
+            raise Unauthorized("not a two-factor challenge; sign in again")
+        return str(claims["sub"])
+
+    async def verify_mfa(self, mfa_token: str, code: str) -> Tokens:
+        """Complete a challenged login with a current code from the app, or with an unused recovery code."""
+        user = await self._users.get(self.challenged_user(mfa_token))
+        if not user.mfa_enabled or user.deleted_at is not None:
+            raise Unauthorized("two-factor sign-in is not on for this account; sign in again")
+        if not user.use_recovery_code(_digest(_normal_recovery(code))):
+            try:
+                user.accept_step(self._codes.matching_step(user.mfa_secret, code, datetime.now(UTC)))
+            except ValidationFailed as error:
+                raise Unauthorized("the code is wrong or was already used") from error
+        await self._users.save(user)
+        return await self._start_session(user.id)
+
+    async def begin_mfa(self, user_id: str, password: str) -> MfaEnrolment:
+        """A new TOTP secret for the user's app; sign-in changes only once a code confirms it."""
+        user = await self._users.get(user_id)
+        self._check_password(user, password)
+        secret = self._codes.new_secret()
+        user.begin_mfa(secret)
+        await self._users.save(user)
+        return MfaEnrolment(secret, self._codes.provisioning_uri(secret, user.email, ISSUER))
+
+    async def confirm_mfa(self, user_id: str, code: str) -> list[str]:
+        """Turn two-factor sign-in on with a code from the app; the one-time recovery codes (shown once)."""
+        user = await self._users.get(user_id)
+        recovery = [_recovery_code() for _ in range(RECOVERY_CODES)]
+        step = self._codes.matching_step(user.mfa_secret, code, datetime.now(UTC)) if user.mfa_secret else None
+        user.confirm_mfa(step, tuple(_digest(_normal_recovery(c)) for c in recovery))
+        await self._users.save(user)
+        return recovery
+
+    async def disable_mfa(self, user_id: str, password: str) -> None:
+        """Turn two-factor sign-in off (the password is asked again)."""
+        user = await self._users.get(user_id)
+        self._check_password(user, password)
+        user.disable_mfa()
+        await self._users.save(user)
+
+    def _check_password(self, user: User, password: str) -> None:
+        if not self._hasher.verify(user.password_hash, password):
+            raise ValidationFailed("the password is wrong", {"password": "wrong"})
 
     async def refresh(self, refresh_token: str) -> Tokens:
         """New tokens for a valid refresh token, which is used up; a reused one ends its whole login."""

@@ -41,10 +41,11 @@ class JwtAccessTokens:
         self._lifetime = lifetime_seconds
         self._issuer = issuer
 
-    def issue(self, claims: Mapping[str, Any]) -> str:
+    def issue(self, claims: Mapping[str, Any], lifetime_seconds: int | None = None) -> str:
         """A signed token with ``iat``, ``exp`` and ``iss`` added."""
         now = int(time.time())
-        payload = {**claims, "iat": now, "exp": now + self._lifetime, "iss": self._issuer}
+        lifetime = self._lifetime if lifetime_seconds is None else lifetime_seconds
+        payload = {**claims, "iat": now, "exp": now + lifetime, "iss": self._issuer}
         return jwt.encode(payload, self._secret, algorithm="HS256")
 
     def read(self, token: str) -> dict[str, Any]:

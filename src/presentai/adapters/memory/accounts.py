@@ -84,6 +84,12 @@ class InProcessOrganizationRepository:
         """Remove a member."""
         self._members.pop((organization_id, user_id), None)
 
+    async def remove(self, organization_id: str) -> None:
+        """Forget the organization, its members and its invitations."""
+        self._rows.pop(organization_id, None)
+        self._members = {k: m for k, m in self._members.items() if m.organization_id != organization_id}
+        self._invites = [i for i in self._invites if i.organization_id != organization_id]
+
     async def change_member_keeping_an_owner(self, organization_id: str, user_id: str, role: Role | None) -> None:
         """Change or remove a member, never the last owner (no await inside: atomic in one event loop)."""
         owners = {
@@ -205,6 +211,10 @@ class InProcessAuditLog:
     async def record(self, entry: AuditEntry) -> None:
         """Append an entry."""
         self._entries.append(entry)
+
+    async def forget_actor(self, actor_id: str) -> None:
+        """Blank the address of every entry the actor made."""
+        self._entries = [evolve(e, ip="") if e.actor_id == actor_id else e for e in self._entries]
 
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
         """Entries matching the query, newest first."""

@@ -16,7 +16,24 @@ def _user(row: Row) -> User:
     return User(
         row["id"], row["email"], row["name"], row["password_hash"], bool(row["is_platform_admin"]),
         from_timestamp(row["created_at"]),
+        mfa_secret=row["mfa_secret"],
+        mfa_enabled=bool(row["mfa_enabled"]),
+        mfa_last_step=int(row["mfa_last_step"]),
+        recovery_hashes=tuple(row["recovery_hashes"].split()),
+        deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
     )  # fmt: skip
+
+
+def _user_state(user: User) -> list[object]:
+    return [
+        user.email, user.name, user.password_hash, user.is_platform_admin, user.mfa_secret, user.mfa_enabled,
+        user.mfa_last_step, " ".join(user.recovery_hashes), user.deleted_at,
+    ]  # fmt: skip
+
+
+_USER_COLUMNS = (
+    "email, name, password_hash, is_platform_admin, mfa_secret, mfa_enabled, mfa_last_step, recovery_hashes, deleted_at"
+)
 
 
 class SqlUserRepository:
@@ -30,9 +47,8 @@ class SqlUserRepository:
         try:
             async with self._database.transaction() as session:
                 await session.execute(
-                    "INSERT INTO users (id, email, name, password_hash, is_platform_admin, created_at)"
-                    " VALUES (%s, %s, %s, %s, %s, %s)",
-                    [user.id, user.email, user.name, user.password_hash, user.is_platform_admin, user.created_at],
+                    f"INSERT INTO users (id, created_at, {_USER_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})",
+                    [user.id, user.created_at, *_user_state(user)],
                 )
         except Conflict as error:
             raise Conflict("an account with this email already exists") from error
@@ -54,10 +70,8 @@ class SqlUserRepository:
     async def save(self, user: User) -> None:
         """Store the user's current state."""
         async with self._database.transaction() as session:
-            await session.execute(
-                "UPDATE users SET email = %s, name = %s, password_hash = %s, is_platform_admin = %s WHERE id = %s",
-                [user.email, user.name, user.password_hash, user.is_platform_admin, user.id],
-            )
+            assignments = ", ".join(f"{column.strip()} = %s" for column in _USER_COLUMNS.split(","))
+            await session.execute(f"UPDATE users SET {assignments} WHERE id = %s", [*_user_state(user), user.id])
 
 
 class SqlOrganizationRepository:
@@ -129,6 +143,14 @@ class SqlOrganizationRepository:
             await session.execute(
                 "DELETE FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
             )
+
+    async def remove(self, organization_id: str) -> None:
+        """Delete the organization and every row it holds, in one transaction (slides, versions, members,
+        keys and invitations go by their foreign keys' cascades)."""
+        async with self._database.transaction() as session:
+            for table in ("chunks", "sources", "presentations", "projects"):
+                await session.execute(f"DELETE FROM {table} WHERE organization_id = %s", [organization_id])
+            await session.execute("DELETE FROM organizations WHERE id = %s", [organization_id])
 
     async def change_member_keeping_an_owner(self, organization_id: str, user_id: str, role: Role | None) -> None:
         """Change or remove a member while holding the owners' rows, so two owners cannot unmake each other."""
@@ -348,6 +370,11 @@ class SqlAuditLog:
                     entry.target_type, entry.target_id, entry.ip, entry.request_id, entry.created_at,
                 ],
             )  # fmt: skip
+
+    async def forget_actor(self, actor_id: str) -> None:
+        """Blank the address of every entry the actor made."""
+        async with self._database.transaction() as session:
+            await session.execute("UPDATE audit_log SET ip = '' WHERE actor_id = %s", [actor_id])
 
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
         """Entries matching the query, newest first."""

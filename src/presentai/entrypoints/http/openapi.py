@@ -15,7 +15,13 @@ import presentai
 
 routes = web.RouteTableDef()
 F = TypeVar("F", bound=Callable[..., Any])
-_PUBLIC = {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"}
+_PUBLIC = {
+    "/api/v1/auth/register",
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/mfa/verify",
+}
 _ERRORS = {
     "400": "Malformed request (bad JSON, wrong field types, unknown fields)",
     "401": "Missing, invalid or expired credentials",

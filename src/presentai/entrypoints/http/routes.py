@@ -18,6 +18,7 @@ from presentai.entrypoints.http.openapi import accepts
 from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
+_MFA_TRIES_PER_MINUTE = 5
 
 
 @frozen
@@ -46,6 +47,28 @@ class ProfileBody:
 
 
 @frozen
+class MfaVerifyBody:
+    mfa_token: str
+    code: str
+
+
+@frozen
+class PasswordBody:
+    password: str
+
+
+@frozen
+class EraseBody:
+    password: str
+    delete_sole_organizations: bool = False
+
+
+@frozen
+class CodeBody:
+    code: str
+
+
+@frozen
 class OrganizationBody:
     name: str
     slug: str = ""
@@ -56,7 +79,13 @@ def _tokens(tokens: Tokens) -> dict[str, Any]:
 
 
 def _user(user: User) -> dict[str, Any]:
-    return {"id": user.id, "email": user.email, "name": user.name, "created_at": user.created_at.isoformat()}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "mfa_enabled": user.mfa_enabled,
+        "created_at": user.created_at.isoformat(),
+    }
 
 
 def _organization(organization: Organization, membership: Membership) -> dict[str, Any]:
@@ -82,10 +111,22 @@ async def register(request: web.Request) -> web.Response:
 @routes.post("/api/v1/auth/login")
 @accepts(LoginBody)
 async def login(request: web.Request) -> web.Response:
-    """Sign in with email and password."""
+    """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
     await _limit_address(request)
     body = await read_body(request, LoginBody)
-    return web.json_response(_tokens(await request.app[AUTHENTICATOR].login(body.email, body.password)))
+    return web.json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
+
+
+@routes.post("/api/v1/auth/mfa/verify")
+@accepts(MfaVerifyBody)
+async def verify_mfa(request: web.Request) -> web.Response:
+    """Complete a challenged sign-in with a code from the authenticator app (or a recovery code)."""
+    await _limit_address(request)
+    body = await read_body(request, MfaVerifyBody)
+    authenticator = request.app[AUTHENTICATOR]
+    # Five guesses a minute per account, wherever they come from: a million codes cannot be walked.
+    await limit(request, f"mfa:{authenticator.challenged_user(body.mfa_token)}", _MFA_TRIES_PER_MINUTE)
+    return web.json_response(_tokens(await authenticator.verify_mfa(body.mfa_token, body.code)))
 
 
 @routes.post("/api/v1/auth/refresh")
@@ -138,6 +179,55 @@ async def update_me(request: web.Request) -> web.Response:
         caller.user_id, name=body.name, password=body.password, current_password=body.current_password
     )
     return web.json_response(_user(user))
+
+
+@routes.delete("/api/v1/users/me")
+@accepts(EraseBody)
+async def delete_me(request: web.Request) -> web.Response:
+    """Erase the caller's account (GDPR): personal data anonymised, logins ended, memberships left;
+    organizations the caller alone belongs to are deleted only with ``delete_sole_organizations``."""
+    caller = await person(request)
+    body = await read_body(request, EraseBody)
+    erasure = await request.app[CONTAINER].erase_account()(
+        caller.user_id, body.password, delete_sole_organizations=body.delete_sole_organizations
+    )
+    return web.json_response(
+        {
+            "deleted": True,
+            "organizations_deleted": list(erasure.organizations_deleted),
+            "organizations_left": list(erasure.organizations_left),
+        }
+    )
+
+
+@routes.post("/api/v1/users/me/mfa")
+@accepts(PasswordBody)
+async def begin_mfa(request: web.Request) -> web.Response:
+    """Start two-factor enrolment: a secret for the authenticator app (confirm it with a code)."""
+    caller = await person(request)
+    body = await read_body(request, PasswordBody)
+    enrolment = await request.app[AUTHENTICATOR].begin_mfa(caller.user_id, body.password)
+    return web.json_response(dump(enrolment), status=201)
+
+
+@routes.post("/api/v1/users/me/mfa/confirm")
+@accepts(CodeBody)
+async def confirm_mfa(request: web.Request) -> web.Response:
+    """Turn two-factor sign-in on with a code from the app; answers the recovery codes, shown this once."""
+    caller = await person(request)
+    body = await read_body(request, CodeBody)
+    recovery = await request.app[AUTHENTICATOR].confirm_mfa(caller.user_id, body.code)
+    return web.json_response({"mfa_enabled": True, "recovery_codes": recovery})
+
+
+@routes.post("/api/v1/users/me/mfa/disable")
+@accepts(PasswordBody)
+async def disable_mfa(request: web.Request) -> web.Response:
+    """Turn two-factor sign-in off (asks for the password again)."""
+    caller = await person(request)
+    body = await read_body(request, PasswordBody)
+    await request.app[AUTHENTICATOR].disable_mfa(caller.user_id, body.password)
+    return web.Response(status=204)
 
 
 @routes.post("/api/v1/users/me/export-data")
