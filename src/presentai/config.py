@@ -47,6 +47,7 @@ class Settings:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_pages: int = 1000
     max_sources: int = 20
+    plan_token_limits: str = "free=2000000,pro=20000000,enterprise=0"  # noqa: S105 - tokens/month per plan, 0: none
     max_slides: int = 100
     slide_concurrency: int = 50
     ingest_concurrency: int = 2
@@ -75,6 +76,13 @@ class Settings:
             raise ValidationFailed(
                 "database_url must be memory, sqlite:///PATH or postgresql://…", {"database_url": "unsupported"}
             )
+        try:
+            if any(v < 0 for v in self.token_limits.values()):
+                raise ValueError
+        except ValueError:
+            raise ValidationFailed(
+                "plan_token_limits is plan=tokens pairs, e.g. free=2000000,pro=0", {"plan_token_limits": "invalid"}
+            ) from None
         for network in self.url_import_networks:
             try:
                 ipaddress.ip_network(network, strict=False)
@@ -140,6 +148,16 @@ class Settings:
     def qdrant_path(self) -> str:
         """The folder of the embedded (local-mode) Qdrant."""
         return str(self.workspace / "qdrant")
+
+    @property
+    def token_limits(self) -> dict[str, int]:
+        """Monthly token limit per plan name (``0``: unlimited; a plan not listed is unlimited)."""
+        limits: dict[str, int] = {}
+        for pair in self.plan_token_limits.split(","):
+            if pair.strip():
+                plan, _, value = pair.partition("=")
+                limits[plan.strip()] = int(value)
+        return limits
 
     @property
     def url_import_networks(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from presentai.adapters.memory.repositories import (
     InProcessProjectRepository,
     InProcessSourceRepository,
 )
+from presentai.adapters.memory.usage import InProcessUsageLedger
 from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.progress.local import FanOutProgressSink
@@ -43,6 +44,7 @@ from presentai.adapters.sql.repositories import (
     SqlProjectRepository,
     SqlSourceRepository,
 )
+from presentai.adapters.sql.usage import SqlUsageLedger
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
 from presentai.adapters.storage.s3_store import S3ObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
@@ -57,6 +59,7 @@ from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.members import Members
 from presentai.services.render import RenderDeck
 from presentai.services.retrieval import RetrievalMode, Retriever
+from presentai.services.usage import Quotas
 
 
 def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
@@ -140,6 +143,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     sources = _stored(settings, database, InProcessSourceRepository, SqlSourceRepository)
     chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
     projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
+    usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
 
     rules = providers.Singleton(
         ChunkingRules,
@@ -167,6 +171,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
         rules=rules,
         limits=limits,
+        usage=usage,
     )
     generate_outline = providers.Factory(
         GenerateOutline,
@@ -220,6 +225,12 @@ class ServiceContainer(EmbeddedContainer):
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
     hasher = providers.Singleton(Argon2PasswordHasher)
+    quotas = providers.Singleton(
+        Quotas,
+        organizations=organizations,
+        ledger=EmbeddedContainer.usage,
+        limits=EmbeddedContainer.settings.provided.token_limits,
+    )
     erase_account = providers.Factory(
         EraseAccount,
         users=users,

@@ -25,7 +25,14 @@ from presentai.domain.errors import Conflict, InsufficientRole, ValidationFailed
         (Role.EDITOR, {Action.READ, Action.EDIT}),
         (
             Role.ADMIN,
-            {Action.READ, Action.EDIT, Action.MANAGE_BRAND_KITS, Action.MANAGE_MEMBERS, Action.MANAGE_INTEGRATIONS},
+            {
+                Action.READ,
+                Action.EDIT,
+                Action.MANAGE_BRAND_KITS,
+                Action.MANAGE_ORGANIZATION,
+                Action.MANAGE_MEMBERS,
+                Action.MANAGE_INTEGRATIONS,
+            },
         ),
         (Role.OWNER, set(Action)),
     ],

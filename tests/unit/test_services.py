@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from presentai.adapters.memory.repositories import (
@@ -9,6 +11,7 @@ from presentai.adapters.memory.repositories import (
     InProcessPresentationRepository,
     InProcessSourceRepository,
 )
+from presentai.adapters.memory.usage import InProcessUsageLedger
 from presentai.domain.chunking import ChunkingRules
 from presentai.domain.errors import Conflict, LLMUnavailable, NoUsableSources
 from presentai.domain.events import (
@@ -21,6 +24,7 @@ from presentai.domain.events import (
 from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
 from presentai.domain.slides import VersionReason
 from presentai.domain.sources import IngestionStatus, SourceDocument
+from presentai.domain.usage import month_of
 from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.retrieval import RetrievalMode, Retriever
@@ -49,6 +53,7 @@ class World:
         self.embedder = InMemoryEmbedder()
         self.index = InMemoryVectorIndex()
         self.store = InMemoryObjectStore()
+        self.usage = InProcessUsageLedger()
         self.progress = RecordingProgressSink()
         self.presentations = InProcessPresentationRepository()
         self.sources = InProcessSourceRepository()
@@ -68,6 +73,7 @@ class World:
             progress=self.progress,
             rules=ChunkingRules(max_tokens=40, overlap_tokens=0),
             limits=IngestionLimits(max_bytes=100_000),
+            usage=self.usage,
         )
         common = {
             "presentations": self.presentations,
@@ -113,6 +119,9 @@ async def test_ingesting_a_source_stores_the_original_and_indexes_its_chunks() -
     assert world.store.objects[source.storage_key] == DOC
     assert len(world.index.points) == source.chunks_created
     assert [e.ingestion_status for e in world.progress.of_type(SourceIngested)] == ["indexed"]
+    chunks = await world.chunks.for_documents("org", [source.id])
+    usage = await world.usage.get("org", month_of(datetime.now(UTC)))
+    assert usage.embedding_tokens == sum(c.token_count for c in chunks) > 0  # what the embedder was given
 
 
 async def test_a_corrupt_source_fails_with_its_reason_and_nothing_is_indexed() -> None:

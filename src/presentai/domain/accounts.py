@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     READ = "read"  # projects, presentations, slides, sources, analytics
     EDIT = "edit"  # create/edit/delete content, generate, export, share links
     MANAGE_BRAND_KITS = "manage_brand_kits"
+    MANAGE_ORGANIZATION = "manage_organization"  # name, slug, token usage
     MANAGE_MEMBERS = "manage_members"
     MANAGE_INTEGRATIONS = "manage_integrations"  # API keys, webhooks, audit log
     MANAGE_BILLING = "manage_billing"  # subscription, deleting the organization, ownership
@@ -45,6 +46,7 @@ _REQUIRED = {
     Action.READ: Role.VIEWER,
     Action.EDIT: Role.EDITOR,
     Action.MANAGE_BRAND_KITS: Role.ADMIN,
+    Action.MANAGE_ORGANIZATION: Role.ADMIN,
     Action.MANAGE_MEMBERS: Role.ADMIN,
     Action.MANAGE_INTEGRATIONS: Role.ADMIN,
     Action.MANAGE_BILLING: Role.OWNER,
@@ -161,9 +163,23 @@ class Organization:
         if not clean:
             raise ValidationFailed("the organization needs a name", {"name": "required"})
         slug = slug or re.sub(r"[^a-z0-9]+", "-", clean.lower()).strip("-") or "org"
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
-            raise ValidationFailed("a slug is lower-case letters, digits and dashes", {"slug": "invalid"})
+        _check_slug(slug)
         return cls(new_id(), clean, slug)
+
+    def rename(self, name: str | None = None, slug: str | None = None) -> None:
+        """Change the name or the slug (slugs are unique: the repository says if one is taken)."""
+        if name is not None:
+            if not name.strip():
+                raise ValidationFailed("the organization needs a name", {"name": "required"})
+            self.name = name.strip()
+        if slug is not None:
+            _check_slug(slug)
+            self.slug = slug
+
+
+def _check_slug(slug: str) -> None:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
+        raise ValidationFailed("a slug is lower-case letters, digits and dashes", {"slug": "invalid"})
 
 
 @frozen

@@ -122,6 +122,13 @@ class RateLimited(PresentAIError):
 
 
 @define(eq=False)
+class TokenLimitExceeded(PresentAIError):
+    """The organization's monthly token quota is spent; it resets in ``retry_after`` seconds."""
+
+    retry_after: int = 60
+
+
+@define(eq=False)
 class SourceError(PresentAIError):
     """A source document cannot be used; ``source`` names it for the user."""
 

@@ -80,6 +80,10 @@ class OrganizationRepository(Protocol):
         """Pending invitations of an email address, in any organization."""
         ...
 
+    async def save(self, organization: Organization) -> None:
+        """Store a changed name, slug or plan; ``Conflict`` if the slug is taken."""
+        ...
+
     async def remove(self, organization_id: str) -> None:
         """Delete the organization and everything it holds: members, invitations, keys, projects,
         presentations with their slides and versions, sources and chunks (vectors and stored files are

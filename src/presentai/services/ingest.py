@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from attrs import frozen
 
@@ -18,6 +19,7 @@ from presentai.domain.errors import (
 from presentai.domain.events import SourceIngested, StageProgressed
 from presentai.domain.sources import Chunk, SourceDocument, megabytes
 from presentai.domain.text import detect_language
+from presentai.domain.usage import month_of
 from presentai.ports.embeddings import Embedder
 from presentai.ports.parsing import DocumentParser
 from presentai.ports.progress import ProgressSink
@@ -25,6 +27,7 @@ from presentai.ports.repositories import ChunkRepository, SourceRepository
 from presentai.ports.retrieval import VectorIndex
 from presentai.ports.storage import ObjectStore
 from presentai.ports.tokens import Tokenizer
+from presentai.ports.usage import UsageLedger
 
 
 @frozen
@@ -51,6 +54,7 @@ class IngestSource:
         progress: ProgressSink,
         rules: ChunkingRules,
         limits: IngestionLimits,
+        usage: UsageLedger,
     ) -> None:
         self._parser = parser
         self._tokenizer = tokenizer
@@ -62,6 +66,7 @@ class IngestSource:
         self._progress = progress
         self._rules = rules
         self._limits = limits
+        self._usage = usage
 
     async def __call__(self, source: SourceDocument, data: bytes, *, job_id: str = "") -> SourceDocument:
         """Ingest ``data`` as ``source``; returns the source, ``indexed`` or ``failed``.
@@ -112,6 +117,8 @@ class IngestSource:
         if not chunks:
             raise EmptyDocument("the document has headings but no text under them", source.filename)
         vectors = await self._embed(chunks, job_id, source.filename)
+        embedded = sum(c.token_count for c in chunks)
+        await self._usage.add(source.organization_id, month_of(datetime.now(UTC)), embedding=embedded)
         try:
             await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)
             vector_model = self._embedder.name

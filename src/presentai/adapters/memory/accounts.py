@@ -84,6 +84,12 @@ class InProcessOrganizationRepository:
         """Remove a member."""
         self._members.pop((organization_id, user_id), None)
 
+    async def save(self, organization: Organization) -> None:
+        """Store a changed name, slug or plan."""
+        if any(o.slug == organization.slug and o.id != organization.id for o in self._rows.values()):
+            raise Conflict(f"the slug {organization.slug!r} is taken")
+        self._rows[organization.id] = copy.copy(organization)
+
     async def remove(self, organization_id: str) -> None:
         """Forget the organization, its members and its invitations."""
         self._rows.pop(organization_id, None)

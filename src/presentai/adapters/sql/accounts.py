@@ -144,11 +144,22 @@ class SqlOrganizationRepository:
                 "DELETE FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
             )
 
+    async def save(self, organization: Organization) -> None:
+        """Store a changed name, slug or plan."""
+        try:
+            async with self._database.transaction() as session:
+                await session.execute(
+                    "UPDATE organizations SET name = %s, slug = %s, plan = %s WHERE id = %s",
+                    [organization.name, organization.slug, organization.plan, organization.id],
+                )
+        except Conflict as error:
+            raise Conflict(f"the slug {organization.slug!r} is taken") from error
+
     async def remove(self, organization_id: str) -> None:
         """Delete the organization and every row it holds, in one transaction (slides, versions, members,
         keys and invitations go by their foreign keys' cascades)."""
         async with self._database.transaction() as session:
-            for table in ("chunks", "sources", "presentations", "projects"):
+            for table in ("chunks", "sources", "presentations", "projects", "token_usage"):
                 await session.execute(f"DELETE FROM {table} WHERE organization_id = %s", [organization_id])
             await session.execute("DELETE FROM organizations WHERE id = %s", [organization_id])
 

@@ -23,6 +23,7 @@ from presentai.domain.errors import (
     ProviderError,
     RateLimited,
     SourceError,
+    TokenLimitExceeded,
     Unauthorized,
     UnsupportedFileType,
     ValidationFailed,
@@ -43,6 +44,7 @@ _MAPPING: tuple[tuple[type[PresentAIError], int, str], ...] = (
     (Conflict, 409, "conflict"),
     (Gone, 410, "gone"),
     (RateLimited, 429, "rate_limit_exceeded"),
+    (TokenLimitExceeded, 429, "token_limit_exceeded"),
     (FileTooLarge, 413, "file_too_large"),
     (UnsupportedFileType, 415, "unsupported_file_type"),
     (ValidationFailed, 422, "validation_error"),
@@ -83,7 +85,7 @@ def to_response(request: web.Request, error: PresentAIError) -> web.Response:
                 extra = {"required": error.required}
             elif isinstance(error, ValidationFailed) and error.fields:
                 extra = {"fields": dict(error.fields)}
-            elif isinstance(error, (RateLimited, LLMUnavailable)):
+            elif isinstance(error, (RateLimited, LLMUnavailable, TokenLimitExceeded)):
                 extra = {"retry_after": error.retry_after}
             elif isinstance(error, ProviderError):
                 extra = {"retry_after": 30}

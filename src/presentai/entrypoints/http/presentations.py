@@ -225,6 +225,7 @@ async def list_sources(request: web.Request) -> web.Response:
 async def generate_outline(request: web.Request) -> web.Response:
     """Plan the outline from the indexed sources."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    await request.app[CONTAINER].quotas().check(presentation.organization_id)
     done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
     await audit(request, presentation.organization_id, "presentation.generate_outline", "presentation", done.id)
     return web.json_response(_presentation(done))
@@ -234,6 +235,7 @@ async def generate_outline(request: web.Request) -> web.Response:
 async def generate_slides(request: web.Request) -> web.Response:
     """Write every slide of the outline."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    await request.app[CONTAINER].quotas().check(presentation.organization_id)
     done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
     await audit(request, presentation.organization_id, "presentation.generate_slides", "presentation", done.id)
     return web.json_response(_presentation(done))
@@ -319,6 +321,7 @@ async def regenerate_slide(request: web.Request) -> web.Response:
     """Write a new version of the slide from its sources."""
     presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     caller = await principal(request)
+    await request.app[CONTAINER].quotas().check(presentation.organization_id)
     fresh = await request.app[CONTAINER].regenerate_slide()(
         presentation.organization_id, presentation.id, slide.id, by=caller.user_id
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -10,6 +11,8 @@ from attrs import frozen
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
 from presentai.domain.api_keys import Scope
 from presentai.domain.audit import AuditQuery
+from presentai.domain.errors import ValidationFailed
+from presentai.domain.usage import TokenUsage
 from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
@@ -66,6 +69,12 @@ class EraseBody:
 @frozen
 class CodeBody:
     code: str
+
+
+@frozen
+class OrganizationUpdateBody:
+    name: str | None = None
+    slug: str | None = None
 
 
 @frozen
@@ -275,6 +284,50 @@ async def get_organization(request: web.Request) -> web.Response:
     membership = await member(request, request.match_info["id"], Action.READ, Scope.PRESENTATIONS_READ)
     organization = await request.app[ORGANIZATIONS].get(membership.organization_id)
     return web.json_response(_organization(organization, membership))
+
+
+@routes.patch("/api/v1/organizations/{id}")
+@accepts(OrganizationUpdateBody)
+async def update_organization(request: web.Request) -> web.Response:
+    """Rename the organization or change its slug (admins and owners)."""
+    membership = await member(request, request.match_info["id"], Action.MANAGE_ORGANIZATION)
+    body = await read_body(request, OrganizationUpdateBody)
+    organizations = request.app[ORGANIZATIONS]
+    organization = await organizations.get(membership.organization_id)
+    organization.rename(body.name, body.slug)
+    await organizations.save(organization)
+    await audit(request, organization.id, "organization.update", "organization", organization.id)
+    return web.json_response(_organization(organization, membership))
+
+
+def _usage(usage: TokenUsage) -> dict[str, Any]:
+    return {
+        "month": usage.month,
+        "embedding_tokens": usage.embedding_tokens,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "total_tokens": usage.total,
+    }
+
+
+@routes.get("/api/v1/organizations/{id}/usage")
+async def organization_usage(request: web.Request) -> web.Response:
+    """Tokens used this month (or ?month=YYYY-MM) against the plan's limit, and the last twelve months."""
+    membership = await member(request, request.match_info["id"], Action.MANAGE_ORGANIZATION)
+    month = request.query.get("month", "")
+    if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise ValidationFailed("month is YYYY-MM", {"month": "invalid"})
+    report = await request.app[CONTAINER].quotas().report(membership.organization_id, month)
+    return web.json_response(
+        {
+            "organization_id": membership.organization_id,
+            "plan": report.plan,
+            "limit": report.limit or None,
+            "remaining": report.remaining,
+            **_usage(report.usage),
+            "history": [_usage(u) for u in report.history],
+        }
+    )
 
 
 @routes.get("/health")

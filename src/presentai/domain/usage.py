@@ -1,0 +1,47 @@
+"""Token usage per organization per calendar month (UTC), and the plan's monthly limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from attrs import frozen
+
+from presentai.domain.errors import TokenLimitExceeded
+
+
+def month_of(moment: datetime) -> str:
+    """``YYYY-MM`` of ``moment`` in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def seconds_to_next_month(moment: datetime) -> int:
+    """Seconds from ``moment`` until the first instant of the next UTC month (when quotas reset)."""
+    moment = moment.astimezone(UTC)
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    return max(1, int((datetime(year, month, 1, tzinfo=UTC) - moment).total_seconds()))
+
+
+@frozen
+class TokenUsage:
+    """Tokens an organization used in one month: embedded at ingestion, read and written by LLMs."""
+
+    organization_id: str
+    month: str
+    embedding_tokens: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every token counted against the plan."""
+        return self.embedding_tokens + self.input_tokens + self.output_tokens
+
+
+def check_quota(usage: TokenUsage, planned: int, limit: int, now: datetime) -> None:
+    """Refuse work of ``planned`` tokens that would pass ``limit`` (0 means no limit)."""
+    if limit and usage.total + planned > limit:
+        raise TokenLimitExceeded(
+            f"the monthly token limit of {limit:,} is reached ({usage.total:,} used in {usage.month}); "
+            "it resets at the start of next month, or upgrade the plan",
+            retry_after=seconds_to_next_month(now),
+        )

@@ -1,0 +1,101 @@
+"""Organizations over HTTP: settings, token usage against the plan's monthly limit, and tenancy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient
+
+from presentai.domain.ids import new_id
+from tests.conftest import SAMPLES
+from tests.e2e.test_api import signed_up
+from tests.e2e.test_api_files import service
+from tests.e2e.test_api_members import organization
+from tests.e2e.test_api_presentations import presentation, upload
+
+
+async def my_organization(client: TestClient, auth: str) -> str:
+    me = await (await client.get("/api/v1/users/me", headers={"Authorization": auth})).json()
+    return str(me["organizations"][0]["id"])
+
+
+async def test_admins_rename_an_organization_and_slugs_stay_unique(client: TestClient) -> None:
+    owner, stranger = await signed_up(client), await signed_up(client)
+    team = await organization(client, owner)
+    auth = {"Authorization": owner["auth"]}
+    renamed = await client.patch(f"/api/v1/organizations/{team}", json={"name": "  Grid Ops  "}, headers=auth)
+    assert (renamed.status, (await renamed.json())["name"]) == (200, "Grid Ops")
+    slug = f"grid-{new_id()[-8:]}"
+    assert (await client.patch(f"/api/v1/organizations/{team}", json={"slug": slug}, headers=auth)).status == 200
+    other = await organization(client, owner)
+    taken = await client.patch(f"/api/v1/organizations/{other}", json={"slug": slug}, headers=auth)
+    assert (taken.status, (await taken.json())["error"]) == (409, "conflict")
+    bad = await client.patch(f"/api/v1/organizations/{team}", json={"slug": "Not A Slug"}, headers=auth)
+    assert (bad.status, (await bad.json())["fields"]) == (422, {"slug": "invalid"})
+    empty = await client.patch(f"/api/v1/organizations/{team}", json={"name": " "}, headers=auth)
+    assert empty.status == 422
+    wrong_type = await client.patch(f"/api/v1/organizations/{team}", json={"name": 5}, headers=auth)
+    assert (wrong_type.status, (await wrong_type.json())["error"]) == (400, "bad_request")
+
+    foreign = await client.patch(
+        f"/api/v1/organizations/{team}", json={"name": "Mine now"}, headers={"Authorization": stranger["auth"]}
+    )
+    assert (foreign.status, (await foreign.json())["error"]) == (404, "not_found")
+    assert (
+        await client.get(f"/api/v1/organizations/{team}/usage", headers={"Authorization": stranger["auth"]})
+    ).status == 404
+    assert (await (await client.get(f"/api/v1/organizations/{team}", headers=auth)).json())["name"] == "Grid Ops"
+
+
+async def test_editors_may_not_change_settings_or_read_usage(client: TestClient) -> None:
+    owner, editor = await signed_up(client), await signed_up(client)
+    team = await organization(client, owner)
+    invited = await client.post(
+        f"/api/v1/organizations/{team}/members/invite",
+        json={"email": editor["email"], "role": "editor"},
+        headers={"Authorization": owner["auth"]},
+    )
+    await client.post(
+        f"/api/v1/invitations/{(await invited.json())['id']}/accept", headers={"Authorization": editor["auth"]}
+    )
+    refused = await client.patch(
+        f"/api/v1/organizations/{team}", json={"name": "Editors rule"}, headers={"Authorization": editor["auth"]}
+    )
+    body = await refused.json()
+    assert (refused.status, body["error"], body["required"], body["current"]) == (
+        403,
+        "insufficient_role",
+        "admin",
+        "editor",
+    )
+    usage = await client.get(f"/api/v1/organizations/{team}/usage", headers={"Authorization": editor["auth"]})
+    assert usage.status == 403
+
+
+async def test_usage_counts_ingestion_tokens_and_a_spent_quota_stops_generation(tmp_path: Path) -> None:
+    async with service(tmp_path, plan_token_limits="free=200") as client:
+        anna = await signed_up(client)
+        auth = {"Authorization": anna["auth"]}
+        org = await my_organization(client, anna["auth"])
+        before = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+        month = datetime.now(UTC).strftime("%Y-%m")
+        assert (before["month"], before["total_tokens"], before["limit"], before["remaining"]) == (month, 0, 200, 200)
+        deck = await presentation(client, anna["auth"])
+        await client.post(
+            f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
+        )
+        after = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+        assert after["embedding_tokens"] > 200
+        assert (after["remaining"], [h["month"] for h in after["history"]]) == (0, [month])
+
+        refused = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
+        body = await refused.json()
+        assert (refused.status, body["error"]) == (429, "token_limit_exceeded")
+        assert body["retry_after"] == int(refused.headers["Retry-After"]) > 0
+        unchanged = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json()
+        assert unchanged["status"] == "draft"
+        past = await (await client.get(f"/api/v1/organizations/{org}/usage?month=2020-01", headers=auth)).json()
+        assert past["total_tokens"] == 0
+        bad = await client.get(f"/api/v1/organizations/{org}/usage?month=2020-13", headers=auth)
+        assert bad.status == 422
