@@ -55,7 +55,7 @@ class SqlUserRepository:
 
     async def get(self, user_id: str) -> User:
         """The user, or ``NotFound``."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM users WHERE id = %s", [user_id])
         if not rows:
             raise NotFound.of("user", user_id)
@@ -63,7 +63,7 @@ class SqlUserRepository:
 
     async def by_email(self, email: str) -> User | None:
         """The user with this email, if any."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM users WHERE email = %s", [email])
         return _user(rows[0]) if rows else None
 
@@ -97,7 +97,7 @@ class SqlOrganizationRepository:
 
     async def get(self, organization_id: str) -> Organization:
         """The organization, or ``NotFound``."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM organizations WHERE id = %s", [organization_id])
         if not rows:
             raise NotFound.of("organization", organization_id)
@@ -106,7 +106,7 @@ class SqlOrganizationRepository:
 
     async def membership(self, organization_id: str, user_id: str) -> Membership | None:
         """The user's membership, if any."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM memberships WHERE organization_id = %s AND user_id = %s", [organization_id, user_id]
             )
@@ -114,7 +114,7 @@ class SqlOrganizationRepository:
 
     async def memberships(self, user_id: str) -> list[Membership]:
         """The user's memberships, oldest organization first."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM memberships WHERE user_id = %s ORDER BY organization_id", [user_id]
             )
@@ -122,7 +122,7 @@ class SqlOrganizationRepository:
 
     async def members(self, organization_id: str) -> list[Membership]:
         """Every member of the organization."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM memberships WHERE organization_id = %s ORDER BY user_id", [organization_id]
             )
@@ -202,7 +202,7 @@ class SqlOrganizationRepository:
 
     async def invitations(self, organization_id: str) -> list[Invitation]:
         """Pending invitations of the organization."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM invitations WHERE organization_id = %s ORDER BY id", [organization_id]
             )
@@ -210,7 +210,7 @@ class SqlOrganizationRepository:
 
     async def invitations_for(self, email: str) -> list[Invitation]:
         """Pending invitations of an email address."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM invitations WHERE email = %s ORDER BY id", [email])
         return [_invitation(r) for r in rows]
 
@@ -259,7 +259,7 @@ class SqlSessionRepository:
 
     async def by_hash(self, token_hash: str) -> RefreshToken | None:
         """The token with this hash."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM refresh_tokens WHERE token_hash = %s", [token_hash])
         return _token(rows[0]) if rows else None
 
@@ -289,7 +289,7 @@ class SqlSessionRepository:
 
     async def family_active(self, family_id: str) -> bool:
         """Whether any token of the family is unrevoked."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT 1 FROM refresh_tokens WHERE family_id = %s AND revoked_at IS NULL LIMIT 1", [family_id]
             )
@@ -330,7 +330,7 @@ class SqlApiKeyRepository:
 
     async def get(self, organization_id: str, key_id: str) -> ApiKey:
         """The organization's key, or ``NotFound``."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s", [key_id, organization_id]
             )
@@ -340,7 +340,7 @@ class SqlApiKeyRepository:
 
     async def by_prefix(self, prefix: str) -> ApiKey | None:
         """The key with this prefix."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM api_keys WHERE prefix = %s", [prefix])
         return _key(rows[0]) if rows else None
 
@@ -355,7 +355,7 @@ class SqlApiKeyRepository:
 
     async def list(self, organization_id: str) -> list[ApiKey]:
         """The organization's keys, oldest first."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM api_keys WHERE organization_id = %s ORDER BY id", [organization_id]
             )
@@ -397,7 +397,7 @@ class SqlAuditLog:
                 params.append(value)
         sql += " ORDER BY id DESC LIMIT %s"
         params.append(query.limit)
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(sql, params)
         return [
             AuditEntry(

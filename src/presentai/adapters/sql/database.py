@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 from attrs import frozen
 
 from presentai.domain.errors import Conflict, DatabaseUnavailable, ValidationFailed
@@ -35,7 +36,7 @@ class Json:
 
 def from_json(value: Any) -> Any:
     """A JSON column's value as Python (PostgreSQL returns it parsed, SQLite as text)."""
-    return json.loads(value) if isinstance(value, str) else value
+    return orjson.loads(value) if isinstance(value, str) else value
 
 
 def from_timestamp(value: Any) -> datetime:
@@ -68,9 +69,22 @@ class Database(Protocol):
         """``async with database.transaction() as session:`` commits on success, rolls back on error."""
         ...
 
+    def read(self) -> Any:
+        """``async with database.read() as session:`` for reads that need no transaction: each statement
+        sees the latest committed data on its own (saves PostgreSQL's BEGIN and COMMIT round trips)."""
+        ...
+
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+async def _configure(connection: Any) -> None:
+    """Each new pooled connection parses json/jsonb with orjson (slide contents are JSON)."""
+    import orjson
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(orjson.loads, connection)
 
 
 class PostgresDatabase:
@@ -81,12 +95,30 @@ class PostgresDatabase:
     def __init__(self, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> None:
         from psycopg_pool import AsyncConnectionPool
 
-        self._pool = AsyncConnectionPool(conninfo, min_size=min_size, max_size=max_size, open=False)
+        # Autocommit connections: transaction() sends BEGIN/COMMIT itself, read() sends the statement alone.
+        self._pool = AsyncConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            kwargs={"autocommit": True},
+            configure=_configure,
+        )
         self._opened = False
         self._opening = asyncio.Lock()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
+        async with self._session(in_transaction=True) as session:
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        async with self._session(in_transaction=False) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _session(self, *, in_transaction: bool) -> AsyncIterator[Session]:
         import psycopg
         from psycopg.rows import dict_row
 
@@ -99,12 +131,13 @@ class PostgresDatabase:
                         raise DatabaseUnavailable(f"PostgreSQL is unreachable: {error}", "postgresql") from error
                     self._opened = True
         try:
-            async with (
-                self._pool.connection() as connection,
-                connection.transaction(),
-                connection.cursor(row_factory=dict_row) as cursor,
-            ):
-                yield _PostgresSession(cursor)
+            async with self._pool.connection() as connection:
+                if in_transaction:
+                    async with connection.transaction(), connection.cursor(row_factory=dict_row) as cursor:
+                        yield _PostgresSession(cursor)
+                else:
+                    async with connection.cursor(row_factory=dict_row) as cursor:
+                        yield _PostgresSession(cursor)
         except psycopg.IntegrityError as error:
             raise Conflict("that conflicts with something that already exists") from error
         except psycopg.DataError as error:
@@ -187,6 +220,11 @@ class SqliteDatabase:
                 await self.run(lambda c: c.execute("ROLLBACK"))
                 raise
             await self.run(lambda c: c.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        async with self._transactions:  # one statement at a time on the one connection, no BEGIN
+            yield _SqliteSession(self)
 
     async def close(self) -> None:
         def close(connection: sqlite3.Connection) -> None:

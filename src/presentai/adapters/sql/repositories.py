@@ -65,7 +65,7 @@ class SqlPresentationRepository:
 
     async def get(self, organization_id: str, presentation_id: str) -> Presentation:
         """The organization's presentation, or ``NotFound``."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM presentations WHERE id = %s AND organization_id = %s", [presentation_id, organization_id]
             )
@@ -123,7 +123,7 @@ class SqlPresentationRepository:
             params.append("%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         sql += " ORDER BY id DESC LIMIT %s"
         params.append(limit)
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(sql, params)
         return [
             PresentationSummary(
@@ -140,7 +140,7 @@ class SqlPresentationRepository:
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
         """The organization's presentation holding the slide."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT p.* FROM presentations p JOIN slides s ON s.presentation_id = p.id"
                 " WHERE s.id = %s AND p.organization_id = %s",
@@ -150,7 +150,7 @@ class SqlPresentationRepository:
 
     async def list(self, organization_id: str) -> list[Presentation]:
         """Newest first."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM presentations WHERE organization_id = %s AND deleted_at IS NULL ORDER BY id DESC",
                 [organization_id],
@@ -305,7 +305,7 @@ class SqlSourceRepository:
 
     async def find_indexed(self, organization_id: str, content_hash: str, vector_model: str) -> SourceDocument | None:
         """The latest matching indexed source."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE organization_id = %s AND content_hash = %s"
                 " AND vector_model = %s AND status = %s ORDER BY id DESC LIMIT 1",
@@ -315,7 +315,7 @@ class SqlSourceRepository:
 
     async def ids(self, organization_id: str) -> list[str]:
         """The organization's source ids, oldest first."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT id FROM sources WHERE organization_id = %s ORDER BY id", [organization_id]
             )
@@ -412,7 +412,7 @@ class SqlChunkRepository:
         """The documents' chunks, document by document, in reading order."""
         if not document_ids:
             return []
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE organization_id = %s"
                 f" AND document_id IN ({', '.join(['%s'] * len(document_ids))}) ORDER BY chunk_index",
@@ -465,7 +465,7 @@ class SqlProjectRepository:
 
     async def get(self, organization_id: str, project_id: str) -> Project:
         """The organization's project, or ``NotFound``."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 "SELECT * FROM projects WHERE id = %s AND organization_id = %s", [project_id, organization_id]
             )
@@ -493,7 +493,7 @@ class SqlProjectRepository:
         sql = "SELECT * FROM projects WHERE organization_id = %s"
         if not include_archived:
             sql += " AND archived = %s"
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 sql + " ORDER BY id DESC", [organization_id] + ([] if include_archived else [False])
             )

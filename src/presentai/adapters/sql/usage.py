@@ -32,7 +32,7 @@ class SqlUsageLedger:
 
     async def get(self, organization_id: str, month: str) -> TokenUsage:
         """The month's counters."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 f"SELECT {_COLUMNS} FROM token_usage WHERE organization_id = %s AND month = %s",
                 [organization_id, month],
@@ -46,7 +46,7 @@ class SqlUsageLedger:
 
     async def history(self, organization_id: str, months: int) -> list[TokenUsage]:
         """The latest months with usage."""
-        async with self._database.transaction() as session:
+        async with self._database.read() as session:
             rows = await session.fetch(
                 f"SELECT month, {_COLUMNS} FROM token_usage WHERE organization_id = %s ORDER BY month DESC LIMIT %s",
                 [organization_id, months],

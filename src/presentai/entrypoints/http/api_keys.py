@@ -14,6 +14,7 @@ from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import API_KEYS, CONTAINER
 from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
 
@@ -57,7 +58,7 @@ async def create_key(request: web.Request) -> web.Response:
     scopes = parse_scopes(body.scopes)
     key, secret = await request.app[API_KEYS].create(organization_id, caller.user_id, body.name, scopes)
     await audit(request, organization_id, "api_key.create", "api_key", key.id)
-    return web.json_response(_key(key, secret), status=201)
+    return json_response(_key(key, secret), status=201)
 
 
 @routes.get("/api/v1/api-keys")
@@ -65,7 +66,7 @@ async def list_keys(request: web.Request) -> web.Response:
     """The organization's keys (never their secrets)."""
     organization_id = await _organization(request, request.query.get("organization_id", ""))
     keys = await request.app[CONTAINER].api_keys().list(organization_id)
-    return web.json_response({"data": [_key(k) for k in keys], "next_cursor": None})
+    return json_response({"data": [_key(k) for k in keys], "next_cursor": None})
 
 
 @routes.post("/api/v1/api-keys/{id}/rotate")
@@ -74,7 +75,7 @@ async def rotate_key(request: web.Request) -> web.Response:
     organization_id = await _organization(request, request.query.get("organization_id", ""))
     key, secret = await request.app[API_KEYS].rotate(organization_id, request.match_info["id"])
     await audit(request, organization_id, "api_key.rotate", "api_key", key.id)
-    return web.json_response(_key(key, secret))
+    return json_response(_key(key, secret))
 
 
 @routes.delete("/api/v1/api-keys/{id}")

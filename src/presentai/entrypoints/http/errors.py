@@ -29,6 +29,7 @@ from presentai.domain.errors import (
     ValidationFailed,
 )
 from presentai.domain.ids import new_request_id
+from presentai.entrypoints.http.responses import json_response
 
 log = logging.getLogger("presentai.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -71,7 +72,7 @@ def error_body(request: web.Request, code: str, message: str, **extra: Any) -> d
 
 def _response(request: web.Request, status: int, code: str, message: str, **extra: Any) -> web.Response:
     headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
-    return web.json_response(error_body(request, code, message, **extra), status=status, headers=headers)
+    return json_response(error_body(request, code, message, **extra), status=status, headers=headers)
 
 
 def to_response(request: web.Request, error: PresentAIError) -> web.Response:

@@ -24,6 +24,7 @@ from presentai.entrypoints.http.errors import BadRequest
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload
+from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
 
@@ -142,7 +143,7 @@ async def upload_file(request: web.Request) -> web.Response:
     presentation_id = fields.get("presentation_id") or request.query.get("presentation_id", "")
     organization_id, presentation = await _target(request, organization_id, presentation_id)
     source = await ingest_file(request, organization_id, presentation, filename, data)
-    return web.json_response(file_body(source), status=201)
+    return json_response(file_body(source), status=201)
 
 
 @routes.post("/api/v1/files/url")
@@ -153,7 +154,7 @@ async def import_url(request: web.Request) -> web.Response:
     organization_id, presentation = await _target(request, body.organization_id, body.presentation_id)
     fetched = await request.app[CONTAINER].fetcher().fetch(body.url)
     source = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)
-    return web.json_response(file_body(source), status=201)
+    return json_response(file_body(source), status=201)
 
 
 @routes.get("/api/v1/files/{id}")
@@ -171,4 +172,4 @@ async def get_file(request: web.Request) -> web.Response:
     source = await find_in_my_organizations(
         request, Action.READ, Scope.PRESENTATIONS_READ, find, NotFound.of("file", file_id)
     )
-    return web.json_response(file_body(source))
+    return json_response(file_body(source))

@@ -14,6 +14,7 @@ from presentai.entrypoints.http.auth import member, principal
 from presentai.entrypoints.http.errors import REQUEST_ID
 from presentai.entrypoints.http.keys import AUDIT
 from presentai.entrypoints.http.paging import next_cursor, page_request
+from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
 _EXPORT_LIMIT = 100_000
@@ -66,7 +67,7 @@ async def list_entries(request: web.Request) -> web.Response:
     """The journal, newest first, filtered by ``action`` and ``actor_id``, a page at a time."""
     limit, before = page_request(request)
     entries = await request.app[AUDIT].query(await _query(request, limit, before))
-    return web.json_response(
+    return json_response(
         {"data": [_entry(e) for e in entries], "next_cursor": next_cursor([e.id for e in entries], limit)}
     )
 

@@ -14,6 +14,7 @@ from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
 
@@ -59,7 +60,7 @@ async def list_members(request: web.Request) -> web.Response:
         }
         for i in await organizations.invitations(mine.organization_id)
     ]
-    return web.json_response({"data": members, "invitations": invitations, "next_cursor": None})
+    return json_response({"data": members, "invitations": invitations, "next_cursor": None})
 
 
 @routes.post("/api/v1/organizations/{id}/members/invite")
@@ -73,10 +74,10 @@ async def invite(request: web.Request) -> web.Response:
     target = invited.membership.user_id if invited.membership else invited.invitation.id if invited.invitation else ""
     await audit(request, actor.organization_id, "member.invite", "member", target)
     if invited.membership is not None:
-        return web.json_response({"status": "added", **await _member_body(request, invited.membership)}, status=201)
+        return json_response({"status": "added", **await _member_body(request, invited.membership)}, status=201)
     assert invited.invitation is not None
     invitation = invited.invitation
-    return web.json_response(
+    return json_response(
         {"status": "invited", "id": invitation.id, "email": invitation.email, "role": invitation.role.value},
         status=201,
     )
@@ -88,7 +89,7 @@ async def accept_invitation(request: web.Request) -> web.Response:
     caller = await person(request)
     membership = await request.app[CONTAINER].members().accept(caller.user_id, request.match_info["id"])
     await audit(request, membership.organization_id, "member.join", "member", caller.user_id)
-    return web.json_response(await _member_body(request, membership), status=201)
+    return json_response(await _member_body(request, membership), status=201)
 
 
 @routes.get("/api/v1/invitations")
@@ -100,7 +101,7 @@ async def my_invitations(request: web.Request) -> web.Response:
         {"id": i.id, "organization_id": i.organization_id, "role": i.role.value, "invited_by": i.invited_by}
         for i in await request.app[ORGANIZATIONS].invitations_for(user.email)
     ]
-    return web.json_response({"data": pending, "next_cursor": None})
+    return json_response({"data": pending, "next_cursor": None})
 
 
 @routes.patch("/api/v1/organizations/{id}/members/{uid}")
@@ -112,7 +113,7 @@ async def change_role(request: web.Request) -> web.Response:
     body = await read_body(request, RoleBody)
     changed = await request.app[CONTAINER].members().change_role(actor, request.match_info["uid"], _role(body.role))
     await audit(request, actor.organization_id, "member.role_change", "member", changed.user_id)
-    return web.json_response(await _member_body(request, changed))
+    return json_response(await _member_body(request, changed))
 
 
 @routes.delete("/api/v1/organizations/{id}/members/{uid}")

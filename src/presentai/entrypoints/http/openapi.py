@@ -12,6 +12,7 @@ import attrs
 from aiohttp import web
 
 import presentai
+from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -167,7 +168,7 @@ def _error(description: str) -> dict[str, Any]:
 @routes.get("/api/v1/openapi.json")
 async def openapi_json(request: web.Request) -> web.Response:
     """The OpenAPI document."""
-    return web.json_response(document(request.app))
+    return json_response(document(request.app))
 
 
 _VIEWER = """<!doctype html>

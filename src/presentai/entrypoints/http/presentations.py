@@ -23,6 +23,7 @@ from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload
 from presentai.entrypoints.http.paging import next_cursor, page_request
+from presentai.entrypoints.http.responses import json_response
 from presentai.ports.repositories import PresentationRepository
 
 routes = web.RouteTableDef()
@@ -156,7 +157,7 @@ async def create_presentation(request: web.Request) -> web.Response:
         presentation.project_id = body.project_id
     await container.presentations().add(presentation)
     await audit(request, organization_id, "presentation.create", "presentation", presentation.id)
-    return web.json_response(_presentation(presentation), status=201)
+    return json_response(_presentation(presentation), status=201)
 
 
 @routes.get("/api/v1/presentations")
@@ -185,13 +186,13 @@ async def list_presentations(request: web.Request) -> web.Response:
         }
         for p in page
     ]
-    return web.json_response({"data": data, "next_cursor": next_cursor([p.id for p in page], limit)})
+    return json_response({"data": data, "next_cursor": next_cursor([p.id for p in page], limit)})
 
 
 @routes.get("/api/v1/presentations/{id}")
 async def get_presentation(request: web.Request) -> web.Response:
     """A presentation with its slides."""
-    return web.json_response(_presentation(await _load(request, request.match_info["id"], Action.READ, _READ)))
+    return json_response(_presentation(await _load(request, request.match_info["id"], Action.READ, _READ)))
 
 
 @routes.post("/api/v1/presentations/{id}/sources")
@@ -204,13 +205,13 @@ async def add_source(request: web.Request) -> web.Response:
     if request.content_type.startswith("multipart/"):
         filename, data, _ = await read_upload(request, container.settings().max_upload_bytes)
         source = await ingest_file(request, presentation.organization_id, presentation, filename, data)
-        return web.json_response(file_body(source), status=201)
+        return json_response(file_body(source), status=201)
     body = await read_body(request, AttachFileBody)
     source = await container.sources().get(presentation.organization_id, body.file_id)  # another tenant's: 404
     presentation.add_source(source.id, container.settings().max_sources)
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "source.attach", "source", source.id)
-    return web.json_response(file_body(source), status=201)
+    return json_response(file_body(source), status=201)
 
 
 @routes.get("/api/v1/presentations/{id}/sources")
@@ -218,7 +219,7 @@ async def list_sources(request: web.Request) -> web.Response:
     """The presentation's sources and their ingestion status."""
     presentation = await _load(request, request.match_info["id"], Action.READ, _READ)
     found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
-    return web.json_response({"data": [file_body(s) for s in found], "next_cursor": None})
+    return json_response({"data": [file_body(s) for s in found], "next_cursor": None})
 
 
 @routes.post("/api/v1/presentations/{id}/generate/outline")
@@ -228,7 +229,7 @@ async def generate_outline(request: web.Request) -> web.Response:
     await request.app[CONTAINER].quotas().check(presentation.organization_id)
     done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
     await audit(request, presentation.organization_id, "presentation.generate_outline", "presentation", done.id)
-    return web.json_response(_presentation(done))
+    return json_response(_presentation(done))
 
 
 @routes.post("/api/v1/presentations/{id}/generate/slides")
@@ -238,7 +239,7 @@ async def generate_slides(request: web.Request) -> web.Response:
     await request.app[CONTAINER].quotas().check(presentation.organization_id)
     done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
     await audit(request, presentation.organization_id, "presentation.generate_slides", "presentation", done.id)
-    return web.json_response(_presentation(done))
+    return json_response(_presentation(done))
 
 
 @routes.post("/api/v1/presentations/{id}/slides/reorder")
@@ -251,14 +252,14 @@ async def reorder_slides(request: web.Request) -> web.Response:
     presentation.reorder(body.slide_ids)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.reorder_slides", "presentation", presentation.id)
-    return web.json_response(_presentation(presentation))
+    return json_response(_presentation(presentation))
 
 
 @routes.get("/api/v1/slides/{id}")
 async def get_slide(request: web.Request) -> web.Response:
     """One slide's current content with its attribution."""
     presentation, slide = await _load_slide(request, request.match_info["id"], Action.READ, _READ)
-    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
 @routes.patch("/api/v1/slides/{id}")
@@ -280,7 +281,7 @@ async def edit_slide(request: web.Request) -> web.Response:
     slide.revise(content, by=caller.user_id)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
-    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
 @routes.get("/api/v1/slides/{id}/versions")
@@ -297,7 +298,7 @@ async def slide_versions(request: web.Request) -> web.Response:
         }
         for v in slide.versions
     ]
-    return web.json_response({"data": data, "next_cursor": None})
+    return json_response({"data": data, "next_cursor": None})
 
 
 @routes.post("/api/v1/slides/{id}/restore/{vnum}")
@@ -313,7 +314,7 @@ async def restore_slide(request: web.Request) -> web.Response:
     slide.restore(number, by=caller.user_id)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
-    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1))
+    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
 
 
 @routes.post("/api/v1/slides/{id}/regenerate")
@@ -326,7 +327,7 @@ async def regenerate_slide(request: web.Request) -> web.Response:
         presentation.organization_id, presentation.id, slide.id, by=caller.user_id
     )
     await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
-    return web.json_response(_slide(fresh, presentation.slides.index(slide) + 1))
+    return json_response(_slide(fresh, presentation.slides.index(slide) + 1))
 
 
 @routes.patch("/api/v1/presentations/{id}")
@@ -347,7 +348,7 @@ async def update_presentation(request: web.Request) -> web.Response:
     presentation.update(title=body.title, parameters=parameters, max_slides=container.settings().max_slides)
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
-    return web.json_response(_presentation(presentation))
+    return json_response(_presentation(presentation))
 
 
 @routes.delete("/api/v1/presentations/{id}")
@@ -369,7 +370,7 @@ async def duplicate_presentation(request: web.Request) -> web.Response:
     copy = presentation.duplicate(body.title)
     await request.app[CONTAINER].presentations().add(copy)
     await audit(request, presentation.organization_id, "presentation.duplicate", "presentation", copy.id)
-    return web.json_response(_presentation(copy), status=201)
+    return json_response(_presentation(copy), status=201)
 
 
 @routes.delete("/api/v1/presentations/{id}/sources/{sid}")
@@ -393,7 +394,7 @@ async def add_slide(request: web.Request) -> web.Response:
     slide = presentation.add_slide(SlideContent(Layout.BULLETS, body.title, bullets), body.position, by=caller.user_id)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.add", "slide", slide.id)
-    return web.json_response(_slide(slide, presentation.slides.index(slide) + 1), status=201)
+    return json_response(_slide(slide, presentation.slides.index(slide) + 1), status=201)
 
 
 @routes.delete("/api/v1/slides/{id}")

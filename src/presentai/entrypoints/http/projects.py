@@ -17,6 +17,7 @@ from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts
 from presentai.entrypoints.http.paging import next_cursor, page_request
+from presentai.entrypoints.http.responses import json_response
 from presentai.ports.repositories import PresentationRepository, ProjectRepository
 
 routes = web.RouteTableDef()
@@ -66,7 +67,7 @@ async def create_project(request: web.Request) -> web.Response:
     project = Project.start(organization_id, body.name, body.description)
     await _projects(request).add(project)
     await audit(request, organization_id, "project.create", "project", project.id)
-    return web.json_response(_project(project), status=201)
+    return json_response(_project(project), status=201)
 
 
 @routes.get("/api/v1/projects")
@@ -76,15 +77,13 @@ async def list_projects(request: web.Request) -> web.Response:
     limit, before = page_request(request)
     everything = await _projects(request).list(organization_id, request.query.get("archived") == "true")
     page = [p for p in everything if not before or p.id < before][:limit]
-    return web.json_response(
-        {"data": [_project(p) for p in page], "next_cursor": next_cursor([p.id for p in page], limit)}
-    )
+    return json_response({"data": [_project(p) for p in page], "next_cursor": next_cursor([p.id for p in page], limit)})
 
 
 @routes.get("/api/v1/projects/{id}")
 async def get_project(request: web.Request) -> web.Response:
     """A project."""
-    return web.json_response(_project(await load_project(request, request.match_info["id"], Action.READ, _READ)))
+    return json_response(_project(await load_project(request, request.match_info["id"], Action.READ, _READ)))
 
 
 @routes.patch("/api/v1/projects/{id}")
@@ -101,7 +100,7 @@ async def update_project(request: web.Request) -> web.Response:
         project.archived = body.archived
     await _projects(request).save(project)
     await audit(request, project.organization_id, "project.update", "project", project.id)
-    return web.json_response(_project(project))
+    return json_response(_project(project))
 
 
 @routes.delete("/api/v1/projects/{id}")

@@ -18,6 +18,7 @@ from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.responses import json_response
 from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
@@ -114,7 +115,7 @@ async def register(request: web.Request) -> web.Response:
     await _limit_address(request)
     body = await read_body(request, RegisterBody)
     user, tokens = await request.app[AUTHENTICATOR].register(body.email, body.password, body.name)
-    return web.json_response({"user": _user(user), **_tokens(tokens)}, status=201)
+    return json_response({"user": _user(user), **_tokens(tokens)}, status=201)
 
 
 @routes.post("/api/v1/auth/login")
@@ -123,7 +124,7 @@ async def login(request: web.Request) -> web.Response:
     """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
     await _limit_address(request)
     body = await read_body(request, LoginBody)
-    return web.json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
+    return json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
 
 
 @routes.post("/api/v1/auth/mfa/verify")
@@ -135,7 +136,7 @@ async def verify_mfa(request: web.Request) -> web.Response:
     authenticator = request.app[AUTHENTICATOR]
     # Five guesses a minute per account, wherever they come from: a million codes cannot be walked.
     await limit(request, f"mfa:{authenticator.challenged_user(body.mfa_token)}", _MFA_TRIES_PER_MINUTE)
-    return web.json_response(_tokens(await authenticator.verify_mfa(body.mfa_token, body.code)))
+    return json_response(_tokens(await authenticator.verify_mfa(body.mfa_token, body.code)))
 
 
 @routes.post("/api/v1/auth/refresh")
@@ -144,7 +145,7 @@ async def refresh(request: web.Request) -> web.Response:
     """Exchange a refresh token (once) for new tokens."""
     await _limit_address(request)
     body = await read_body(request, RefreshBody)
-    return web.json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
+    return json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
 
 
 @routes.post("/api/v1/auth/logout")
@@ -170,7 +171,7 @@ async def me(request: web.Request) -> web.Response:
     caller = await person(request)
     user = await request.app[USERS].get(caller.user_id)
     memberships = await request.app[ORGANIZATIONS].memberships(caller.user_id)
-    return web.json_response(
+    return json_response(
         {
             **_user(user),
             "organizations": [{"id": m.organization_id, "role": m.role.value} for m in memberships],
@@ -187,7 +188,7 @@ async def update_me(request: web.Request) -> web.Response:
     user = await request.app[AUTHENTICATOR].update_profile(
         caller.user_id, name=body.name, password=body.password, current_password=body.current_password
     )
-    return web.json_response(_user(user))
+    return json_response(_user(user))
 
 
 @routes.delete("/api/v1/users/me")
@@ -200,7 +201,7 @@ async def delete_me(request: web.Request) -> web.Response:
     erasure = await request.app[CONTAINER].erase_account()(
         caller.user_id, body.password, delete_sole_organizations=body.delete_sole_organizations
     )
-    return web.json_response(
+    return json_response(
         {
             "deleted": True,
             "organizations_deleted": list(erasure.organizations_deleted),
@@ -216,7 +217,7 @@ async def begin_mfa(request: web.Request) -> web.Response:
     caller = await person(request)
     body = await read_body(request, PasswordBody)
     enrolment = await request.app[AUTHENTICATOR].begin_mfa(caller.user_id, body.password)
-    return web.json_response(dump(enrolment), status=201)
+    return json_response(dump(enrolment), status=201)
 
 
 @routes.post("/api/v1/users/me/mfa/confirm")
@@ -226,7 +227,7 @@ async def confirm_mfa(request: web.Request) -> web.Response:
     caller = await person(request)
     body = await read_body(request, CodeBody)
     recovery = await request.app[AUTHENTICATOR].confirm_mfa(caller.user_id, body.code)
-    return web.json_response({"mfa_enabled": True, "recovery_codes": recovery})
+    return json_response({"mfa_enabled": True, "recovery_codes": recovery})
 
 
 @routes.post("/api/v1/users/me/mfa/disable")
@@ -254,7 +255,7 @@ async def export_my_data(request: web.Request) -> web.Response:
             for entry in await _my_entries(request, m.organization_id, caller.user_id)
         ],
     }
-    return web.json_response(
+    return json_response(
         archive, headers={"Content-Disposition": f'attachment; filename="presentai-data-{user.id}.json"'}
     )
 
@@ -275,7 +276,7 @@ async def create_organization(request: web.Request) -> web.Response:
     owner = Membership(organization.id, caller.user_id, Role.OWNER)
     await request.app[ORGANIZATIONS].add(organization, owner)
     await audit(request, organization.id, "organization.create", "organization", organization.id)
-    return web.json_response(_organization(organization, owner), status=201)
+    return json_response(_organization(organization, owner), status=201)
 
 
 @routes.get("/api/v1/organizations/{id}")
@@ -283,7 +284,7 @@ async def get_organization(request: web.Request) -> web.Response:
     """An organization the caller belongs to (any other answers 404)."""
     membership = await member(request, request.match_info["id"], Action.READ, Scope.PRESENTATIONS_READ)
     organization = await request.app[ORGANIZATIONS].get(membership.organization_id)
-    return web.json_response(_organization(organization, membership))
+    return json_response(_organization(organization, membership))
 
 
 @routes.patch("/api/v1/organizations/{id}")
@@ -297,7 +298,7 @@ async def update_organization(request: web.Request) -> web.Response:
     organization.rename(body.name, body.slug)
     await organizations.save(organization)
     await audit(request, organization.id, "organization.update", "organization", organization.id)
-    return web.json_response(_organization(organization, membership))
+    return json_response(_organization(organization, membership))
 
 
 def _usage(usage: TokenUsage) -> dict[str, Any]:
@@ -318,7 +319,7 @@ async def organization_usage(request: web.Request) -> web.Response:
     if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise ValidationFailed("month is YYYY-MM", {"month": "invalid"})
     report = await request.app[CONTAINER].quotas().report(membership.organization_id, month)
-    return web.json_response(
+    return json_response(
         {
             "organization_id": membership.organization_id,
             "plan": report.plan,
@@ -333,4 +334,4 @@ async def organization_usage(request: web.Request) -> web.Response:
 @routes.get("/health")
 async def health(request: web.Request) -> web.Response:
     """Liveness."""
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
