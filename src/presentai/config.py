@@ -35,6 +35,7 @@ class Settings:
     redis_url: str = ""  # "" → rate limits counted in-process
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
+    trusted_proxies: str = ""  # CIDRs of reverse proxies whose X-Forwarded-For names the client
     qdrant_api_key: str | None = None
     storage_url: str = ""  # "" → files under the workspace; or s3://bucket/prefix
     s3_endpoint_url: str = ""  # "" → AWS; or an S3-compatible server such as http://seaweedfs:8333
@@ -82,6 +83,12 @@ class Settings:
         except ValueError:
             raise ValidationFailed(
                 "plan_token_limits is plan=tokens pairs, e.g. free=2000000,pro=0", {"plan_token_limits": "invalid"}
+            ) from None
+        try:
+            self.trusted_proxy_networks  # noqa: B018 - parsed here to refuse a bad value at start
+        except ValueError:
+            raise ValidationFailed(
+                "trusted_proxies is comma-separated CIDRs, e.g. 10.0.0.0/8", {"trusted_proxies": "invalid"}
             ) from None
         for network in self.url_import_networks:
             try:
@@ -158,6 +165,13 @@ class Settings:
                 plan, _, value = pair.partition("=")
                 limits[plan.strip()] = int(value)
         return limits
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The trusted reverse proxies' networks."""
+        return tuple(
+            ipaddress.ip_network(n.strip(), strict=False) for n in self.trusted_proxies.split(",") if n.strip()
+        )
 
     @property
     def url_import_networks(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from presentai.adapters.memory.accounts import (
     InProcessSessionRepository,
     InProcessUserRepository,
 )
-from presentai.domain.accounts import Role
+from presentai.domain.accounts import Role, User
 from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
 from presentai.services.auth import Authenticator, MfaChallenge, Tokens
 
@@ -141,3 +141,15 @@ async def test_a_recovery_code_signs_in_once_and_turning_mfa_off_needs_the_passw
         await auth.disable_mfa(user.id, "not my password")
     await auth.disable_mfa(user.id, "correct horse battery")
     assert isinstance(await auth.login("anna@example.com", "correct horse battery"), Tokens)
+
+
+async def test_a_registration_cut_short_before_its_organization_is_finished_by_the_next_sign_in(
+    auth: Authenticator,
+) -> None:
+    user = User.register("anna@example.com", "Anna", Argon2PasswordHasher().hash("correct horse battery"))
+    await auth._users.add(user)  # as if the process died right after storing the user
+    assert await auth._organizations.memberships(user.id) == []
+    await auth.login("anna@example.com", "correct horse battery")
+    assert [m.role for m in await auth._organizations.memberships(user.id)] == [Role.OWNER]
+    await auth.login("anna@example.com", "correct horse battery")
+    assert len(await auth._organizations.memberships(user.id)) == 1  # only once

@@ -111,9 +111,19 @@ class Authenticator:
             raise Conflict("an account with this email already exists")
         user = User.register(email, name, self._hasher.hash(password))
         await self._users.add(user)
+        await self._ensure_workspace(user)
+        return user, await self._start_session(user.id)
+
+    async def _ensure_workspace(self, user: User) -> None:
+        """Give the user their personal organization if they belong to none.
+
+        Registration stores the user, then the organization; if the process dies in between, the
+        next sign-in finishes the job instead of leaving an account that can do nothing.
+        """
+        if await self._organizations.memberships(user.id):
+            return
         organization = Organization.found(f"{user.name}'s workspace", slug=f"u-{user.id[-12:]}")
         await self._organizations.add(organization, Membership(organization.id, user.id, Role.OWNER))
-        return user, await self._start_session(user.id)
 
     async def login(self, email: str, password: str) -> Tokens | MfaChallenge:
         """Tokens for the right email and password, or a challenge when the account has two-factor sign-in;
@@ -124,6 +134,7 @@ class Authenticator:
             raise Unauthorized("wrong email or password")
         if not self._hasher.verify(user.password_hash, password):
             raise Unauthorized("wrong email or password")
+        await self._ensure_workspace(user)
         if user.mfa_enabled:
             claims = {"sub": user.id, "type": "mfa_challenge"}
             return MfaChallenge(self._tokens.issue(claims, MFA_CHALLENGE_SECONDS))

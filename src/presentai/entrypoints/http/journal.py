@@ -11,6 +11,7 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.entrypoints.http.auth import member, principal
+from presentai.entrypoints.http.clients import client_address
 from presentai.entrypoints.http.errors import REQUEST_ID
 from presentai.entrypoints.http.keys import AUDIT
 from presentai.entrypoints.http.paging import next_cursor, page_request
@@ -31,7 +32,7 @@ async def audit(request: web.Request, organization_id: str, action: str, target_
             action=action,
             target_type=target_type,
             target_id=target_id,
-            ip=request.remote or "",
+            ip=client_address(request),
             request_id=request[REQUEST_ID],
         )
     )

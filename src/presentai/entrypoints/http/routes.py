@@ -15,6 +15,7 @@ from presentai.domain.errors import ValidationFailed
 from presentai.domain.usage import TokenUsage
 from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.clients import client_address
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts
@@ -105,7 +106,7 @@ def _organization(organization: Organization, membership: Membership) -> dict[st
 async def _limit_address(request: web.Request) -> None:
     """Slow down password guessing and sign-up floods from one address."""
     per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
-    await limit(request, f"auth:{request.remote}", per_minute)
+    await limit(request, f"auth:{client_address(request)}", per_minute)
 
 
 @routes.post("/api/v1/auth/register")
