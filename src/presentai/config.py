@@ -35,6 +35,9 @@ class Settings:
     redis_url: str = ""  # "" → rate limits counted in-process
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
+    public_url: str = "http://localhost:8080"  # where users reach the service (links in emails)
+    smtp_url: str = ""  # "" → emails are written to the workspace's outbox folder; or smtp(s)://user:pw@host:port
+    mail_from: str = "PresentAI <noreply@presentai.local>"
     trusted_proxies: str = ""  # CIDRs of reverse proxies whose X-Forwarded-For names the client
     qdrant_api_key: str | None = None
     storage_url: str = ""  # "" → files under the workspace; or s3://bucket/prefix

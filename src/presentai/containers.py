@@ -12,6 +12,7 @@ from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
+from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,
     InProcessAuditLog,
@@ -78,6 +79,12 @@ def _s3_store(settings: Settings) -> S3ObjectStore:
         secret=settings.s3_secret_key or None,
         region=settings.s3_region or None,
     )
+
+
+def _mailer(settings: Settings) -> SmtpMailer | OutboxMailer:
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    return OutboxMailer(settings.workspace / "outbox", settings.mail_from)
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
@@ -225,6 +232,7 @@ class ServiceContainer(EmbeddedContainer):
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
     hasher = providers.Singleton(Argon2PasswordHasher)
+    mailer = providers.Singleton(_mailer, settings=EmbeddedContainer.settings)
     quotas = providers.Singleton(
         Quotas,
         organizations=organizations,
@@ -251,4 +259,6 @@ class ServiceContainer(EmbeddedContainer):
         hasher=hasher,
         tokens=providers.Singleton(JwtAccessTokens, secret=jwt_secret),
         codes=providers.Singleton(PyotpOneTimePasswords),
+        mailer=mailer,
+        public_url=EmbeddedContainer.settings.provided.public_url,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,35 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from presentai.config import Settings
 from presentai.entrypoints.http.app import create_app
+from presentai.entrypoints.http.keys import CONTAINER
 
 REQUEST_ID = re.compile(r"^req_[0-9a-f-]{36}$")
 
 
-async def signed_up(client: TestClient, email: str = "") -> dict[str, str]:
+async def signed_up(client: TestClient, email: str = "", *, verify: bool = True) -> dict[str, str]:
+    """A new account, signed in; its email confirmed through the link in the mail it was sent."""
     from presentai.domain.ids import new_id
 
     email = email or f"anna-{new_id()}@example.com"
     response = await client.post("/api/v1/auth/register", json={"email": email, "password": "correct horse battery"})
     assert response.status == 201
     body = await response.json()
+    if verify:
+        confirmed = await client.post("/api/v1/auth/verify-email", json={"token": mailed_token(client, email)})
+        assert confirmed.status == 200, await confirmed.text()
     return {"email": email, **body, "auth": f"Bearer {body['access_token']}"}
+
+
+def mailed_token(client: TestClient, email: str) -> str:
+    """The token of the newest verification email sent to ``email`` (the embedded outbox folder)."""
+    outbox = client.server.app[CONTAINER].settings().workspace / "outbox"
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == email:
+            found = re.search(r"verify-email\?token=(\S+)", message.get_content())  # type: ignore[attr-defined]
+            assert found, "the email has no verification link"
+            return found.group(1)
+    raise AssertionError(f"no email was sent to {email}")
 
 
 async def test_register_then_read_my_profile_with_the_access_token(client: TestClient) -> None:
@@ -210,3 +228,18 @@ async def test_a_deeply_nested_body_is_a_bad_request(client: TestClient) -> None
         "/api/v1/auth/login", data="[" * 100_000 + "]" * 100_000, headers={"Content-Type": "application/json"}
     )
     assert (response.status, (await response.json())["error"]) == (400, "bad_request")
+
+
+async def test_an_email_address_is_confirmed_through_the_link_mailed_to_it(client: TestClient) -> None:
+    anna = await signed_up(client, verify=False)
+    auth = {"Authorization": anna["auth"]}
+    assert (await (await client.get("/api/v1/users/me", headers=auth)).json())["email_verified"] is False
+    forged = await client.post("/api/v1/auth/verify-email", json={"token": anna["access_token"]})
+    assert (forged.status, (await forged.json())["error"]) == (401, "unauthorized")
+    resent = await client.post("/api/v1/users/me/verify-email", headers=auth)
+    assert (resent.status, (await resent.json())["sent"]) == (202, True)
+    confirmed = await client.post("/api/v1/auth/verify-email", json={"token": mailed_token(client, anna["email"])})
+    assert (confirmed.status, (await confirmed.json())["email_verified"]) == (200, True)
+    assert (await (await client.get("/api/v1/users/me", headers=auth)).json())["email_verified"] is True
+    again = await client.post("/api/v1/users/me/verify-email", headers=auth)
+    assert (again.status, (await again.json())["sent"]) == (200, False)

@@ -115,3 +115,23 @@ async def test_nobody_is_pulled_into_an_organization_and_others_cannot_accept_fo
     assert org not in [o["id"] for o in me["organizations"]]
     stolen = await client.post(f"/api/v1/invitations/{invited['id']}/accept", headers={"Authorization": thief["auth"]})
     assert stolen.status == 404
+
+
+async def test_an_invitation_is_accepted_only_from_a_confirmed_email_address(client: TestClient) -> None:
+    owner = await signed_up(client)
+    org = await organization(client, owner)
+    email = f"ceo-{new_id()}@example.com"
+    invited = await client.post(
+        f"/api/v1/organizations/{org}/members/invite",
+        json={"email": email, "role": "admin"},
+        headers={"Authorization": owner["auth"]},
+    )
+    impostor = await signed_up(client, email, verify=False)  # anyone can type someone else's address
+    accept = f"/api/v1/invitations/{(await invited.json())['id']}/accept"
+    refused = await client.post(accept, headers={"Authorization": impostor["auth"]})
+    body = await refused.json()
+    assert (refused.status, body["fields"]) == (422, {"email": "unverified"})
+    members = await (
+        await client.get(f"/api/v1/organizations/{org}/members", headers={"Authorization": owner["auth"]})
+    ).json()
+    assert [m["user_id"] for m in members["data"]] == [owner["user"]["id"]]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pyotp
 import pytest
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
+from presentai.adapters.mail.smtp import OutboxMailer
 from presentai.adapters.memory.accounts import (
     InProcessOrganizationRepository,
     InProcessSessionRepository,
@@ -22,7 +24,7 @@ SECRET = "test-secret-that-is-long-enough-for-hs256"
 
 
 @pytest.fixture
-def auth() -> Authenticator:
+def auth(tmp_path: Path) -> Authenticator:
     return Authenticator(
         users=InProcessUserRepository(),
         organizations=InProcessOrganizationRepository(),
@@ -30,6 +32,7 @@ def auth() -> Authenticator:
         hasher=Argon2PasswordHasher(),
         tokens=JwtAccessTokens(SECRET),
         codes=PyotpOneTimePasswords(),
+        mailer=OutboxMailer(tmp_path / "outbox", "noreply@presentai.example"),
     )
 
 

@@ -98,11 +98,18 @@ class User:
     mfa_last_step: int = 0  # the TOTP time step last accepted: a code is never accepted twice
     recovery_hashes: tuple[str, ...] = ()  # SHA-256 of the unused one-time recovery codes
     deleted_at: datetime | None = None
+    email_verified_at: datetime | None = None
 
     @classmethod
     def register(cls, email: str, name: str, password_hash: str) -> User:
         """A new user; the password must already be hashed."""
         return cls(new_id(), normalize_email(email), name.strip() or email.split("@", maxsplit=1)[0], password_hash)
+
+    def verify_email(self, email: str, now: datetime) -> None:
+        """Record that the user proved they read ``email`` (a link sent to an older address proves nothing)."""
+        if normalize_email(email) != self.email or self.deleted_at is not None:
+            raise ValidationFailed("this link is for another email address", {"token": "stale"})
+        self.email_verified_at = self.email_verified_at or now
 
     def begin_mfa(self, secret: str) -> None:
         """Start enrolling in TOTP with a new secret; nothing changes at sign-in until it is confirmed."""
@@ -143,6 +150,7 @@ class User:
         self.password_hash = ""
         self.is_platform_admin = False
         self.disable_mfa()
+        self.email_verified_at = None
         self.deleted_at = now
 
 

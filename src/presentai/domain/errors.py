@@ -197,6 +197,11 @@ class StorageUnavailable(ProviderError):
 
 
 @define(eq=False)
+class MailUnavailable(ProviderError):
+    """The mail server refused or could not be reached."""
+
+
+@define(eq=False)
 class DatabaseUnavailable(ProviderError):
     """The relational store cannot be reached or refused a statement."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ from attrs import frozen
 
 from presentai.domain.accounts import Membership, Organization, Role, User, check_password, normalize_email
 from presentai.domain.api_keys import ApiKey, Scope
-from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
+from presentai.domain.errors import Conflict, MailUnavailable, NotFound, Unauthorized, ValidationFailed
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
@@ -21,9 +22,12 @@ from presentai.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from presentai.ports.mail import Email, Mailer
 
+log = logging.getLogger("presentai.auth")
 ACCESS_LIFETIME_SECONDS = 15 * 60
 MFA_CHALLENGE_SECONDS = 5 * 60
+VERIFY_EMAIL_SECONDS = 24 * 60 * 60
 RECOVERY_CODES = 10
 ISSUER = "PresentAI"
 _DUMMY_HASH_INPUT = "not-a-real-password"  # verified against when the email is unknown, to even out timing
@@ -95,6 +99,8 @@ class Authenticator:
         hasher: PasswordHasher,
         tokens: AccessTokens,
         codes: OneTimePasswords,
+        mailer: Mailer,
+        public_url: str = "http://localhost:8080",
     ) -> None:
         self._users = users
         self._organizations = organizations
@@ -102,6 +108,8 @@ class Authenticator:
         self._hasher = hasher
         self._tokens = tokens
         self._codes = codes
+        self._mailer = mailer
+        self._public_url = public_url.rstrip("/")
         self._dummy_hash = ""
 
     async def register(self, email: str, password: str, name: str = "") -> tuple[User, Tokens]:
@@ -112,7 +120,40 @@ class Authenticator:
         user = User.register(email, name, self._hasher.hash(password))
         await self._users.add(user)
         await self._ensure_workspace(user)
+        try:
+            await self.send_verification(user.id)
+        except MailUnavailable as error:  # the account works; the user can ask for the link again
+            log.warning("the verification email to a new account was not sent: %s", error)
         return user, await self._start_session(user.id)
+
+    async def send_verification(self, user_id: str) -> bool:
+        """Email a link that proves the user reads their address; ``False`` if it is already proven."""
+        user = await self._users.get(user_id)
+        if user.email_verified_at is not None:
+            return False
+        claims = {"sub": user.id, "email": user.email, "type": "verify_email"}
+        token = self._tokens.issue(claims, VERIFY_EMAIL_SECONDS)
+        text = (
+            f"Hello {user.name},\n\nconfirm that {user.email} is your address for PresentAI:\n\n"
+            f"{self._public_url}/verify-email?token={token}\n\n"
+            f"or send this token to POST /api/v1/auth/verify-email:\n{token}\n\n"
+            "The link works for 24 hours. If you did not sign up, ignore this message.\n"
+        )
+        await self._mailer.send(Email(user.email, "Confirm your email address for PresentAI", text))
+        return True
+
+    async def verify_email(self, token: str) -> User:
+        """Mark the address in a verification token as proven."""
+        claims = self._tokens.read(token)
+        if claims.get("type") != "verify_email" or "sub" not in claims or "email" not in claims:
+            raise Unauthorized("not an email verification token")
+        try:
+            user = await self._users.get(str(claims["sub"]))
+        except NotFound as error:
+            raise Unauthorized("this verification link is for an account that no longer exists") from error
+        user.verify_email(str(claims["email"]), datetime.now(UTC))
+        await self._users.save(user)
+        return user
 
     async def _ensure_workspace(self, user: User) -> None:
         """Give the user their personal organization if they belong to none.

@@ -13,7 +13,7 @@ from presentai.domain.accounts import (
     check_membership_change,
     normalize_email,
 )
-from presentai.domain.errors import Conflict, InsufficientRole, NotFound
+from presentai.domain.errors import Conflict, InsufficientRole, NotFound, ValidationFailed
 from presentai.ports.accounts import OrganizationRepository, UserRepository
 
 
@@ -50,6 +50,11 @@ class Members:
     async def accept(self, user_id: str, invitation_id: str) -> Membership:
         """The invited user joins; an invitation of another email address is not found."""
         user = await self._users.get(user_id)
+        if user.email_verified_at is None:  # else anyone could sign up as the invitee and walk in
+            raise ValidationFailed(
+                "confirm your email address first (the link we sent; POST /users/me/verify-email sends it again)",
+                {"email": "unverified"},
+            )
         invitation = await self._organizations.take_invitation(invitation_id, user.email)
         if invitation is None:
             raise NotFound.of("invitation", invitation_id)

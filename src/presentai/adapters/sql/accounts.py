@@ -21,18 +21,20 @@ def _user(row: Row) -> User:
         mfa_last_step=int(row["mfa_last_step"]),
         recovery_hashes=tuple(row["recovery_hashes"].split()),
         deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
+        email_verified_at=from_timestamp(row["email_verified_at"]) if row["email_verified_at"] else None,
     )  # fmt: skip
 
 
 def _user_state(user: User) -> list[object]:
     return [
         user.email, user.name, user.password_hash, user.is_platform_admin, user.mfa_secret, user.mfa_enabled,
-        user.mfa_last_step, " ".join(user.recovery_hashes), user.deleted_at,
+        user.mfa_last_step, " ".join(user.recovery_hashes), user.deleted_at, user.email_verified_at,
     ]  # fmt: skip
 
 
 _USER_COLUMNS = (
-    "email, name, password_hash, is_platform_admin, mfa_secret, mfa_enabled, mfa_last_step, recovery_hashes, deleted_at"
+    "email, name, password_hash, is_platform_admin, mfa_secret, mfa_enabled, mfa_last_step, recovery_hashes,"
+    " deleted_at, email_verified_at"
 )
 
 
@@ -46,9 +48,10 @@ class SqlUserRepository:
         """Store a new user."""
         try:
             async with self._database.transaction() as session:
+                values = [user.id, user.created_at, *_user_state(user)]
+                placeholders = ", ".join(["%s"] * len(values))
                 await session.execute(
-                    f"INSERT INTO users (id, created_at, {_USER_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})",
-                    [user.id, user.created_at, *_user_state(user)],
+                    f"INSERT INTO users (id, created_at, {_USER_COLUMNS}) VALUES ({placeholders})", values
                 )
         except Conflict as error:
             raise Conflict("an account with this email already exists") from error

@@ -22,6 +22,7 @@ _PUBLIC = {
     "/api/v1/auth/refresh",
     "/api/v1/auth/logout",
     "/api/v1/auth/mfa/verify",
+    "/api/v1/auth/verify-email",
 }
 _ERRORS = {
     "400": "Malformed request (bad JSON, wrong field types, unknown fields)",

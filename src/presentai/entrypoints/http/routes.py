@@ -58,6 +58,11 @@ class MfaVerifyBody:
 
 
 @frozen
+class TokenBody:
+    token: str
+
+
+@frozen
 class PasswordBody:
     password: str
 
@@ -94,6 +99,7 @@ def _user(user: User) -> dict[str, Any]:
         "id": user.id,
         "email": user.email,
         "name": user.name,
+        "email_verified": user.email_verified_at is not None,
         "mfa_enabled": user.mfa_enabled,
         "created_at": user.created_at.isoformat(),
     }
@@ -126,6 +132,25 @@ async def login(request: web.Request) -> web.Response:
     await _limit_address(request)
     body = await read_body(request, LoginBody)
     return json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
+
+
+@routes.post("/api/v1/auth/verify-email")
+@accepts(TokenBody)
+async def verify_email(request: web.Request) -> web.Response:
+    """Confirm an email address with the token from the verification email."""
+    await _limit_address(request)
+    body = await read_body(request, TokenBody)
+    user = await request.app[AUTHENTICATOR].verify_email(body.token)
+    return json_response(_user(user))
+
+
+@routes.post("/api/v1/users/me/verify-email")
+async def resend_verification(request: web.Request) -> web.Response:
+    """Send the verification email again (202), or say the address is already confirmed (200)."""
+    caller = await person(request)
+    await limit(request, f"verify-mail:{caller.user_id}", 3)  # no mail bombs through us
+    sent = await request.app[AUTHENTICATOR].send_verification(caller.user_id)
+    return json_response({"email_verified": not sent, "sent": sent}, status=202 if sent else 200)
 
 
 @routes.post("/api/v1/auth/mfa/verify")
