@@ -13,7 +13,7 @@ from presentai.entrypoints.http.auth import organization_for, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import API_KEYS, CONTAINER
-from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
@@ -49,6 +49,7 @@ async def _organization(request: web.Request, organization_id: str) -> str:
 
 @routes.post("/api/v1/api-keys")
 @accepts(CreateKeyBody)
+@answers(201)
 async def create_key(request: web.Request) -> web.Response:
     """A new key of an organization the caller administers."""
     await person(request)  # who is asking comes before what they ask
@@ -79,6 +80,7 @@ async def rotate_key(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/api-keys/{id}")
+@answers(204)
 async def revoke_key(request: web.Request) -> web.Response:
     """Revoke the key for good."""
     organization_id = await _organization(request, request.query.get("organization_id", ""))

@@ -121,8 +121,10 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _response(request, 413, "file_too_large", "the request body is over the size limit")
     except web.HTTPNotFound:
         return _response(request, 404, "not_found", f"no route for {request.path}")
-    except web.HTTPMethodNotAllowed:
-        return _response(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
+    except web.HTTPMethodNotAllowed as error:
+        response = _response(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
+        response.headers["Allow"] = ", ".join(sorted(error.allowed_methods))
+        return response
     except web.HTTPException as error:
         if error.status < 400:
             raise

@@ -23,7 +23,7 @@ from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.errors import BadRequest
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
-from presentai.entrypoints.http.openapi import accepts, accepts_upload
+from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
 from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
@@ -134,6 +134,7 @@ async def _target(request: web.Request, organization_id: str, presentation_id: s
 
 @routes.post("/api/v1/files/upload")
 @accepts_upload("organization_id", "presentation_id")
+@answers(201)
 async def upload_file(request: web.Request) -> web.Response:
     """Upload a file (multipart field ``file``; optional fields ``organization_id``, ``presentation_id``)."""
     await principal(request)  # 401 before reading a body
@@ -148,6 +149,7 @@ async def upload_file(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/files/url")
 @accepts(UrlImportBody)
+@answers(201)
 async def import_url(request: web.Request) -> web.Response:
     """Download a file from a public http(s) address and ingest it."""
     body = await read_body(request, UrlImportBody)

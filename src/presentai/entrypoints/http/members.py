@@ -13,7 +13,7 @@ from presentai.entrypoints.http.auth import member, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
-from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
 
 routes = web.RouteTableDef()
@@ -65,6 +65,7 @@ async def list_members(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/organizations/{id}/members/invite")
 @accepts(InviteBody)
+@answers(200, 201)
 async def invite(request: web.Request) -> web.Response:
     """Invite an email address with a role: an existing account joins at once, others when they register."""
     await person(request)
@@ -84,6 +85,7 @@ async def invite(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/invitations/{id}/accept")
+@answers(201)
 async def accept_invitation(request: web.Request) -> web.Response:
     """The signed-in invitee joins the organization (an invitation to another email is not found)."""
     caller = await person(request)
@@ -117,6 +119,7 @@ async def change_role(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/organizations/{id}/members/{uid}")
+@answers(204)
 async def remove_member(request: web.Request) -> web.Response:
     """Remove a member (never the last owner)."""
     await person(request)

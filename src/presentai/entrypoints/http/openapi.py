@@ -24,14 +24,17 @@ _PUBLIC = {
     "/api/v1/auth/mfa/verify",
     "/api/v1/auth/verify-email",
 }
+_SUCCESS = {200: "Success", 201: "Created", 202: "Accepted", 204: "Done (no body)"}
 _ERRORS = {
     "400": "Malformed request (bad JSON, wrong field types, unknown fields)",
     "401": "Missing, invalid or expired credentials",
     "403": "Role or API-key scope too low (insufficient_role / insufficient_scope)",
     "404": "No such resource, or another organization's",
     "409": "Conflict with the resource's state",
+    "410": "The resource was deleted (gone)",
     "422": "A business rule was violated",
-    "429": "Rate limit exceeded (retry_after)",
+    "429": "Rate limit or monthly token limit exceeded (retry_after)",
+    "503": "A system the service depends on is unavailable (retry later)",
 }
 
 
@@ -40,6 +43,16 @@ def accepts(model: type) -> Callable[[F], F]:
 
     def mark(handler: F) -> F:
         handler.__openapi_body__ = model  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def answers(*statuses: int) -> Callable[[F], F]:
+    """Declare a handler's success statuses when they are not just 200."""
+
+    def mark(handler: F) -> F:
+        handler.__openapi_statuses__ = statuses  # type: ignore[attr-defined]
         return handler
 
     return mark
@@ -112,7 +125,10 @@ def document(app: web.Application) -> dict[str, Any]:
             "summary": (handler.__doc__ or "").strip().splitlines()[0] if handler.__doc__ else handler.__name__,
             "tags": [path.split("/")[3]],
             "responses": {
-                "200": {"description": "Success"},
+                **{
+                    str(code): {"description": _SUCCESS[code]}
+                    for code in getattr(handler, "__openapi_statuses__", (200,))
+                },
                 **{code: _error(text) for code, text in _ERRORS.items()},
             },
         }
@@ -129,6 +145,8 @@ def document(app: web.Application) -> dict[str, Any]:
             content["application/json"] = {"schema": _schema(body, components)}
         upload = getattr(handler, "__openapi_upload__", None)
         if upload is not None:
+            operation["responses"]["413"] = _error("The file is over the size limit (file_too_large)")
+            operation["responses"]["415"] = _error("Not a format PresentAI reads (unsupported_file_type)")
             properties = {"file": {"type": "string", "format": "binary"}} | {f: {"type": "string"} for f in upload}
             content["multipart/form-data"] = {
                 "schema": {"type": "object", "required": ["file"], "properties": properties}

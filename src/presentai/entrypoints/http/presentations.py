@@ -21,7 +21,7 @@ from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.files import file_body, ingest_file, presentation_for_upload, read_upload
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
-from presentai.entrypoints.http.openapi import accepts, accepts_upload
+from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.entrypoints.http.responses import json_response
 from presentai.ports.repositories import PresentationRepository
@@ -145,6 +145,7 @@ def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[st
 
 @routes.post("/api/v1/presentations")
 @accepts(CreatePresentationBody)
+@answers(201)
 async def create_presentation(request: web.Request) -> web.Response:
     """A new draft presentation in one of the caller's organizations."""
     body = await read_body(request, CreatePresentationBody)
@@ -198,6 +199,7 @@ async def get_presentation(request: web.Request) -> web.Response:
 @routes.post("/api/v1/presentations/{id}/sources")
 @accepts(AttachFileBody)
 @accepts_upload()
+@answers(201)
 async def add_source(request: web.Request) -> web.Response:
     """Add a source: upload a file (multipart field ``file``), or attach a file uploaded before (``file_id``)."""
     presentation = await presentation_for_upload(request, request.match_info["id"])
@@ -352,6 +354,7 @@ async def update_presentation(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/presentations/{id}")
+@answers(204)
 async def delete_presentation(request: web.Request) -> web.Response:
     """Soft-delete: the presentation answers 410 from now on and leaves the lists."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
@@ -363,6 +366,7 @@ async def delete_presentation(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/presentations/{id}/duplicate")
 @accepts(DuplicateBody)
+@answers(201)
 async def duplicate_presentation(request: web.Request) -> web.Response:
     """A copy with the same sources and current slides."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
@@ -374,6 +378,7 @@ async def duplicate_presentation(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/presentations/{id}/sources/{sid}")
+@answers(204)
 async def remove_source(request: web.Request) -> web.Response:
     """Detach a source from the presentation (its slides keep their attributions)."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
@@ -385,6 +390,7 @@ async def remove_source(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/presentations/{id}/slides")
 @accepts(NewSlideBody)
+@answers(201)
 async def add_slide(request: web.Request) -> web.Response:
     """Add a slide written by hand (empty unless bullets are given)."""
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
@@ -398,6 +404,7 @@ async def add_slide(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/slides/{id}")
+@answers(204)
 async def delete_slide(request: web.Request) -> web.Response:
     """Delete a slide."""
     presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)

@@ -15,7 +15,7 @@ from presentai.entrypoints.http.auth import find_in_my_organizations, organizati
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
-from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.entrypoints.http.responses import json_response
 from presentai.ports.repositories import PresentationRepository, ProjectRepository
@@ -60,6 +60,7 @@ def _project(project: Project) -> dict[str, Any]:
 
 @routes.post("/api/v1/projects")
 @accepts(CreateProjectBody)
+@answers(201)
 async def create_project(request: web.Request) -> web.Response:
     """A new project."""
     body = await read_body(request, CreateProjectBody)
@@ -104,6 +105,7 @@ async def update_project(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/projects/{id}")
+@answers(204)
 async def delete_project(request: web.Request) -> web.Response:
     """Delete a project that holds no presentation (409 otherwise)."""
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)

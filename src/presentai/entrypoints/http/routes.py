@@ -18,7 +18,7 @@ from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.clients import client_address
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
-from presentai.entrypoints.http.openapi import accepts
+from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
 from presentai.services.auth import Tokens
 
@@ -117,6 +117,7 @@ async def _limit_address(request: web.Request) -> None:
 
 @routes.post("/api/v1/auth/register")
 @accepts(RegisterBody)
+@answers(201)
 async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
     await _limit_address(request)
@@ -145,6 +146,7 @@ async def verify_email(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/users/me/verify-email")
+@answers(200, 202)
 async def resend_verification(request: web.Request) -> web.Response:
     """Send the verification email again (202), or say the address is already confirmed (200)."""
     caller = await person(request)
@@ -176,6 +178,7 @@ async def refresh(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/auth/logout")
 @accepts(RefreshBody)
+@answers(204)
 async def logout(request: web.Request) -> web.Response:
     """End the login this refresh token belongs to."""
     body = await read_body(request, RefreshBody)
@@ -184,6 +187,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/auth/logout-all")
+@answers(204)
 async def logout_all(request: web.Request) -> web.Response:
     """End every login of the caller, on every device."""
     caller = await person(request)
@@ -238,6 +242,7 @@ async def delete_me(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/users/me/mfa")
 @accepts(PasswordBody)
+@answers(201)
 async def begin_mfa(request: web.Request) -> web.Response:
     """Start two-factor enrolment: a secret for the authenticator app (confirm it with a code)."""
     caller = await person(request)
@@ -258,6 +263,7 @@ async def confirm_mfa(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/users/me/mfa/disable")
 @accepts(PasswordBody)
+@answers(204)
 async def disable_mfa(request: web.Request) -> web.Response:
     """Turn two-factor sign-in off (asks for the password again)."""
     caller = await person(request)
@@ -294,6 +300,7 @@ async def _my_entries(request: web.Request, organization_id: str, user_id: str) 
 
 @routes.post("/api/v1/organizations")
 @accepts(OrganizationBody)
+@answers(201)
 async def create_organization(request: web.Request) -> web.Response:
     """A new organization; the caller owns it."""
     caller = await person(request)
