@@ -32,7 +32,8 @@ class Settings:
     database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…
     qdrant_url: str | None = None
     jwt_secret: str = ""  # "" → a random secret kept in the workspace
-    redis_url: str = ""  # "" → rate limits counted in-process
+    redis_url: str = ""  # "" → rate limits and job progress kept in-process
+    workers: str = "inprocess"  # "rq": jobs go to RQ workers (presentai worker) through redis_url
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
     public_url: str = "http://localhost:8080"  # where users reach the service (links in emails)
@@ -101,6 +102,10 @@ class Settings:
                 raise ValidationFailed(
                     f"url_import_allowed_networks: {problem}", {"url_import_allowed_networks": problem}
                 ) from None
+        if self.workers not in ("inprocess", "rq"):
+            raise ValidationFailed("workers must be inprocess or rq", {"workers": "unknown"})
+        if self.workers == "rq" and not self.redis_url:
+            raise ValidationFailed("workers=rq needs redis_url", {"redis_url": "required for RQ workers"})
         if self.storage_url and not self.storage_url.startswith("s3://"):
             raise ValidationFailed("storage_url must be s3://bucket/prefix (or empty)", {"storage_url": "unsupported"})
         if self.retrieval_mode and self.retrieval_mode not in RETRIEVAL_MODES:

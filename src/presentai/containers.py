@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -10,6 +12,7 @@ from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessToken
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
+from presentai.adapters.jobs.queues import InProcessJobQueue, RqJobQueue
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
 from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
@@ -30,6 +33,7 @@ from presentai.adapters.memory.usage import InProcessUsageLedger
 from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.progress.local import FanOutProgressSink
+from presentai.adapters.progress.streams import InProcessEventStream, RedisEventStream, StreamProgressSink
 from presentai.adapters.qdrant.index import QdrantVectorIndex
 from presentai.adapters.sql.accounts import (
     SqlApiKeyRepository,
@@ -52,11 +56,13 @@ from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
+from presentai.domain.jobs import Job
 from presentai.ports.embeddings import Embedder
 from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.erasure import EraseAccount
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
+from presentai.services.jobs import RunJob
 from presentai.services.members import Members
 from presentai.services.render import RenderDeck
 from presentai.services.retrieval import RetrievalMode, Retriever
@@ -85,6 +91,18 @@ def _mailer(settings: Settings) -> SmtpMailer | OutboxMailer:
     if settings.smtp_url:
         return SmtpMailer(settings.smtp_url, settings.mail_from)
     return OutboxMailer(settings.workspace / "outbox", settings.mail_from)
+
+
+def _events(settings: Settings) -> RedisEventStream | InProcessEventStream:
+    return RedisEventStream(settings.redis_url) if settings.redis_url else InProcessEventStream()
+
+
+async def _run_with(make_runner: Callable[[], RunJob], job: Job) -> None:
+    await make_runner()(job)
+
+
+def _run(make_runner: Callable[[], RunJob]) -> Callable[[Job], Awaitable[None]]:
+    return functools.partial(_run_with, make_runner)
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
@@ -200,9 +218,24 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         concurrency=settings.provided.slide_concurrency,
     )
     regenerate_slide = providers.Factory(
-        RegenerateSlide, presentations=presentations, sources=sources, chunks=chunks, retriever=retriever, writer=writer
+        RegenerateSlide,
+        presentations=presentations,
+        sources=sources,
+        chunks=chunks,
+        retriever=retriever,
+        writer=writer,
+        progress=progress,
     )
     render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)
+    run_job = providers.Factory(
+        RunJob,
+        ingest_source=ingest_source,
+        generate_outline=generate_outline,
+        generate_slides=generate_slides,
+        regenerate_slide=regenerate_slide,
+        sources=sources,
+        store=store,
+    )
 
 
 def _in_service(in_process: type, sql: type) -> providers.Selector[Any]:
@@ -230,6 +263,14 @@ class ServiceContainer(EmbeddedContainer):
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     members = providers.Singleton(Members, organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
+    events = providers.Singleton(_events, settings=EmbeddedContainer.settings)
+    jobs = providers.Selector(
+        EmbeddedContainer.settings.provided.workers,
+        inprocess=providers.Singleton(
+            InProcessJobQueue, runner=providers.Callable(_run, EmbeddedContainer.run_job.provider)
+        ),
+        rq=providers.Singleton(RqJobQueue, redis_url=EmbeddedContainer.settings.provided.redis_url),
+    )
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
     hasher = providers.Singleton(Argon2PasswordHasher)
     mailer = providers.Singleton(_mailer, settings=EmbeddedContainer.settings)
@@ -262,3 +303,19 @@ class ServiceContainer(EmbeddedContainer):
         mailer=mailer,
         public_url=EmbeddedContainer.settings.provided.public_url,
     )
+
+
+def service_container(settings: Settings, jwt_secret: str) -> ServiceContainer:
+    """The service's container: progress goes to the job event streams (Redis, or in-process)."""
+    container = ServiceContainer(settings=settings, jwt_secret=jwt_secret)
+    container.progress.override(providers.Singleton(StreamProgressSink, stream=container.events))
+    return container
+
+
+def worker_container(settings: Settings) -> EmbeddedContainer:
+    """What a ``presentai worker`` needs to run jobs: the use cases, progress into the event streams."""
+    container = EmbeddedContainer(settings=settings)
+    container.progress.override(
+        providers.Singleton(StreamProgressSink, stream=providers.Singleton(_events, settings=settings))
+    )
+    return container

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_members import organization
-from tests.e2e.test_api_presentations import presentation, upload
+from tests.e2e.test_api_presentations import add_source, presentation, upload
 
 PASSWORD = "correct horse battery"
 
@@ -103,9 +103,7 @@ async def test_erasing_an_account_deletes_its_own_workspace_only_when_confirmed(
     anna = await signed_up(client)
     auth = {"Authorization": anna["auth"]}
     deck = await presentation(client, anna["auth"])
-    await client.post(
-        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
-    )
+    await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
     wrong = await client.delete("/api/v1/users/me", json={"password": "not the password"}, headers=auth)
     assert wrong.status == 422
     unconfirmed = await client.delete("/api/v1/users/me", json={"password": PASSWORD}, headers=auth)

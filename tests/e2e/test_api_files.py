@@ -15,7 +15,7 @@ from presentai.config import Settings
 from presentai.entrypoints.http.app import create_app
 from tests.conftest import SAMPLES, S3Server
 from tests.e2e.test_api import signed_up
-from tests.e2e.test_api_presentations import presentation, upload
+from tests.e2e.test_api_presentations import generate, presentation, settle, upload
 
 
 @asynccontextmanager
@@ -54,11 +54,14 @@ async def test_a_file_uploaded_on_its_own_is_ingested_then_attached_and_used(cli
     anna = await signed_up(client)
     auth = {"Authorization": anna["auth"]}
     uploaded = await client.post("/api/v1/files/upload", data=upload(SAMPLES / "field-notes.md"), headers=auth)
-    file = await uploaded.json()
-    assert (uploaded.status, file["ingestion_status"], file["presentation_id"]) == (201, "indexed", None)
+    accepted = await uploaded.json()
+    assert (uploaded.status, accepted["kind"], accepted["presentation_id"]) == (202, "ingest_source", None)
+    assert accepted["ingestion_status"] in ("pending", "processing", "indexed")  # the job runs on its own
+    await settle(client, uploaded)
+    status = await client.get(f"/api/v1/files/{accepted['id']}", headers=auth)
+    file = await status.json()
+    assert (status.status, file["ingestion_status"]) == (200, "indexed")
     assert file["chunks_created"] > 0
-    status = await client.get(f"/api/v1/files/{file['id']}", headers=auth)
-    assert (status.status, (await status.json())["ingestion_status"]) == (200, "indexed")
 
     deck = await presentation(client, anna["auth"])
     attached = await client.post(
@@ -67,8 +70,8 @@ async def test_a_file_uploaded_on_its_own_is_ingested_then_attached_and_used(cli
     assert attached.status == 201
     sources = await (await client.get(f"/api/v1/presentations/{deck['id']}/sources", headers=auth)).json()
     assert [s["id"] for s in sources["data"]] == [file["id"]]
-    outlined = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
-    assert (await outlined.json())["status"] == "outline_ready"
+    outlined = await generate(client, auth, deck["id"], "outline")
+    assert outlined["status"] == "outline_ready"
 
 
 async def test_an_upload_can_go_straight_into_a_presentation(client: TestClient) -> None:
@@ -77,7 +80,7 @@ async def test_an_upload_can_go_straight_into_a_presentation(client: TestClient)
     deck = await presentation(client, anna["auth"])
     form = upload(SAMPLES / "field-notes.md")
     form.add_field("presentation_id", deck["id"])
-    file = await (await client.post("/api/v1/files/upload", data=form, headers=auth)).json()
+    file = await settle(client, await client.post("/api/v1/files/upload", data=form, headers=auth))
     assert file["presentation_id"] == deck["id"]
     details = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json()
     assert details["source_ids"] == [file["id"]]
@@ -86,9 +89,9 @@ async def test_an_upload_can_go_straight_into_a_presentation(client: TestClient)
 async def test_files_of_another_organization_are_not_found_and_stay_untouched(client: TestClient) -> None:
     anna, boris = await signed_up(client), await signed_up(client)
     own, other = {"Authorization": anna["auth"]}, {"Authorization": boris["auth"]}
-    file = await (
-        await client.post("/api/v1/files/upload", data=upload(SAMPLES / "field-notes.md"), headers=own)
-    ).json()
+    file = await settle(
+        client, await client.post("/api/v1/files/upload", data=upload(SAMPLES / "field-notes.md"), headers=own)
+    )
     deck = await presentation(client, anna["auth"])
     boris_deck = await presentation(client, boris["auth"])
 
@@ -132,8 +135,9 @@ async def test_a_url_is_imported_only_where_the_service_may_reach(tmp_path: Path
             anna = await signed_up(client)
             auth = {"Authorization": anna["auth"]}
             imported = await client.post("/api/v1/files/url", json={"url": f"{site}/field-notes.md"}, headers=auth)
-            file = await imported.json()
-            assert (imported.status, file["filename"], file["ingestion_status"]) == (201, "field-notes.md", "indexed")
+            accepted = await settle(client, imported)
+            file = await (await client.get(f"/api/v1/files/{accepted['id']}", headers=auth)).json()
+            assert (file["filename"], file["ingestion_status"]) == ("field-notes.md", "indexed")
             for path, status, error in [
                 ("/photo.txt", 415, "unsupported_file_type"),
                 ("/big.txt", 413, "file_too_large"),
@@ -164,9 +168,10 @@ async def test_the_service_keeps_originals_in_s3_when_configured(tmp_path: Path,
     async with service(tmp_path, **s3) as client:
         anna = await signed_up(client)
         auth = {"Authorization": anna["auth"]}
-        file = await (
-            await client.post("/api/v1/files/upload", data=upload(SAMPLES / "field-notes.md"), headers=auth)
-        ).json()
+        accepted = await settle(
+            client, await client.post("/api/v1/files/upload", data=upload(SAMPLES / "field-notes.md"), headers=auth)
+        )
+        file = await (await client.get(f"/api/v1/files/{accepted['id']}", headers=auth)).json()
         assert file["ingestion_status"] == "indexed"
     bucket = S3ObjectStore(prefix, endpoint_url=s3_server.endpoint_url, key=s3_server.key, secret=s3_server.secret)
     original = await bucket.get(f"{file['organization_id']}/sources/{file['id']}/original")

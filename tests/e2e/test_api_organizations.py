@@ -12,7 +12,7 @@ from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
 from tests.e2e.test_api_members import organization
-from tests.e2e.test_api_presentations import presentation, upload
+from tests.e2e.test_api_presentations import add_source, presentation, upload
 
 
 async def my_organization(client: TestClient, auth: str) -> str:
@@ -82,9 +82,7 @@ async def test_usage_counts_ingestion_tokens_and_a_spent_quota_stops_generation(
         month = datetime.now(UTC).strftime("%Y-%m")
         assert (before["month"], before["total_tokens"], before["limit"], before["remaining"]) == (month, 0, 200, 200)
         deck = await presentation(client, anna["auth"])
-        await client.post(
-            f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
-        )
+        await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
         after = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
         assert after["embedding_tokens"] > 200
         assert (after["remaining"], [h["month"] for h in after["history"]]) == (0, [month])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import TestClient
 
+from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
 
@@ -17,6 +19,29 @@ def upload(path: Path | None = None, *, name: str = "", data: bytes = b"") -> ai
     content = io.BytesIO(path.read_bytes() if path else data)
     form.add_field("file", content, filename=name or (path.name if path else "f"))
     return form
+
+
+async def settle(client: TestClient, response: aiohttp.ClientResponse) -> dict[str, Any]:
+    """The body of a 202, once its job has run (the test service runs jobs in-process)."""
+    assert response.status == 202, await response.text()
+    body: dict[str, Any] = await response.json()
+    await client.server.app[CONTAINER].jobs().drain()
+    return body
+
+
+async def add_source(
+    client: TestClient, headers: dict[str, str], deck_id: str, form: aiohttp.FormData
+) -> dict[str, Any]:
+    """Upload into a presentation and wait for the ingestion; the file as /files/{id} then shows it."""
+    posted = await client.post(f"/api/v1/presentations/{deck_id}/sources", data=form, headers=headers)
+    accepted = await settle(client, posted)
+    return await (await client.get(f"/api/v1/files/{accepted['id']}", headers=headers)).json()  # type: ignore[no-any-return]
+
+
+async def generate(client: TestClient, headers: dict[str, str], deck_id: str, what: str) -> dict[str, Any]:
+    """Run generate/outline or generate/slides to its end; the presentation as it then is."""
+    await settle(client, await client.post(f"/api/v1/presentations/{deck_id}/generate/{what}", headers=headers))
+    return await (await client.get(f"/api/v1/presentations/{deck_id}", headers=headers)).json()  # type: ignore[no-any-return]
 
 
 async def presentation(client: TestClient, auth: str, slides: int = 3) -> dict:  # type: ignore[type-arg]
@@ -32,16 +57,13 @@ async def test_the_main_flow_from_upload_to_edited_slides(client: TestClient) ->
     auth = {"Authorization": anna["auth"]}
     deck = await presentation(client, anna["auth"])
     assert deck["status"] == "draft"
-    added = await client.post(
-        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
-    )
-    source = await added.json()
-    assert (added.status, source["ingestion_status"]) == (201, "indexed")
+    source = await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
+    assert source["ingestion_status"] == "indexed"
     assert source["chunks_created"] > 0
-    outlined = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)).json()
+    outlined = await generate(client, auth, deck["id"], "outline")
     assert outlined["status"] == "outline_ready"
     assert len(outlined["outline"]["items"]) == 3
-    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=auth)).json()
+    ready = await generate(client, auth, deck["id"], "slides")
     assert ready["status"] == "ready"
     assert [s["number"] for s in ready["slides"]] == [1, 2, 3]
     first = ready["slides"][0]
@@ -64,7 +86,8 @@ async def test_the_main_flow_from_upload_to_edited_slides(client: TestClient) ->
     assert [(v["number"], v["reason"]) for v in versions["data"]] == [(1, "generated"), (2, "edited")]
     restored = await (await client.post(f"/api/v1/slides/{first['id']}/restore/1", headers=auth)).json()
     assert (restored["version"], restored["title"]) == (3, first["title"])
-    regenerated = await (await client.post(f"/api/v1/slides/{first['id']}/regenerate", headers=auth)).json()
+    await settle(client, await client.post(f"/api/v1/slides/{first['id']}/regenerate", headers=auth))
+    regenerated = await (await client.get(f"/api/v1/slides/{first['id']}", headers=auth)).json()
     assert regenerated["version"] == 4
 
     order = [s["id"] for s in reversed(ready["slides"])]
@@ -81,11 +104,9 @@ async def test_another_tenant_gets_404_everywhere_and_changes_nothing(client: Te
     anna, boris = await signed_up(client), await signed_up(client)
     deck = await presentation(client, anna["auth"], slides=1)
     own = {"Authorization": anna["auth"]}
-    await client.post(
-        f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=own
-    )
-    await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=own)
-    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=own)).json()
+    await add_source(client, own, deck["id"], upload(SAMPLES / "field-notes.md"))
+    await generate(client, own, deck["id"], "outline")
+    ready = await generate(client, own, deck["id"], "slides")
     slide = ready["slides"][0]["id"]
     other = {"Authorization": boris["auth"]}
     calls = [
@@ -140,12 +161,7 @@ async def test_a_broken_file_is_accepted_and_reported_failed_with_its_reason(cli
     anna = await signed_up(client)
     auth = {"Authorization": anna["auth"]}
     deck = await presentation(client, anna["auth"])
-    response = await client.post(
-        f"/api/v1/presentations/{deck['id']}/sources",
-        data=upload(name="broken.pdf", data=b"%PDF-1.7\n" + b"\1" * 500),
-        headers=auth,
-    )
-    source = await response.json()
+    source = await add_source(client, auth, deck["id"], upload(name="broken.pdf", data=b"%PDF-1.7\n" + b"\1" * 500))
     assert (source["ingestion_status"], source["error_code"]) == ("failed", "corrupt_document")
     refused = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
     assert (refused.status, (await refused.json())["error"]) == (422, "validation_error")
@@ -182,13 +198,9 @@ async def test_update_duplicate_add_and_delete_slides_detach_sources_and_soft_de
     anna = await signed_up(client)
     auth = {"Authorization": anna["auth"]}
     deck = await presentation(client, anna["auth"], slides=2)
-    source = await (
-        await client.post(
-            f"/api/v1/presentations/{deck['id']}/sources", data=upload(SAMPLES / "field-notes.md"), headers=auth
-        )
-    ).json()
-    await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
-    ready = await (await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=auth)).json()
+    source = await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
+    await generate(client, auth, deck["id"], "outline")
+    ready = await generate(client, auth, deck["id"], "slides")
 
     patched = await (
         await client.patch(

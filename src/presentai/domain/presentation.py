@@ -113,6 +113,7 @@ class Presentation:
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
     deleted_at: datetime | None = None
     revision: int = 0  # bumped by every save; a save from a stale read is refused (optimistic locking)
+    job_id: str = ""  # the outline or slides job that owns the presentation while it is busy
     project_id: str = ""
 
     @classmethod
@@ -131,10 +132,12 @@ class Presentation:
             raise ValidationFailed(f"a presentation takes at most {limit} sources", {"sources": "too many"})
         self.source_ids.append(source_id)
 
-    def start_outlining(self) -> None:
-        """Enter ``outlining``; refused while a generation is running."""
-        self._refuse_if_busy()
+    def start_outlining(self, job_id: str = "") -> None:
+        """Enter ``outlining`` for ``job_id``; refused while another job runs (the same job resumes)."""
+        if not self._owned_by(job_id, PresentationStatus.OUTLINING):
+            self._refuse_if_busy()
         self.status = PresentationStatus.OUTLINING
+        self.job_id = job_id
         self.error_message = ""
 
     def accept_outline(self, outline: Outline, language: str) -> None:
@@ -147,17 +150,25 @@ class Presentation:
             )
         self.outline = outline
         self.language = language
+        self.job_id = ""
         if outline.title and self.title == "Untitled presentation":
             self.title = outline.title
         self.status = PresentationStatus.OUTLINE_READY
 
-    def start_generating(self) -> None:
-        """Enter ``generating``; needs an outline."""
+    def start_generating(self, job_id: str = "") -> None:
+        """Enter ``generating`` for ``job_id``; needs an outline; refused while another job runs."""
         if self.outline is None:
             raise Conflict("generate the outline before the slides")
-        if self.status is PresentationStatus.GENERATING:
-            raise Conflict("this presentation is already being generated")
+        if not self._owned_by(job_id, PresentationStatus.GENERATING):
+            if self.status is PresentationStatus.GENERATING:
+                raise Conflict("this presentation is already being generated")
+            self._refuse_if_busy()
         self.status = PresentationStatus.GENERATING
+        self.job_id = job_id
+        self.error_message = ""
+
+    def _owned_by(self, job_id: str, status: PresentationStatus) -> bool:
+        return bool(job_id) and self.job_id == job_id and self.status is status
 
     def put_slide(self, slide: Slide) -> None:
         """Place a generated slide at its outline position, replacing one already there."""
@@ -171,11 +182,13 @@ class Presentation:
     def mark_ready(self) -> None:
         """All slides are written."""
         self.status = PresentationStatus.READY
+        self.job_id = ""
 
     def fail(self, message: str) -> None:
         """The generation failed; ``message`` says why."""
         self.status = PresentationStatus.FAILED
         self.error_message = message
+        self.job_id = ""
 
     def update(
         self, *, title: str | None = None, parameters: GenerationParameters | None = None, max_slides: int = MAX_SLIDES

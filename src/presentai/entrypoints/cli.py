@@ -31,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _db_upgrade(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "worker":
+        return _worker(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -66,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
+    worker = commands.add_parser(
+        "worker", help="run background jobs from Redis (PRESENTAI_WORKERS=rq); start as many as you like"
+    )
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.add_argument("--name", help="the worker's name in RQ (default: generated)")
+    worker.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply pending migrations")
     db.add_argument("--database-url", help="postgresql://… or sqlite:///PATH (default: PRESENTAI_DATABASE_URL)")
@@ -88,6 +96,25 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     web.run_app(create_app(settings), host=args.host, port=args.port, print=console.print)
+    return EXIT_OK
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from presentai.entrypoints.worker import work
+
+    console = Console(stderr=True)
+    try:
+        settings = Settings.from_env(workspace=args.workspace)
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        return EXIT_USAGE
+    if not settings.redis_url:
+        console.print("[red]error:[/] a worker takes its jobs from Redis: set PRESENTAI_REDIS_URL")
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    work(settings, burst=args.burst, name=args.name)
     return EXIT_OK
 
 

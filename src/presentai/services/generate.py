@@ -88,8 +88,8 @@ class GenerateOutline(_Failing):
     async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
         """Plan and store the outline; the presentation ends ``outline_ready`` or ``failed``."""
         presentation = await self._presentations.get(organization_id, presentation_id)
+        presentation.start_outlining(job_id)  # the same job run again (a retry) resumes
         job_id = job_id or presentation.id
-        presentation.start_outlining()
         await self._presentations.save(presentation)
         await self._progress.publish(StageProgressed(job_id=job_id, stage="outline", done=0, total=1))
         try:
@@ -173,14 +173,17 @@ class GenerateSlides(_Failing):
         """Write all slides; the presentation ends ``ready`` or ``failed``."""
         started = time.perf_counter()
         presentation = await self._presentations.get(organization_id, presentation_id)
+        presentation.start_generating(job_id)  # the same job run again (a retry) resumes
+        author = f"job:{job_id}" if job_id else ""
         job_id = job_id or presentation.id
-        presentation.start_generating()
         await self._presentations.save(presentation)
         assert presentation.outline is not None  # start_generating checked it
         items = presentation.outline.items
+        # A retried job keeps the slides its earlier run saved and writes only the rest.
+        finished = {s.outline_index for s in presentation.slides if author and s.versions[-1].created_by == author}
         semaphore = asyncio.Semaphore(self._concurrency)
         save_lock = asyncio.Lock()
-        done = 0
+        done = len(finished)
         try:
             context = await _Context.load(presentation, self._sources, self._chunks)
 
@@ -188,7 +191,7 @@ class GenerateSlides(_Failing):
                 nonlocal done
                 async with semaphore:
                     content, degraded = await self._composer.compose(context, item)
-                slide = Slide.create(presentation.id, content, outline_index=index)
+                slide = Slide.create(presentation.id, content, outline_index=index, by=author)
                 async with save_lock:
                     presentation.put_slide(slide)
                     if degraded:
@@ -205,7 +208,7 @@ class GenerateSlides(_Failing):
                         )
                     )
 
-            await _all_or_nothing([write_one(i, item) for i, item in enumerate(items)])
+            await _all_or_nothing([write_one(i, item) for i, item in enumerate(items) if i not in finished])
         except BaseException as error:
             await self._fail(presentation, job_id, error)
             raise
@@ -233,14 +236,18 @@ class RegenerateSlide:
         chunks: ChunkRepository,
         retriever: Retriever,
         writer: SlideWriter,
+        progress: ProgressSink | None = None,
     ) -> None:
+        self._progress = progress
         self._presentations = presentations
         self._sources = sources
         self._chunks = chunks
         self._composer = _SlideComposer(retriever, writer)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def __call__(self, organization_id: str, presentation_id: str, slide_id: str, *, by: str = "") -> Slide:
+    async def __call__(
+        self, organization_id: str, presentation_id: str, slide_id: str, *, by: str = "", job_id: str = ""
+    ) -> Slide:
         """Regenerate ``slide_id`` and return it with its new current version.
 
         Regenerations of one presentation run one after another in this process,
@@ -258,7 +265,17 @@ class RegenerateSlide:
             if degraded:
                 presentation.warn(DEGRADED_WARNING)
             await self._presentations.save(presentation)
-            return slide
+        if self._progress is not None and job_id:
+            await self._progress.publish(
+                SlideCompleted(
+                    job_id=job_id,
+                    slide_id=slide.id,
+                    slide_number=presentation.slides.index(slide) + 1,
+                    slide_title=slide.content.title,
+                    progress_pct=100,
+                )
+            )
+        return slide
 
 
 def _item_for(presentation: Presentation, slide: Slide) -> OutlineItem:

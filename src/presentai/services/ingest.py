@@ -38,6 +38,11 @@ class IngestionLimits:
     embed_batch: int = 64
 
 
+def original_key(source: SourceDocument) -> str:
+    """Where a source's original bytes are kept in the object store."""
+    return f"{source.organization_id}/sources/{source.id}/original"
+
+
 class IngestSource:
     """Turns a pending source into indexed chunks, or marks it failed with a clear reason."""
 
@@ -102,8 +107,9 @@ class IngestSource:
         await self._stage(job_id, "parse", 0, 1, source.filename)
         parsed = await asyncio.to_thread(self._parser.parse, data, source.filename)
         await self._stage(job_id, "parse", 1, 1, source.filename)
-        source.storage_key = f"{source.organization_id}/sources/{source.id}/original"
-        await self._store.put(source.storage_key, data)  # kept only for files that can be used
+        if not source.storage_key:  # a background job's upload was stored before it was queued
+            source.storage_key = original_key(source)
+            await self._store.put(source.storage_key, data)  # kept only for files that can be used
         language = detect_language(parsed.text)
         chunks = await asyncio.to_thread(
             chunk_document,

@@ -52,8 +52,8 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             await session.execute(
                 "INSERT INTO presentations (id, organization_id, title, status, parameters, outline, language,"
-                " warnings, error_message, deleted_at, project_id, created_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " warnings, error_message, deleted_at, project_id, job_id, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     presentation.id,
                     presentation.organization_id,
@@ -78,7 +78,8 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             found = await session.fetch(
                 "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
-                " warnings = %s, error_message = %s, deleted_at = %s, project_id = %s, revision = revision + 1"
+                " warnings = %s, error_message = %s, deleted_at = %s, project_id = %s, job_id = %s,"
+                " revision = revision + 1"
                 " WHERE id = %s AND organization_id = %s AND revision = %s RETURNING revision",
                 [*self._fields(presentation), presentation.id, presentation.organization_id, presentation.revision],
             )
@@ -170,6 +171,7 @@ class SqlPresentationRepository:
             presentation.error_message,
             presentation.deleted_at,
             presentation.project_id,
+            presentation.job_id,
         )
 
     @staticmethod
@@ -245,6 +247,7 @@ class SqlPresentationRepository:
             deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
             revision=row["revision"],
             project_id=row["project_id"],
+            job_id=row["job_id"],
         )
 
 

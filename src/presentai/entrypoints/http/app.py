@@ -11,9 +11,11 @@ from pathlib import Path
 
 from aiohttp import web
 
+from presentai.adapters.jobs.queues import InProcessJobQueue
+from presentai.adapters.progress.streams import RedisEventStream
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
-from presentai.containers import ServiceContainer
+from presentai.containers import service_container
 from presentai.entrypoints.http import api_keys, files, journal, members, openapi, presentations, projects
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
@@ -43,7 +45,7 @@ def jwt_secret(settings: Settings) -> str:
 
 def create_app(settings: Settings) -> web.Application:
     """The service, wired for ``settings``."""
-    container = ServiceContainer(settings=settings, jwt_secret=jwt_secret(settings))
+    container = service_container(settings, jwt_secret(settings))
     app = web.Application(middlewares=[request_ids, errors], client_max_size=settings.max_upload_bytes + 2**20)
     app[CONTAINER] = container
     app[AUTHENTICATOR] = container.authenticator()
@@ -76,3 +78,9 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await database.close()
     await container.vector_index().close()
     await container.limiter().close()
+    jobs = container.jobs()
+    if isinstance(jobs, InProcessJobQueue):
+        await jobs.close()
+    events = container.events()
+    if isinstance(events, RedisEventStream):
+        await events.close()

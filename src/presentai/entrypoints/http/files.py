@@ -16,15 +16,18 @@ from presentai.adapters.parsers.sniff import sniff
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import FileTooLarge, Gone, NotFound, ValidationFailed
+from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import Presentation
 from presentai.domain.sources import SourceDocument, megabytes
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.errors import BadRequest
+from presentai.entrypoints.http.jobs import accepted, start
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
 from presentai.entrypoints.http.responses import json_response
+from presentai.services.ingest import original_key
 
 routes = web.RouteTableDef()
 
@@ -107,20 +110,31 @@ async def presentation_for_upload(request: web.Request, presentation_id: str) ->
 
 async def ingest_file(
     request: web.Request, organization_id: str, presentation: Presentation | None, filename: str, data: bytes
-) -> SourceDocument:
-    """Check the type, record the source (attached to ``presentation`` if given) and ingest it."""
+) -> dict[str, Any]:
+    """Check the type, store the original, record the source (attached to ``presentation`` if given)
+    and queue its ingestion; the 202 body names the job whose ``ingestion_completed`` event ends it."""
     container = request.app[CONTAINER]
     settings = container.settings()
+    caller = await principal(request)
     sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
     source = SourceDocument.from_upload(organization_id, filename, data, presentation.id if presentation else "")
     if presentation is not None:
         presentation.add_source(source.id, settings.max_sources)
+    source.storage_key = original_key(source)
+    await container.store().put(source.storage_key, data)
     await container.sources().add(source)
     if presentation is not None:
         await container.presentations().save(presentation)
-    source = await container.ingest_source()(source, data, job_id=presentation.id if presentation else source.id)
+    job = Job.new(
+        JobKind.INGEST_SOURCE,
+        organization_id,
+        presentation_id=presentation.id if presentation else "",
+        target_id=source.id,
+        by=caller.user_id,
+    )
+    await start(request, job)
     await audit(request, organization_id, "source.add", "source", source.id)
-    return source
+    return accepted(job, **file_body(source))
 
 
 async def _target(request: web.Request, organization_id: str, presentation_id: str) -> tuple[str, Presentation | None]:
@@ -134,7 +148,7 @@ async def _target(request: web.Request, organization_id: str, presentation_id: s
 
 @routes.post("/api/v1/files/upload")
 @accepts_upload("organization_id", "presentation_id")
-@answers(201)
+@answers(202)
 async def upload_file(request: web.Request) -> web.Response:
     """Upload a file (multipart field ``file``; optional fields ``organization_id``, ``presentation_id``)."""
     await principal(request)  # 401 before reading a body
@@ -143,20 +157,19 @@ async def upload_file(request: web.Request) -> web.Response:
     organization_id = fields.get("organization_id") or request.query.get("organization_id", "")
     presentation_id = fields.get("presentation_id") or request.query.get("presentation_id", "")
     organization_id, presentation = await _target(request, organization_id, presentation_id)
-    source = await ingest_file(request, organization_id, presentation, filename, data)
-    return json_response(file_body(source), status=201)
+    return json_response(await ingest_file(request, organization_id, presentation, filename, data), status=202)
 
 
 @routes.post("/api/v1/files/url")
 @accepts(UrlImportBody)
-@answers(201)
+@answers(202)
 async def import_url(request: web.Request) -> web.Response:
     """Download a file from a public http(s) address and ingest it."""
     body = await read_body(request, UrlImportBody)
     organization_id, presentation = await _target(request, body.organization_id, body.presentation_id)
     fetched = await request.app[CONTAINER].fetcher().fetch(body.url)
-    source = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)
-    return json_response(file_body(source), status=201)
+    answer = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)
+    return json_response(answer, status=202)
 
 
 @routes.get("/api/v1/files/{id}")

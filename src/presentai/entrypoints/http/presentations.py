@@ -13,12 +13,15 @@ from attrs import evolve, frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
-from presentai.domain.errors import Gone, NotFound
+from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources
+from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
+from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.files import file_body, ingest_file, presentation_for_upload, read_upload
+from presentai.entrypoints.http.jobs import accepted, start
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
@@ -199,15 +202,15 @@ async def get_presentation(request: web.Request) -> web.Response:
 @routes.post("/api/v1/presentations/{id}/sources")
 @accepts(AttachFileBody)
 @accepts_upload()
-@answers(201)
+@answers(201, 202)
 async def add_source(request: web.Request) -> web.Response:
     """Add a source: upload a file (multipart field ``file``), or attach a file uploaded before (``file_id``)."""
     presentation = await presentation_for_upload(request, request.match_info["id"])
     container = request.app[CONTAINER]
     if request.content_type.startswith("multipart/"):
         filename, data, _ = await read_upload(request, container.settings().max_upload_bytes)
-        source = await ingest_file(request, presentation.organization_id, presentation, filename, data)
-        return json_response(file_body(source), status=201)
+        answer = await ingest_file(request, presentation.organization_id, presentation, filename, data)
+        return json_response(answer, status=202)
     body = await read_body(request, AttachFileBody)
     source = await container.sources().get(presentation.organization_id, body.file_id)  # another tenant's: 404
     presentation.add_source(source.id, container.settings().max_sources)
@@ -225,23 +228,44 @@ async def list_sources(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/presentations/{id}/generate/outline")
+@answers(202)
 async def generate_outline(request: web.Request) -> web.Response:
-    """Plan the outline from the indexed sources."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
-    await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    done = await request.app[CONTAINER].generate_outline()(presentation.organization_id, presentation.id)
-    await audit(request, presentation.organization_id, "presentation.generate_outline", "presentation", done.id)
-    return json_response(_presentation(done))
+    """Start planning the outline from the indexed sources (202; progress on /ws under the job id)."""
+    return await _generate(request, JobKind.GENERATE_OUTLINE)
 
 
 @routes.post("/api/v1/presentations/{id}/generate/slides")
+@answers(202)
 async def generate_slides(request: web.Request) -> web.Response:
-    """Write every slide of the outline."""
+    """Start writing every slide of the outline (202; each slide is saved and announced as it is done)."""
+    return await _generate(request, JobKind.GENERATE_SLIDES)
+
+
+async def _check_sources(request: web.Request, presentation: Presentation) -> None:
+    """Refuse at once what the job would refuse later: no usable source, or sources still being read."""
+    found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
+    busy = [s.filename for s in found if s.status in (IngestionStatus.PENDING, IngestionStatus.PROCESSING)]
+    if busy:
+        raise Conflict(f"wait until these sources are read: {', '.join(busy)}")
+    if not any(s.status is IngestionStatus.INDEXED for s in found):
+        raise NoUsableSources("add a source that can be read before generating")
+
+
+async def _generate(request: web.Request, kind: JobKind) -> web.Response:
     presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
-    await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    done = await request.app[CONTAINER].generate_slides()(presentation.organization_id, presentation.id)
-    await audit(request, presentation.organization_id, "presentation.generate_slides", "presentation", done.id)
-    return json_response(_presentation(done))
+    container = request.app[CONTAINER]
+    caller = await principal(request)
+    await container.quotas().check(presentation.organization_id)
+    job = Job.new(kind, presentation.organization_id, presentation_id=presentation.id, by=caller.user_id)
+    if kind is JobKind.GENERATE_OUTLINE:
+        await _check_sources(request, presentation)
+        presentation.start_outlining(job.id)  # 409 while another job runs on it
+    else:
+        presentation.start_generating(job.id)
+    await container.presentations().save(presentation)  # a concurrent start loses here (409)
+    await start(request, job, presentation)
+    await audit(request, presentation.organization_id, f"presentation.{kind.value}", "presentation", presentation.id)
+    return json_response(accepted(job, presentation_id=presentation.id, status=presentation.status.value), status=202)
 
 
 @routes.post("/api/v1/presentations/{id}/slides/reorder")
@@ -320,16 +344,23 @@ async def restore_slide(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/slides/{id}/regenerate")
+@answers(202)
 async def regenerate_slide(request: web.Request) -> web.Response:
-    """Write a new version of the slide from its sources."""
+    """Start writing a new version of the slide from its sources (202; the slide's versions show it)."""
     presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     caller = await principal(request)
+    presentation.ensure_idle()
     await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    fresh = await request.app[CONTAINER].regenerate_slide()(
-        presentation.organization_id, presentation.id, slide.id, by=caller.user_id
+    job = Job.new(
+        JobKind.REGENERATE_SLIDE,
+        presentation.organization_id,
+        presentation_id=presentation.id,
+        target_id=slide.id,
+        by=caller.user_id,
     )
+    await start(request, job)
     await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
-    return json_response(_slide(fresh, presentation.slides.index(slide) + 1))
+    return json_response(accepted(job, presentation_id=presentation.id, slide_id=slide.id), status=202)
 
 
 @routes.patch("/api/v1/presentations/{id}")

@@ -1,0 +1,124 @@
+"""Job queues: RQ on Redis (workers on any machine), and in-process tasks for the embedded mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from presentai.domain.errors import ProviderError
+from presentai.domain.jobs import Job, JobKind
+
+log = logging.getLogger("presentai.jobs")
+WORKER_FUNCTION = "presentai.entrypoints.worker.run"
+QUEUE_NAME = "presentai"
+
+
+def job_payload(job: Job) -> dict[str, str]:
+    """A job as plain strings, for a queue message."""
+    return {
+        "id": job.id,
+        "kind": job.kind.value,
+        "organization_id": job.organization_id,
+        "presentation_id": job.presentation_id,
+        "target_id": job.target_id,
+        "requested_by": job.requested_by,
+        "created_at": job.created_at.isoformat(),
+    }
+
+
+def job_from_payload(payload: dict[str, str]) -> Job:
+    """The job a queue message carries."""
+    return Job(
+        payload["id"],
+        JobKind(payload["kind"]),
+        payload["organization_id"],
+        payload["presentation_id"],
+        payload["target_id"],
+        payload["requested_by"],
+        datetime.fromisoformat(payload["created_at"]),
+    )
+
+
+class InProcessJobQueue:
+    """Runs each job as a task of this process's event loop (the embedded service and the library).
+
+    An outside system's failure is retried a few times with backoff, as the RQ workers would.
+    """
+
+    def __init__(self, runner: Callable[[Job], Awaitable[None]], *, attempts: int = 3, backoff_s: float = 1.0):
+        self._runner = runner
+        self._attempts = attempts
+        self._backoff = backoff_s
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def enqueue(self, job: Job) -> None:
+        """Start the job in the background."""
+        task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, job: Job) -> None:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                await self._runner(job)
+                return
+            except ProviderError as error:
+                if attempt == self._attempts:
+                    log.warning("job %s (%s) failed for good: %s", job.id, job.kind.value, error)
+                    return
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+            except Exception:
+                log.exception("job %s (%s) failed", job.id, job.kind.value)
+                return
+
+    async def drain(self) -> None:
+        """Wait for every job started so far (and those they start)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Cancel what is still running (the service is stopping)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class RqJobQueue:
+    """Puts jobs on an RQ queue; ``presentai worker`` processes (any number, anywhere) run them.
+
+    A job is retried three times (after 5, 30 and 120 s) when it raises, and when its worker dies
+    under it (RQ re-queues an abandoned job that has retries left).
+    """
+
+    def __init__(self, redis_url: str, *, queue_name: str = QUEUE_NAME, timeout_s: int = 30 * 60) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self._queue = Queue(queue_name, connection=Redis.from_url(redis_url, socket_connect_timeout=2))
+        self._timeout = timeout_s
+
+    async def enqueue(self, job: Job) -> None:
+        """Put the job on the queue (its RQ id is the job's id: enqueuing twice is one job)."""
+        from redis.exceptions import RedisError
+
+        try:
+            await asyncio.to_thread(self._enqueue, job)
+        except RedisError as error:
+            raise ProviderError(f"the job queue (Redis) is unreachable: {error}", "redis") from error
+
+    def _enqueue(self, job: Job) -> Any:
+        from rq import Retry
+
+        return self._queue.enqueue(
+            WORKER_FUNCTION,
+            job_payload(job),
+            job_id=job.id,
+            retry=Retry(max=3, interval=[5, 30, 120]),
+            job_timeout=self._timeout,
+            result_ttl=24 * 60 * 60,
+            failure_ttl=7 * 24 * 60 * 60,
+            description=f"{job.kind.value} {job.presentation_id or job.target_id}",
+        )

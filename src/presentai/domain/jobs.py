@@ -1,0 +1,42 @@
+"""Background jobs: what runs outside a request (ingestion, generation), and who may watch it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from attrs import field, frozen
+
+from presentai.domain.ids import new_id
+
+
+class JobKind(enum.StrEnum):
+    """The kinds of work the workers do."""
+
+    INGEST_SOURCE = "ingest_source"
+    GENERATE_OUTLINE = "generate_outline"
+    GENERATE_SLIDES = "generate_slides"
+    REGENERATE_SLIDE = "regenerate_slide"
+
+
+@frozen
+class Job:
+    """One unit of background work; its progress events are streamed under its id.
+
+    A job is idempotent: running it again after a crash finishes the work without duplicating it.
+    """
+
+    id: str
+    kind: JobKind
+    organization_id: str
+    presentation_id: str = ""
+    target_id: str = ""  # the source to ingest, or the slide to regenerate
+    requested_by: str = ""
+    created_at: datetime = field(factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def new(
+        cls, kind: JobKind, organization_id: str, *, presentation_id: str = "", target_id: str = "", by: str = ""
+    ) -> Job:
+        """A job to run now."""
+        return cls(new_id(), kind, organization_id, presentation_id, target_id, by)

@@ -1,0 +1,40 @@
+"""RQ workers: ``presentai worker`` and the job function the queue calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from presentai.adapters.jobs.queues import QUEUE_NAME, job_from_payload
+from presentai.config import Settings
+from presentai.containers import worker_container
+from presentai.domain.jobs import Job
+
+log = logging.getLogger("presentai.worker")
+
+
+def run(payload: dict[str, str]) -> None:
+    """Run one job (RQ calls this in the worker's work-horse process, configured by PRESENTAI_*)."""
+    job = job_from_payload(payload)
+    asyncio.run(_run(Settings.from_env(), job))
+
+
+async def _run(settings: Settings, job: Job) -> None:
+    container = worker_container(settings)
+    try:
+        await container.run_job()(job)
+    finally:
+        database = container.database()
+        if database is not None:
+            await database.close()
+        await container.vector_index().close()
+
+
+def work(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
+    """Process jobs from Redis until stopped (or, with ``burst``, until the queue is empty)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(settings.redis_url)
+    worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection, name=name)
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

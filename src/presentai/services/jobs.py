@@ -1,0 +1,59 @@
+"""RunJob: one background job, whichever process runs it (an RQ worker, or the embedded service)."""
+
+from __future__ import annotations
+
+from presentai.domain.errors import PresentAIError, ProviderError
+from presentai.domain.jobs import Job, JobKind
+from presentai.ports.repositories import SourceRepository
+from presentai.ports.storage import ObjectStore
+from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
+from presentai.services.ingest import IngestSource
+
+
+class RunJob:
+    """Dispatches a job to its use case. Every use case is safe to run again for the same job.
+
+    A domain error (no usable sources, a bad outline …) has been recorded on the presentation and
+    streamed as ``generation_error``: running the job again would fail the same way, so it ends
+    here. An outside system's failure (``ProviderError``) and anything unexpected propagate, so
+    that the queue retries the job.
+    """
+
+    def __init__(
+        self,
+        *,
+        ingest_source: IngestSource,
+        generate_outline: GenerateOutline,
+        generate_slides: GenerateSlides,
+        regenerate_slide: RegenerateSlide,
+        sources: SourceRepository,
+        store: ObjectStore,
+    ) -> None:
+        self._ingest = ingest_source
+        self._outline = generate_outline
+        self._slides = generate_slides
+        self._regenerate = regenerate_slide
+        self._sources = sources
+        self._store = store
+
+    async def __call__(self, job: Job) -> None:
+        """Run the job to its end."""
+        try:
+            await self._run(job)
+        except ProviderError:
+            raise
+        except PresentAIError:
+            return
+
+    async def _run(self, job: Job) -> None:
+        organization = job.organization_id
+        if job.kind is JobKind.INGEST_SOURCE:
+            source = await self._sources.get(organization, job.target_id)
+            data = await self._store.get(source.storage_key)
+            await self._ingest(source, data, job_id=job.id)
+        elif job.kind is JobKind.GENERATE_OUTLINE:
+            await self._outline(organization, job.presentation_id, job_id=job.id)
+        elif job.kind is JobKind.GENERATE_SLIDES:
+            await self._slides(organization, job.presentation_id, job_id=job.id)
+        elif job.kind is JobKind.REGENERATE_SLIDE:
+            await self._regenerate(organization, job.presentation_id, job.target_id, by=job.requested_by, job_id=job.id)
