@@ -33,6 +33,7 @@ class Settings:
     qdrant_url: str | None = None
     jwt_secret: str = ""  # "" → a random secret kept in the workspace
     redis_url: str = ""  # "" → rate limits and job progress kept in-process
+    ws_idle_timeout_s: int = 75  # a WebSocket with no message (clients ping every 30 s) for this long is closed
     workers: str = "inprocess"  # "rq": jobs go to RQ workers (presentai worker) through redis_url
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
@@ -63,6 +64,7 @@ class Settings:
             "auth_rate_limit_per_minute",
             "max_upload_bytes",
             "url_import_timeout_s",
+            "ws_idle_timeout_s",
             "max_unzipped_bytes",
             "max_pages",
             "max_sources",

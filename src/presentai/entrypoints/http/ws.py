@@ -1,0 +1,191 @@
+"""The WebSocket (/ws): a job's progress events, replayed from the last id a client saw, then live.
+
+Protocol (the spec's): authenticate with ``?token=<access token>`` or a first message
+``{"type": "auth", "token": …}``; then ``subscribe {job_id, last_event_id?}``, ``unsubscribe {job_id}``
+and ``ping`` (every 30 s; answered with ``pong``). Every event carries its ``id``; a client that
+reconnects and subscribes with the last id it saw gets every later event exactly once, in order.
+A job of an organization the caller does not belong to is ``not_found``. A connection silent for
+longer than the idle timeout is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import orjson
+from aiohttp import WSMsgType, web
+
+from presentai.domain.errors import NotFound, PresentAIError, ProviderError, Unauthorized
+from presentai.domain.jobs import Job, JobKind
+from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS
+from presentai.services.auth import Principal
+
+log = logging.getLogger("presentai.ws")
+routes = web.RouteTableDef()
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_IDLE = 4408
+_AUTH_WAIT_S = 10.0
+_BLOCK_MS = 15_000
+# The event after which a job has nothing more to say.
+_LAST = {
+    JobKind.INGEST_SOURCE: {"ingestion_completed"},
+    JobKind.GENERATE_OUTLINE: {"outline_generated", "generation_error"},
+    JobKind.GENERATE_SLIDES: {"generation_done", "generation_error"},
+    JobKind.REGENERATE_SLIDE: {"slide_completed", "generation_error"},
+}
+
+
+class _Connection:
+    def __init__(self, request: web.Request, socket: web.WebSocketResponse, caller: Principal) -> None:
+        self.request = request
+        self.socket = socket
+        self.caller = caller
+        self.streams: dict[str, asyncio.Task[None]] = {}
+        self.sending = asyncio.Lock()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self.sending:
+            if not self.socket.closed:
+                await self.socket.send_str(orjson.dumps(message).decode())
+
+    async def error(self, code: str, message: str, **extra: Any) -> None:
+        await self.send({"type": "error", "error": code, "message": message, **extra})
+
+    async def subscribe(self, job_id: str, last_event_id: str) -> None:
+        job = await self._visible_job(job_id)
+        if job is None:
+            await self.error("not_found", f"no job {job_id}", job_id=job_id)
+            return
+        if job_id in self.streams:
+            self.streams.pop(job_id).cancel()
+        await self.send({"type": "subscribed", "job_id": job_id})
+        self.streams[job_id] = asyncio.create_task(self._stream(job, last_event_id or "0"))
+
+    async def unsubscribe(self, job_id: str) -> None:
+        task = self.streams.pop(job_id, None)
+        if task is not None:
+            task.cancel()
+        await self.send({"type": "unsubscribed", "job_id": job_id})
+
+    async def _visible_job(self, job_id: str) -> Job | None:
+        job = await self.request.app[CONTAINER].events().job(job_id)
+        if job is None:
+            return None
+        membership = await self.request.app[ORGANIZATIONS].membership(job.organization_id, self.caller.user_id)
+        return job if membership is not None else None
+
+    async def _stream(self, job: Job, after: str) -> None:
+        events = self.request.app[CONTAINER].events()
+        last = _LAST[job.kind]
+        try:
+            while not self.socket.closed:
+                try:
+                    found = await events.read(job.id, after, block_ms=_BLOCK_MS)
+                except NotFound:
+                    await self.error("bad_request", f"{after!r} is not an event id", job_id=job.id)
+                    return
+                except ProviderError:
+                    await asyncio.sleep(1)  # Redis is restarting: keep the place and try again
+                    continue
+                for event_id, event in found:
+                    await self.send({**event, "job_id": job.id, "id": event_id})
+                    after = event_id
+                    if event.get("type") in last:
+                        return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("streaming job %s failed", job.id)
+        finally:
+            if self.streams.get(job.id) is asyncio.current_task():
+                del self.streams[job.id]
+
+    async def close(self) -> None:
+        for task in self.streams.values():
+            task.cancel()
+        await asyncio.gather(*self.streams.values(), return_exceptions=True)
+
+
+@routes.get("/ws")
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    """Live job progress."""
+    socket = web.WebSocketResponse()
+    await socket.prepare(request)
+    idle = request.app[CONTAINER].settings().ws_idle_timeout_s
+    caller = await _authenticate(request, socket)
+    if caller is None:
+        return socket
+    connection = _Connection(request, socket, caller)
+    await connection.send({"type": "authenticated", "user_id": caller.user_id})
+    try:
+        while not socket.closed:
+            try:
+                message = await socket.receive(timeout=idle)
+            except TimeoutError:
+                await socket.close(code=CLOSE_IDLE, message=b"no message for too long (send ping every 30 s)")
+                break
+            if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                break
+            if message.type is not WSMsgType.TEXT:
+                await connection.error("bad_request", "messages are JSON text")
+                continue
+            await _handle(connection, message.data)
+    finally:
+        await connection.close()
+    return socket
+
+
+async def _handle(connection: _Connection, text: str) -> None:
+    try:
+        message = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        await connection.error("bad_request", "messages are JSON objects")
+        return
+    if not isinstance(message, dict):
+        await connection.error("bad_request", "messages are JSON objects")
+        return
+    kind = message.get("type")
+    job_id = message.get("job_id")
+    if kind == "ping":
+        await connection.send({"type": "pong"})
+    elif kind == "subscribe" and isinstance(job_id, str) and job_id:
+        last = message.get("last_event_id") or ""
+        if not isinstance(last, str):
+            await connection.error("bad_request", "last_event_id is a string", job_id=job_id)
+            return
+        try:
+            await connection.subscribe(job_id, last)
+        except PresentAIError as error:
+            await connection.error(
+                "service_unavailable" if isinstance(error, ProviderError) else error.code, str(error)
+            )
+    elif kind == "unsubscribe" and isinstance(job_id, str) and job_id:
+        await connection.unsubscribe(job_id)
+    elif kind == "auth":
+        await connection.error("bad_request", "already authenticated")
+    else:
+        await connection.error("bad_request", "expected ping, subscribe {job_id} or unsubscribe {job_id}")
+
+
+async def _authenticate(request: web.Request, socket: web.WebSocketResponse) -> Principal | None:
+    token = request.query.get("token", "")
+    if not token:
+        with contextlib.suppress(TimeoutError):
+            first = await socket.receive(timeout=_AUTH_WAIT_S)
+            if first.type is WSMsgType.TEXT:
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    message = orjson.loads(first.data)
+                    if isinstance(message, dict) and message.get("type") == "auth":
+                        token = str(message.get("token") or "")
+    try:
+        if not token:
+            raise Unauthorized("authenticate with ?token= or a first message {type: auth, token}")
+        return await request.app[AUTHENTICATOR].authenticate(token)
+    except Unauthorized as error:
+        await socket.send_str(orjson.dumps({"type": "error", "error": "unauthorized", "message": str(error)}).decode())
+        await socket.close(code=CLOSE_UNAUTHORIZED, message=b"unauthorized")
+        return None
