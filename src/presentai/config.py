@@ -35,6 +35,7 @@ class Settings:
     redis_url: str = ""  # "" → rate limits and job progress kept in-process
     ws_idle_timeout_s: int = 75  # a WebSocket with no message (clients ping every 30 s) for this long is closed
     workers: str = "inprocess"  # "rq": jobs go to RQ workers (presentai worker) through redis_url
+    rq_queue: str = "presentai"  # the RQ queue the service fills and the workers empty
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
     public_url: str = "http://localhost:8080"  # where users reach the service (links in emails)

@@ -269,7 +269,11 @@ class ServiceContainer(EmbeddedContainer):
         inprocess=providers.Singleton(
             InProcessJobQueue, runner=providers.Callable(_run, EmbeddedContainer.run_job.provider)
         ),
-        rq=providers.Singleton(RqJobQueue, redis_url=EmbeddedContainer.settings.provided.redis_url),
+        rq=providers.Singleton(
+            RqJobQueue,
+            redis_url=EmbeddedContainer.settings.provided.redis_url,
+            queue_name=EmbeddedContainer.settings.provided.rq_queue,
+        ),
     )
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
     hasher = providers.Singleton(Argon2PasswordHasher)

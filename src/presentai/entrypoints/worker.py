@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from presentai.adapters.jobs.queues import QUEUE_NAME, job_from_payload
+from presentai.adapters.jobs.queues import job_from_payload
 from presentai.config import Settings
 from presentai.containers import worker_container
 from presentai.domain.jobs import Job
@@ -36,5 +36,9 @@ def work(settings: Settings, *, burst: bool = False, name: str | None = None) ->
     from rq import Queue, Worker
 
     connection = Redis.from_url(settings.redis_url)
-    worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection, name=name)
+    # Maintenance every minute: a job whose worker machine died (its heartbeat gone for 90 s) is
+    # found and re-queued by any live worker within about two and a half minutes.
+    worker = Worker(
+        [Queue(settings.rq_queue, connection=connection)], connection=connection, name=name, maintenance_interval=60
+    )
     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
