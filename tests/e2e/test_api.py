@@ -243,3 +243,14 @@ async def test_an_email_address_is_confirmed_through_the_link_mailed_to_it(clien
     assert (await (await client.get("/api/v1/users/me", headers=auth)).json())["email_verified"] is True
     again = await client.post("/api/v1/users/me/verify-email", headers=auth)
     assert (again.status, (await again.json())["sent"]) == (200, False)
+
+
+async def test_the_link_in_the_email_confirms_the_address_in_a_browser(client: TestClient) -> None:
+    anna = await signed_up(client, verify=False)
+    clicked = await client.get(f"/verify-email?token={mailed_token(client, anna['email'])}")
+    assert (clicked.status, clicked.content_type) == (200, "text/html")
+    assert "confirmed" in await clicked.text()
+    me = await (await client.get("/api/v1/users/me", headers={"Authorization": anna["auth"]})).json()
+    assert me["email_verified"] is True
+    broken = await client.get("/verify-email?token=garbage")
+    assert (broken.status, "does not work" in await broken.text()) == (400, True)

@@ -12,10 +12,13 @@ from tests.conftest import ROOT
 def test_the_compose_file_runs_the_api_and_its_migrations_on_real_dependencies() -> None:
     compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"api", "migrate", "postgres", "redis", "qdrant", "s3", "mongo"} <= set(services)
+    assert {"api", "worker", "migrate", "postgres", "redis", "qdrant", "s3", "mongo"} <= set(services)
     api = services["api"]["environment"]
     assert api["PRESENTAI_DATABASE_URL"].startswith("postgresql://")
     assert api["PRESENTAI_REDIS_URL"].startswith("redis://")
+    assert api["PRESENTAI_WORKERS"] == "rq"
+    assert services["worker"]["command"] == ["presentai", "worker"]
+    assert services["worker"]["environment"] == api  # the workers see exactly what the API sees
     assert services["migrate"]["command"] == ["presentai", "db", "upgrade"]
 
 

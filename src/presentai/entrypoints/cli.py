@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -82,7 +83,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import logging
 
     from aiohttp import web
 
@@ -94,13 +94,14 @@ def _serve(args: argparse.Namespace) -> int:
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if "PRESENTAI_PUBLIC_URL" not in os.environ:  # links in emails point at this very server
+        settings = attrs.evolve(settings, public_url=f"http://{args.host}:{args.port}")
+    _quiet_logging()
     web.run_app(create_app(settings), host=args.host, port=args.port, print=console.print)
     return EXIT_OK
 
 
 def _worker(args: argparse.Namespace) -> int:
-    import logging
 
     from presentai.entrypoints.worker import work
 
@@ -113,9 +114,17 @@ def _worker(args: argparse.Namespace) -> int:
     if not settings.redis_url:
         console.print("[red]error:[/] a worker takes its jobs from Redis: set PRESENTAI_REDIS_URL")
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_logging()
     work(settings, burst=args.burst, name=args.name)
     return EXIT_OK
+
+
+def _quiet_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("yoyo", "bm25s"):  # a line per migration step, a line per index build
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

@@ -136,7 +136,6 @@ class Authenticator:
         text = (
             f"Hello {user.name},\n\nconfirm that {user.email} is your address for PresentAI:\n\n"
             f"{self._public_url}/verify-email?token={token}\n\n"
-            f"or send this token to POST /api/v1/auth/verify-email:\n{token}\n\n"
             "The link works for 24 hours. If you did not sign up, ignore this message.\n"
         )
         await self._mailer.send(Email(user.email, "Confirm your email address for PresentAI", text))

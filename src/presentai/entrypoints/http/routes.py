@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -11,7 +12,7 @@ from attrs import frozen
 from presentai.domain.accounts import Action, Membership, Organization, Role, User
 from presentai.domain.api_keys import Scope
 from presentai.domain.audit import AuditQuery
-from presentai.domain.errors import ValidationFailed
+from presentai.domain.errors import Unauthorized, ValidationFailed
 from presentai.domain.usage import TokenUsage
 from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
@@ -143,6 +144,28 @@ async def verify_email(request: web.Request) -> web.Response:
     body = await read_body(request, TokenBody)
     user = await request.app[AUTHENTICATOR].verify_email(body.token)
     return json_response(_user(user))
+
+
+@routes.get("/verify-email")
+async def verify_email_link(request: web.Request) -> web.Response:
+    """The link in the verification email: confirms the address and says so in a small page."""
+    await _limit_address(request)
+    try:
+        user = await request.app[AUTHENTICATOR].verify_email(request.query.get("token", ""))
+    except (Unauthorized, ValidationFailed) as error:
+        return web.Response(text=_page("This link does not work", str(error)), status=400, content_type="text/html")
+    return web.Response(
+        text=_page("Email address confirmed", f"{user.email} is confirmed. You can close this page."),
+        content_type="text/html",
+    )
+
+
+def _page(title: str, text: str) -> str:
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)} · PresentAI</title>"
+        f"<body style='font-family:sans-serif;max-width:36em;margin:4em auto'><h1>{html.escape(title)}</h1>"
+        f"<p>{html.escape(text)}</p></body></html>"
+    )
 
 
 @routes.post("/api/v1/users/me/verify-email")
