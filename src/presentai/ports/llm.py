@@ -25,6 +25,8 @@ class ChatCompletion:
     provider: str
     input_tokens: int = 0
     output_tokens: int = 0
+    latency_ms: int = 0
+    fallback_triggered: bool = False  # a model earlier in the chain failed and this one answered
 
 
 class ChatModel(Protocol):
