@@ -27,6 +27,14 @@ class Settings:
     embedder: str = "static"
     retrieval_mode: str = ""  # "" picks the measured best for the embedder (see ``retrieval``)
     tokenizer_encoding: str = "o200k_base"
+    llm: str = ""  # "" → the extractive writer; or a fallback chain such as "anthropic,openai" (or "openai" for vLLM)
+    anthropic_api_key: str = ""
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_base_url: str = "https://api.anthropic.com"
+    openai_api_key: str = ""
+    openai_model: str = "gpt-4o"
+    openai_base_url: str = "https://api.openai.com/v1"  # or a vLLM server's, e.g. http://vllm:8000/v1
+    llm_timeout_s: int = 60
     chunk_max_tokens: int = 256
     chunk_overlap_tokens: int = 48
     database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…
@@ -66,6 +74,7 @@ class Settings:
             "max_upload_bytes",
             "url_import_timeout_s",
             "ws_idle_timeout_s",
+            "llm_timeout_s",
             "max_unzipped_bytes",
             "max_pages",
             "max_sources",
@@ -105,6 +114,9 @@ class Settings:
                 raise ValidationFailed(
                     f"url_import_allowed_networks: {problem}", {"url_import_allowed_networks": problem}
                 ) from None
+        for provider in self.llm_chain:
+            if provider not in ("anthropic", "openai"):
+                raise ValidationFailed(f"llm: unknown provider {provider!r} (anthropic, openai)", {"llm": provider})
         if self.workers not in ("inprocess", "rq"):
             raise ValidationFailed("workers must be inprocess or rq", {"workers": "unknown"})
         if self.workers == "rq" and not self.redis_url:
@@ -166,6 +178,16 @@ class Settings:
     def qdrant_path(self) -> str:
         """The folder of the embedded (local-mode) Qdrant."""
         return str(self.workspace / "qdrant")
+
+    @property
+    def llm_chain(self) -> tuple[str, ...]:
+        """The language-model providers in fallback order (empty: the extractive writer)."""
+        return tuple(p.strip() for p in self.llm.split(",") if p.strip())
+
+    @property
+    def writer_kind(self) -> str:
+        """``extractive`` or ``llm``."""
+        return "llm" if self.llm_chain else "extractive"
 
     @property
     def token_limits(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.jobs.queues import InProcessJobQueue, RqJobQueue
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
+from presentai.adapters.llm.chat import AnthropicChatModel, FallbackChatModel, MeteredChatModel, OpenAIChatModel
 from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,
@@ -54,10 +55,13 @@ from presentai.adapters.storage.fsspec_store import FsspecObjectStore
 from presentai.adapters.storage.s3_store import S3ObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import ExtractiveWriter
+from presentai.adapters.writers.llm import LlmWriter
 from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
 from presentai.domain.jobs import Job
 from presentai.ports.embeddings import Embedder
+from presentai.ports.llm import ChatModel
+from presentai.ports.usage import UsageLedger
 from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.erasure import EraseAccount
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
@@ -105,6 +109,30 @@ def _run(make_runner: Callable[[], RunJob]) -> Callable[[Job], Awaitable[None]]:
     return functools.partial(_run_with, make_runner)
 
 
+def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageLedger) -> LlmWriter:
+    models: list[ChatModel] = []
+    for provider in settings.llm_chain:
+        if provider == "anthropic":
+            models.append(
+                AnthropicChatModel(
+                    settings.anthropic_api_key,
+                    settings.anthropic_model,
+                    settings.anthropic_base_url,
+                    timeout_s=settings.llm_timeout_s,
+                )
+            )
+        else:
+            models.append(
+                OpenAIChatModel(
+                    settings.openai_api_key,
+                    settings.openai_model,
+                    settings.openai_base_url,
+                    timeout_s=settings.llm_timeout_s,
+                )
+            )
+    return LlmWriter(MeteredChatModel(FallbackChatModel(models), ledger), tokenizer)
+
+
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
     return RedisRateLimiter(settings.redis_url) if settings.redis_url else InProcessRateLimiter()
 
@@ -148,7 +176,6 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         local=providers.Singleton(FsspecObjectStore, root=settings.provided.storage_root),
         s3=providers.Singleton(_s3_store, settings=settings),
     )
-    writer = providers.Singleton(ExtractiveWriter)
     fetcher = providers.Singleton(
         HttpUrlFetcher,
         max_bytes=settings.provided.max_upload_bytes,
@@ -169,6 +196,11 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
     projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
     usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
+    writer = providers.Selector(
+        settings.provided.writer_kind,
+        extractive=providers.Singleton(ExtractiveWriter),
+        llm=providers.Singleton(_llm_writer, settings=settings, tokenizer=tokenizer, ledger=usage),
+    )
 
     rules = providers.Singleton(
         ChunkingRules,

@@ -8,6 +8,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -15,7 +16,9 @@ import attrs
 import httpx
 
 from presentai.domain.errors import LLMUnavailable, ProviderError
+from presentai.domain.usage import charged_organization, month_of
 from presentai.ports.llm import ChatCompletion, ChatMessage, ChatModel
+from presentai.ports.usage import UsageLedger
 
 _RETRYABLE = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER_S = 30.0
@@ -279,6 +282,16 @@ class FallbackChatModel:
         """The providers of the chain, in order."""
         return ">".join(m.provider for m in self._models)
 
+    def ensure_available(self) -> None:
+        """``LLMUnavailable`` at once when every provider's circuit is open (no call would be tried)."""
+        if not any(b.allows() for b in self._breakers):
+            wait = min(b.retry_after() for b in self._breakers)
+            raise LLMUnavailable(
+                "every language model is failing; try again later",
+                self.provider,
+                retry_after=max(wait, self._retry_after),
+            )
+
     async def complete(self, messages: Sequence[ChatMessage], **options: Any) -> ChatCompletion:
         """The first model's answer that comes back."""
         failures = []
@@ -304,3 +317,42 @@ class FallbackChatModel:
             closer: Callable[[], Awaitable[None]] | None = getattr(model, "close", None)
             if closer is not None:
                 await closer()
+
+
+class MeteredChatModel:
+    """Records each answer's reported tokens against the organization being charged (see
+    ``charged_organization``), in the month it was used."""
+
+    def __init__(self, model: ChatModel, ledger: UsageLedger) -> None:
+        self._model = model
+        self._ledger = ledger
+
+    @property
+    def provider(self) -> str:
+        """The wrapped model's provider."""
+        return self._model.provider
+
+    def ensure_available(self) -> None:
+        """Whether the wrapped chain would try a call now."""
+        check: Callable[[], None] | None = getattr(self._model, "ensure_available", None)
+        if check is not None:
+            check()
+
+    async def complete(self, messages: Sequence[ChatMessage], **options: Any) -> ChatCompletion:
+        """The wrapped model's answer, counted."""
+        answer = await self._model.complete(messages, **options)
+        organization = charged_organization.get()
+        if organization:
+            await self._ledger.add(
+                organization,
+                month_of(datetime.now(UTC)),
+                input=answer.input_tokens,
+                output=answer.output_tokens,
+            )
+        return answer
+
+    async def close(self) -> None:
+        """Close the wrapped model."""
+        closer: Callable[[], Awaitable[None]] | None = getattr(self._model, "close", None)
+        if closer is not None:
+            await closer()

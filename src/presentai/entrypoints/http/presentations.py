@@ -241,6 +241,13 @@ async def generate_slides(request: web.Request) -> web.Response:
     return await _generate(request, JobKind.GENERATE_SLIDES)
 
 
+def _ensure_writer(request: web.Request) -> None:
+    """503 ``llm_unavailable`` at once when every language model is known to be failing."""
+    check = getattr(request.app[CONTAINER].writer(), "ensure_available", None)  # only model-backed writers
+    if check is not None:
+        check()
+
+
 async def _check_sources(request: web.Request, presentation: Presentation) -> None:
     """Refuse at once what the job would refuse later: no usable source, or sources still being read."""
     found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
@@ -256,6 +263,7 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
     container = request.app[CONTAINER]
     caller = await principal(request)
     await container.quotas().check(presentation.organization_id)
+    _ensure_writer(request)
     job = Job.new(kind, presentation.organization_id, presentation_id=presentation.id, by=caller.user_id)
     if kind is JobKind.GENERATE_OUTLINE:
         await _check_sources(request, presentation)
@@ -351,6 +359,7 @@ async def regenerate_slide(request: web.Request) -> web.Response:
     caller = await principal(request)
     presentation.ensure_idle()
     await request.app[CONTAINER].quotas().check(presentation.organization_id)
+    _ensure_writer(request)
     job = Job.new(
         JobKind.REGENERATE_SLIDE,
         presentation.organization_id,

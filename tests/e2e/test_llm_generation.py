@@ -1,0 +1,106 @@
+"""Generation with language models through the service: N + 1 calls, cited bullets, usage, fallback, outage."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from presentai.entrypoints.http.keys import CONTAINER
+from tests.conftest import SAMPLES
+from tests.e2e.test_api import signed_up
+from tests.e2e.test_api_files import service
+from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
+from tests.llm_servers import FakeProvider, anthropic_app, openai_app, serving
+
+
+def model_reply(body: dict[str, Any]) -> str:
+    """A well-behaved model: plans from the passage ids it is shown, writes bullets that copy sentences."""
+    system = body.get("system") or next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
+    prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    if system.startswith("You plan"):
+        wanted = int(re.search(r"Plan (\d+) content slides", prompt).group(1))  # type: ignore[union-attr]
+        ids = re.findall(r"^\[([^\]]+)\]", prompt, re.MULTILINE)
+        items = [{"title": f"Point {i + 1}", "key_points": ["growth"], "chunk_ids": [ids[i]]} for i in range(wanted)]
+        return json.dumps({"title": "Northwind in 2025", "subtitle": "", "items": items})
+    passages = re.findall(r"^\[([^\]]+)\] \([^)]*\)\n(.+)$", prompt, re.MULTILINE)
+    bullets = []
+    for chunk_id, text in passages[:3]:
+        sentence = re.split(r"(?<=[.!?])\s", text.strip())[0]
+        bullets.append({"text": sentence[:150], "chunk_ids": [chunk_id], "quote": sentence})
+    return "Here you are:\n" + json.dumps({"title": "What the report says", "bullets": bullets, "notes": ""})
+
+
+@asynccontextmanager
+async def with_models(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[TestClient, FakeProvider, FakeProvider]]:
+    claude, gpt = FakeProvider(model_reply), FakeProvider(model_reply)
+    async with serving(anthropic_app(claude), claude), serving(openai_app(gpt), gpt):
+        configured = {
+            "llm": "anthropic,openai",
+            "anthropic_api_key": "sk-ant-test",
+            "anthropic_base_url": claude.url,
+            "openai_api_key": "sk-test",
+            "openai_base_url": f"{gpt.url}/v1",
+            **settings,
+        }
+        async with service(tmp_path, **configured) as client:
+            yield client, claude, gpt
+
+
+async def ready_deck(client: TestClient, slides: int) -> tuple[dict[str, str], dict[str, Any]]:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    deck = await presentation(client, anna["auth"], slides=slides)
+    await add_source(client, auth, deck["id"], upload(SAMPLES / "annual-report-2025.pdf"))
+    return auth, deck
+
+
+async def test_a_deck_takes_one_call_per_slide_plus_one_and_every_bullet_cites_its_passage(tmp_path: Path) -> None:
+    async with with_models(tmp_path) as (client, claude, gpt):
+        auth, deck = await ready_deck(client, slides=4)
+        outlined = await generate(client, auth, deck["id"], "outline")
+        assert [i["title"] for i in outlined["outline"]["items"]] == ["Point 1", "Point 2", "Point 3", "Point 4"]
+        ready = await generate(client, auth, deck["id"], "slides")
+        org = deck["organization_id"]
+        usage = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+    assert (ready["status"], len(ready["slides"])) == ("ready", 4)
+    assert (len(claude.requests), len(gpt.requests)) == (5, 0)  # N + 1, all answered by the primary
+    bullets = [b for s in ready["slides"] for b in s["bullets"]]
+    assert bullets
+    assert all(b["attributions"] and b["supported"] for b in bullets)
+    assert all(b["attributions"][0]["quote"].startswith(b["text"][:20]) for b in bullets)
+    assert usage["input_tokens"] > 0
+    assert usage["output_tokens"] > 0
+
+
+async def test_when_the_primary_fails_the_fallback_writes_the_deck(tmp_path: Path) -> None:
+    async with with_models(tmp_path) as (client, claude, gpt):
+        auth, deck = await ready_deck(client, slides=2)
+        claude.script = ["500"] * 100
+        await generate(client, auth, deck["id"], "outline")
+        ready = await generate(client, auth, deck["id"], "slides")
+    assert (ready["status"], len(ready["slides"])) == ("ready", 2)
+    assert len(gpt.requests) == 3
+
+
+async def test_when_every_model_is_down_the_job_fails_cleanly_and_then_the_api_answers_503(tmp_path: Path) -> None:
+    async with with_models(tmp_path) as (client, claude, gpt):
+        auth, deck = await ready_deck(client, slides=2)
+        claude.script = ["500"] * 1000
+        gpt.script = ["500"] * 1000
+        failed = await generate(client, auth, deck["id"], "outline")
+        assert failed["status"] == "failed"
+        assert "language model" in failed["error_message"]
+        await generate(client, auth, deck["id"], "outline")  # five failures in a row open both circuits
+        refused = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
+        body = await refused.json()
+        assert (refused.status, body["error"], body["retry_after"]) == (503, "llm_unavailable", 60)
+        assert refused.headers["Retry-After"] == "60"
+        stored = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json()
+        assert stored["status"] == "failed"  # nothing was claimed by the refused request
+        assert client.server.app[CONTAINER].settings().llm == "anthropic,openai"
