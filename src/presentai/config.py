@@ -12,7 +12,7 @@ from attrs import field, frozen
 
 from presentai.domain.errors import ValidationFailed
 
-EMBEDDERS = ("static", "e5")
+EMBEDDERS = ("static", "e5", "openai")
 RETRIEVAL_MODES = ("dense", "lexical", "hybrid")
 
 
@@ -25,6 +25,13 @@ class Settings:
     # static + BM25 meets the embedded speed aims (bench/ingestion.py: ~50 pages/s against e5's ~2);
     # e5 retrieves better (bench/retrieval_quality.py) and is one setting away.
     embedder: str = "static"
+    # embedder "openai": any OpenAI-compatible embeddings server (OpenAI text-embedding-3-large at 3072
+    # dims, BGE-M3 at 1024 on-premise, e5 …)
+    embedding_base_url: str = "https://api.openai.com/v1"
+    embedding_model: str = "text-embedding-3-large"
+    embedding_dimension: int = 3072
+    embedding_api_key: str = ""
+    embedding_input_type: str = ""  # "yes": send input_type query/passage (e5 or BGE servers that use it)
     retrieval_mode: str = ""  # "" picks the measured best for the embedder (see ``retrieval``)
     tokenizer_encoding: str = "o200k_base"
     llm: str = ""  # "" → the extractive writer; or a fallback chain such as "anthropic,openai" (or "openai" for vLLM)
@@ -75,6 +82,7 @@ class Settings:
             "url_import_timeout_s",
             "ws_idle_timeout_s",
             "llm_timeout_s",
+            "embedding_dimension",
             "max_unzipped_bytes",
             "max_pages",
             "max_sources",
@@ -160,7 +168,7 @@ class Settings:
         """
         if self.retrieval_mode:
             return self.retrieval_mode
-        return "dense" if self.embedder == "e5" else "lexical"
+        return "lexical" if self.embedder == "static" else "dense"
 
     @property
     def database(self) -> str:
@@ -178,6 +186,11 @@ class Settings:
     def qdrant_path(self) -> str:
         """The folder of the embedded (local-mode) Qdrant."""
         return str(self.workspace / "qdrant")
+
+    @property
+    def embedding_sends_input_type(self) -> bool:
+        """Whether the embeddings server is told query from passage."""
+        return self.embedding_input_type.strip().lower() in ("yes", "true", "1")
 
     @property
     def llm_chain(self) -> tuple[str, ...]:

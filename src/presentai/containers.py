@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
+from presentai.adapters.embeddings.http import OpenAIEmbedder
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.jobs.queues import InProcessJobQueue, RqJobQueue
@@ -163,6 +164,14 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         settings.provided.embedder,
         static=providers.Singleton(StaticEmbedder),
         e5=providers.Singleton(E5Embedder),
+        openai=providers.Singleton(
+            OpenAIEmbedder,
+            base_url=settings.provided.embedding_base_url,
+            model=settings.provided.embedding_model,
+            dimension=settings.provided.embedding_dimension,
+            api_key=settings.provided.embedding_api_key,
+            send_input_type=settings.provided.embedding_sends_input_type,
+        ),
     )
     parser = providers.Singleton(
         ContentSniffingParser,

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from presentai.adapters.jobs.queues import InProcessJobQueue
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
     InProcessPresentationRepository,
@@ -13,7 +14,7 @@ from presentai.adapters.memory.repositories import (
 )
 from presentai.adapters.memory.usage import InProcessUsageLedger
 from presentai.domain.chunking import ChunkingRules
-from presentai.domain.errors import Conflict, LLMUnavailable, NoUsableSources
+from presentai.domain.errors import Conflict, LLMUnavailable, NoUsableSources, RetryLater
 from presentai.domain.events import (
     GenerationDone,
     GenerationFailed,
@@ -21,12 +22,14 @@ from presentai.domain.events import (
     SlideCompleted,
     SourceIngested,
 )
+from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
 from presentai.domain.slides import VersionReason
 from presentai.domain.sources import IngestionStatus, SourceDocument
 from presentai.domain.usage import month_of
 from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
-from presentai.services.ingest import IngestionLimits, IngestSource
+from presentai.services.ingest import IngestionLimits, IngestSource, original_key
+from presentai.services.jobs import RunJob
 from presentai.services.retrieval import RetrievalMode, Retriever
 from tests.fakes import (
     InMemoryEmbedder,
@@ -346,3 +349,33 @@ async def test_a_slide_cannot_be_regenerated_while_the_presentation_is_being_gen
     await world.presentations.save(busy)
     with pytest.raises(Conflict):
         await world.regenerate("org", presentation.id, ready.slides[0].id)
+
+
+async def test_an_ingestion_job_whose_embedder_is_down_runs_again_later_and_then_indexes() -> None:
+    world = World()
+    world.embedder.available = False
+    source = SourceDocument.from_upload("org", "doc.txt", DOC)
+    source.storage_key = original_key(source)
+    await world.store.put(source.storage_key, DOC)
+    await world.sources.add(source)
+    run = RunJob(
+        ingest_source=world.ingest,
+        generate_outline=world.outline,
+        generate_slides=world.slides,
+        regenerate_slide=world.regenerate,
+        sources=world.sources,
+        store=world.store,
+        retry_delay_s=0,
+    )
+    job = Job.new(JobKind.INGEST_SOURCE, "org", target_id=source.id)
+    with pytest.raises(RetryLater):
+        await run(job)
+    assert (await world.sources.get("org", source.id)).error_code == "embedding_unavailable"
+
+    world.embedder.available = True  # the service came back
+    queue = InProcessJobQueue(run)
+    await queue.enqueue(job)
+    await queue.drain()
+    again = await world.sources.get("org", source.id)
+    assert again.status is IngestionStatus.INDEXED
+    assert [e.ingestion_status for e in world.progress.of_type(SourceIngested)] == ["failed", "indexed"]

@@ -197,6 +197,13 @@ class StorageUnavailable(ProviderError):
 
 
 @define(eq=False)
+class RetryLater(ProviderError):
+    """A job must wait for an outside system and run again in ``delay_s`` seconds."""
+
+    delay_s: int = 300
+
+
+@define(eq=False)
 class MailUnavailable(ProviderError):
     """The mail server refused or could not be reached."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from presentai.adapters.jobs.queues import job_from_payload
+from presentai.adapters.jobs.queues import RqJobQueue, job_from_payload
 from presentai.config import Settings
 from presentai.containers import worker_container
+from presentai.domain.errors import RetryLater
 from presentai.domain.jobs import Job
 
 log = logging.getLogger("presentai.worker")
@@ -23,6 +24,9 @@ async def _run(settings: Settings, job: Job) -> None:
     container = worker_container(settings)
     try:
         await container.run_job()(job)
+    except RetryLater as later:
+        log.info("job %s runs again in %d s: %s", job.id, later.delay_s, later)
+        await RqJobQueue(settings.redis_url, queue_name=settings.rq_queue).enqueue(job, delay_s=later.delay_s)
     finally:
         database = container.database()
         if database is not None:

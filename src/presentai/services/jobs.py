@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presentai.domain.errors import PresentAIError, ProviderError
+from presentai.domain.errors import PresentAIError, ProviderError, RetryLater
 from presentai.domain.jobs import Job, JobKind
 from presentai.ports.repositories import SourceRepository
 from presentai.ports.storage import ObjectStore
@@ -13,8 +13,9 @@ from presentai.services.ingest import IngestSource
 class RunJob:
     """Dispatches a job to its use case. Every use case is safe to run again for the same job.
 
-    A domain error (no usable sources, a bad outline …) has been recorded on the presentation and
-    streamed as ``generation_error``: running the job again would fail the same way, so it ends
+    A source whose embedding service was down is ``failed`` and the job asks to run again in five
+    minutes (``RetryLater``). A domain error (no usable sources, a bad outline …) has been recorded
+    on the presentation and streamed as ``generation_error``: running the job again would fail the same way, so it ends
     here. An outside system's failure (``ProviderError``) and anything unexpected propagate, so
     that the queue retries the job.
     """
@@ -28,7 +29,9 @@ class RunJob:
         regenerate_slide: RegenerateSlide,
         sources: SourceRepository,
         store: ObjectStore,
+        retry_delay_s: int = 300,
     ) -> None:
+        self._retry_delay = retry_delay_s
         self._ingest = ingest_source
         self._outline = generate_outline
         self._slides = generate_slides
@@ -50,7 +53,13 @@ class RunJob:
         if job.kind is JobKind.INGEST_SOURCE:
             source = await self._sources.get(organization, job.target_id)
             data = await self._store.get(source.storage_key)
-            await self._ingest(source, data, job_id=job.id)
+            source = await self._ingest(source, data, job_id=job.id)
+            if source.error_code == "embedding_unavailable":  # the source says failed; the job tries again later
+                raise RetryLater(
+                    f"the embedding service is down; {source.filename} is read again later",
+                    "embeddings",
+                    delay_s=self._retry_delay,
+                )
         elif job.kind is JobKind.GENERATE_OUTLINE:
             await self._outline(organization, job.presentation_id, job_id=job.id)
         elif job.kind is JobKind.GENERATE_SLIDES:

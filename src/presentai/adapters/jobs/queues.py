@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from presentai.domain.errors import ProviderError
+from presentai.domain.errors import ProviderError, RetryLater
 from presentai.domain.jobs import Job, JobKind
 
 log = logging.getLogger("presentai.jobs")
@@ -65,6 +66,9 @@ class InProcessJobQueue:
             try:
                 await self._runner(job)
                 return
+            except RetryLater as later:
+                log.info("job %s (%s) runs again in %d s: %s", job.id, job.kind.value, later.delay_s, later)
+                await asyncio.sleep(later.delay_s)
             except ProviderError as error:
                 if attempt == self._attempts:
                     log.warning("job %s (%s) failed for good: %s", job.id, job.kind.value, error)
@@ -100,18 +104,30 @@ class RqJobQueue:
         self._queue = Queue(queue_name, connection=Redis.from_url(redis_url, socket_connect_timeout=2))
         self._timeout = timeout_s
 
-    async def enqueue(self, job: Job) -> None:
-        """Put the job on the queue (its RQ id is the job's id: enqueuing twice is one job)."""
+    async def enqueue(self, job: Job, delay_s: int = 0) -> None:
+        """Put the job on the queue (its RQ id is the job's id: enqueuing twice is one job), or schedule it
+        to run again ``delay_s`` seconds from now."""
         from redis.exceptions import RedisError
 
         try:
-            await asyncio.to_thread(self._enqueue, job)
+            await asyncio.to_thread(self._enqueue, job, delay_s)
         except RedisError as error:
             raise ProviderError(f"the job queue (Redis) is unreachable: {error}", "redis") from error
 
-    def _enqueue(self, job: Job) -> Any:
+    def _enqueue(self, job: Job, delay_s: int = 0) -> Any:
         from rq import Retry
 
+        if delay_s:
+            return self._queue.enqueue_in(
+                timedelta(seconds=delay_s),
+                WORKER_FUNCTION,
+                job_payload(job),
+                job_id=f"{job.id}-later-{int(time.time())}",
+                retry=Retry(max=3, interval=[5, 30, 120]),
+                job_timeout=self._timeout,
+                result_ttl=24 * 60 * 60,
+                failure_ttl=7 * 24 * 60 * 60,
+            )
         return self._queue.enqueue(
             WORKER_FUNCTION,
             job_payload(job),
