@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +29,7 @@ class FakeProvider:
         self.headers: list[dict[str, str]] = []
         self.reply: Reply = reply or (lambda body: "Hello from the model")
         self.url = ""
+        self.delay_s = 0.0  # every answer takes this long (a model's latency)
 
     def next_behaviour(self) -> str:
         return self.script.pop(0) if self.script else "ok"
@@ -73,6 +75,7 @@ def anthropic_app(provider: FakeProvider) -> web.Application:
         odd = await _misbehave(request, provider.next_behaviour(), error)
         if odd is not None:
             return odd
+        await asyncio.sleep(provider.delay_s)
         text = provider.reply(body)
         return web.json_response(
             {
@@ -131,3 +134,20 @@ async def serving(app: web.Application, provider: FakeProvider) -> AsyncIterator
     async with TestServer(app, host="127.0.0.1") as server:
         provider.url = str(server.make_url("")).rstrip("/")
         yield provider
+
+
+def deck_writing_reply(body: dict[str, Any]) -> str:
+    """A well-behaved model: plans from the passage ids it is shown, writes bullets that copy sentences."""
+    system = body.get("system") or next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
+    prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    if system.startswith("You plan"):
+        wanted = int(re.search(r"Plan (\d+) content slides", prompt).group(1))  # type: ignore[union-attr]
+        ids = re.findall(r"^\[([^\]]+)\]", prompt, re.MULTILINE)
+        items = [{"title": f"Point {i + 1}", "key_points": ["growth"], "chunk_ids": [ids[i]]} for i in range(wanted)]
+        return json.dumps({"title": "Northwind in 2025", "subtitle": "", "items": items})
+    passages = re.findall(r"^\[([^\]]+)\] \([^)]*\)\n(.+)$", prompt, re.MULTILINE)
+    bullets = []
+    for chunk_id, text in passages[:3]:
+        sentence = re.split(r"(?<=[.!?])\s", text.strip())[0]
+        bullets.append({"text": sentence[:150], "chunk_ids": [chunk_id], "quote": sentence})
+    return "Here you are:\n" + json.dumps({"title": "What the report says", "bullets": bullets, "notes": ""})

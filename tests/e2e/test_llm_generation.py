@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,29 +14,12 @@ from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
 from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
-from tests.llm_servers import FakeProvider, anthropic_app, openai_app, serving
-
-
-def model_reply(body: dict[str, Any]) -> str:
-    """A well-behaved model: plans from the passage ids it is shown, writes bullets that copy sentences."""
-    system = body.get("system") or next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
-    prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    if system.startswith("You plan"):
-        wanted = int(re.search(r"Plan (\d+) content slides", prompt).group(1))  # type: ignore[union-attr]
-        ids = re.findall(r"^\[([^\]]+)\]", prompt, re.MULTILINE)
-        items = [{"title": f"Point {i + 1}", "key_points": ["growth"], "chunk_ids": [ids[i]]} for i in range(wanted)]
-        return json.dumps({"title": "Northwind in 2025", "subtitle": "", "items": items})
-    passages = re.findall(r"^\[([^\]]+)\] \([^)]*\)\n(.+)$", prompt, re.MULTILINE)
-    bullets = []
-    for chunk_id, text in passages[:3]:
-        sentence = re.split(r"(?<=[.!?])\s", text.strip())[0]
-        bullets.append({"text": sentence[:150], "chunk_ids": [chunk_id], "quote": sentence})
-    return "Here you are:\n" + json.dumps({"title": "What the report says", "bullets": bullets, "notes": ""})
+from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
 
 
 @asynccontextmanager
 async def with_models(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[TestClient, FakeProvider, FakeProvider]]:
-    claude, gpt = FakeProvider(model_reply), FakeProvider(model_reply)
+    claude, gpt = FakeProvider(deck_writing_reply), FakeProvider(deck_writing_reply)
     async with serving(anthropic_app(claude), claude), serving(openai_app(gpt), gpt):
         configured = {
             "llm": "anthropic,openai",
