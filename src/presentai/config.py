@@ -42,6 +42,8 @@ class Settings:
     openai_model: str = "gpt-4o"
     openai_base_url: str = "https://api.openai.com/v1"  # or a vLLM server's, e.g. http://vllm:8000/v1
     llm_timeout_s: int = 60
+    mongo_url: str = ""  # "" → generation traces in WORKSPACE/traces.jsonl; or mongodb://…
+    mongo_database: str = "presentai"
     chunk_max_tokens: int = 256
     chunk_overlap_tokens: int = 48
     database_url: str = ""  # "" → SQLite in the workspace; "memory" → in-process; or postgresql://…

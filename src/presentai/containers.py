@@ -55,6 +55,7 @@ from presentai.adapters.sql.usage import SqlUsageLedger
 from presentai.adapters.storage.fsspec_store import FsspecObjectStore
 from presentai.adapters.storage.s3_store import S3ObjectStore
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
+from presentai.adapters.traces.sinks import JsonLinesTraceSink, MongoTraceSink
 from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.adapters.writers.llm import LlmWriter
 from presentai.config import Settings
@@ -62,6 +63,7 @@ from presentai.domain.chunking import ChunkingRules
 from presentai.domain.jobs import Job
 from presentai.ports.embeddings import Embedder
 from presentai.ports.llm import ChatModel
+from presentai.ports.tracing import TraceSink
 from presentai.ports.usage import UsageLedger
 from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.erasure import EraseAccount
@@ -110,7 +112,13 @@ def _run(make_runner: Callable[[], RunJob]) -> Callable[[Job], Awaitable[None]]:
     return functools.partial(_run_with, make_runner)
 
 
-def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageLedger) -> LlmWriter:
+def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
+    if settings.mongo_url:
+        return MongoTraceSink(settings.mongo_url, settings.mongo_database, redis_url=settings.redis_url)
+    return JsonLinesTraceSink(settings.workspace / "traces.jsonl")
+
+
+def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageLedger, traces: TraceSink) -> LlmWriter:
     models: list[ChatModel] = []
     for provider in settings.llm_chain:
         if provider == "anthropic":
@@ -131,7 +139,7 @@ def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageL
                     timeout_s=settings.llm_timeout_s,
                 )
             )
-    return LlmWriter(MeteredChatModel(FallbackChatModel(models), ledger), tokenizer)
+    return LlmWriter(MeteredChatModel(FallbackChatModel(models), ledger), tokenizer, traces=traces)
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
@@ -205,10 +213,11 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
     projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
     usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
+    traces = providers.Singleton(_traces, settings=settings)
     writer = providers.Selector(
         settings.provided.writer_kind,
         extractive=providers.Singleton(ExtractiveWriter),
-        llm=providers.Singleton(_llm_writer, settings=settings, tokenizer=tokenizer, ledger=usage),
+        llm=providers.Singleton(_llm_writer, settings=settings, tokenizer=tokenizer, ledger=usage, traces=traces),
     )
 
     rules = providers.Singleton(

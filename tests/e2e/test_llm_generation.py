@@ -49,6 +49,12 @@ async def test_a_deck_takes_one_call_per_slide_plus_one_and_every_bullet_cites_i
         ready = await generate(client, auth, deck["id"], "slides")
         org = deck["organization_id"]
         usage = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+        traces = await client.server.app[CONTAINER].traces().traces(org)
+    assert sorted(t.kind for t in traces) == ["outline"] + ["slide"] * 4
+    assert {(t.presentation_id, t.provider, t.template_version) for t in traces} == {
+        (deck["id"], "anthropic", "builtin-2026-11")
+    }
+    assert all(t.job_id and t.input_tokens and t.latency_ms >= 0 and not t.fallback_triggered for t in traces)
     assert (ready["status"], len(ready["slides"])) == ("ready", 4)
     assert (len(claude.requests), len(gpt.requests)) == (5, 0)  # N + 1, all answered by the primary
     bullets = [b for s in ready["slides"] for b in s["bullets"]]

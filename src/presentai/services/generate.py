@@ -17,6 +17,7 @@ from presentai.domain.presentation import OutlineItem, Presentation
 from presentai.domain.slides import Slide, SlideContent, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 from presentai.domain.text import dominant_language
+from presentai.domain.tracing import GenerationContext, generation_context
 from presentai.domain.usage import charged_organization
 from presentai.ports.progress import ProgressSink
 from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
@@ -89,6 +90,7 @@ class GenerateOutline(_Failing):
     async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
         """Plan and store the outline; the presentation ends ``outline_ready`` or ``failed``."""
         charged_organization.set(organization_id)
+        generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         presentation = await self._presentations.get(organization_id, presentation_id)
         presentation.start_outlining(job_id)  # the same job run again (a retry) resumes
         job_id = job_id or presentation.id
@@ -174,6 +176,7 @@ class GenerateSlides(_Failing):
     async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
         """Write all slides; the presentation ends ``ready`` or ``failed``."""
         charged_organization.set(organization_id)
+        generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         started = time.perf_counter()
         presentation = await self._presentations.get(organization_id, presentation_id)
         presentation.start_generating(job_id)  # the same job run again (a retry) resumes
@@ -257,6 +260,7 @@ class RegenerateSlide:
         so that none overwrites another's version.
         """
         charged_organization.set(organization_id)
+        generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         lock = self._locks.setdefault(presentation_id, asyncio.Lock())
         async with lock:
             presentation = await self._presentations.get(organization_id, presentation_id)

@@ -20,11 +20,14 @@ from presentai.domain.presentation import GenerationParameters, Outline, Outline
 from presentai.domain.slides import Attribution, Bullet, SlideContent
 from presentai.domain.sources import Chunk
 from presentai.domain.text import sentence_spans
-from presentai.ports.llm import ChatMessage, ChatModel
+from presentai.domain.tracing import GenerationTrace, generation_context
+from presentai.ports.llm import ChatCompletion, ChatMessage, ChatModel
 from presentai.ports.tokens import Tokenizer
+from presentai.ports.tracing import TraceSink
 from presentai.ports.writing import PlanningInput
 
 T = TypeVar("T")
+TEMPLATE_VERSION = "builtin-2026-11"  # the prompts below; recorded with every trace
 PLAN_BUDGET_TOKENS = 6000  # passages shown to the planner
 PASSAGE_PREVIEW_TOKENS = 60
 MAX_BULLETS = 6
@@ -47,9 +50,17 @@ SLIDE_SYSTEM = (
 class LlmWriter:
     """Plans outlines and writes slides with a ChatModel (Claude, GPT-4o, vLLM …)."""
 
-    def __init__(self, model: ChatModel, tokenizer: Tokenizer, *, max_tokens: int = 1500) -> None:
+    def __init__(
+        self,
+        model: ChatModel,
+        tokenizer: Tokenizer,
+        *,
+        traces: TraceSink | None = None,
+        max_tokens: int = 1500,
+    ) -> None:
         self._model = model
         self._tokenizer = tokenizer
+        self._traces = traces
         self._max_tokens = max_tokens
 
     def ensure_available(self) -> None:
@@ -81,7 +92,7 @@ class LlmWriter:
             outline.validate(parameters.slide_count)
             return outline
 
-        return await self._ask(PLAN_SYSTEM, prompt, parse)
+        return await self._ask("outline", PLAN_SYSTEM, prompt, parse)
 
     async def write(
         self,
@@ -110,15 +121,16 @@ class LlmWriter:
             content.validate()
             return content
 
-        return await self._ask(SLIDE_SYSTEM, prompt, parse)
+        return await self._ask("slide", SLIDE_SYSTEM, prompt, parse)
 
-    async def _ask(self, system: str, prompt: str, parse: Callable[[dict[str, Any]], T]) -> T:
+    async def _ask(self, kind: str, system: str, prompt: str, parse: Callable[[dict[str, Any]], T]) -> T:
         messages = [ChatMessage("user", prompt)]
         problem = ""
         for _ in range(2):
             answer = await self._model.complete(
                 messages, system=system, max_tokens=self._max_tokens, temperature=0.2, json_output=True
             )
+            await self._trace(kind, system, messages, answer)
             try:
                 return parse(_json(answer.text))
             except (ValidationFailed, ValueError, TypeError, KeyError) as error:
@@ -131,6 +143,28 @@ class LlmWriter:
                     ),
                 ]
         raise LLMUnavailable(f"the model's answer was malformed twice: {problem}", self._model.provider)
+
+    async def _trace(self, kind: str, system: str, messages: list[ChatMessage], answer: ChatCompletion) -> None:
+        if self._traces is None:
+            return
+        context = generation_context.get()
+        await self._traces.record(
+            GenerationTrace(
+                organization_id=context.organization_id,
+                presentation_id=context.presentation_id,
+                job_id=context.job_id,
+                kind=kind,
+                prompt=system + "\n\n" + "\n\n".join(f"{m.role}: {m.content}" for m in messages),
+                response=answer.text,
+                provider=answer.provider,
+                model=answer.model,
+                input_tokens=answer.input_tokens,
+                output_tokens=answer.output_tokens,
+                latency_ms=answer.latency_ms,
+                fallback_triggered=answer.fallback_triggered,
+                template_version=TEMPLATE_VERSION,
+            )
+        )
 
     def _previews(self, request: PlanningInput) -> str:
         lines, spent = [], 0

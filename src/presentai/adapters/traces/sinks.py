@@ -1,0 +1,149 @@
+"""Trace sinks: MongoDB ``generation_traces`` (pymongo) with a Redis LIST buffer while MongoDB is down,
+and a JSON-lines file for the embedded mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+
+from presentai.domain.tracing import GenerationTrace
+
+log = logging.getLogger("presentai.traces")
+BUFFER_KEY = "generation_traces:buffer"
+
+
+def _document(trace: GenerationTrace) -> dict[str, Any]:
+    document = attrs.asdict(trace)
+    document["_id"] = document.pop("id")
+    document["created_at"] = trace.created_at.isoformat()
+    return document
+
+
+def _trace(document: dict[str, Any]) -> GenerationTrace:
+    fields = {k: v for k, v in document.items() if k != "_id"}
+    fields["created_at"] = datetime.fromisoformat(str(fields["created_at"]))
+    return GenerationTrace(id=str(document["_id"]), **fields)
+
+
+class MongoTraceSink:
+    """Inserts each trace with its id as ``_id`` (a retried insert is a no-op). While MongoDB cannot be
+    reached, traces go to the Redis LIST ``generation_traces:buffer`` (or, without Redis, a list in this
+    process); every later record first moves the buffer into MongoDB, oldest first."""
+
+    def __init__(self, url: str, database: str = "presentai", *, redis_url: str = "", timeout_ms: int = 2000) -> None:
+        import pymongo
+
+        self._client: Any = pymongo.MongoClient(
+            url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms
+        )
+        self._collection = self._client[database]["generation_traces"]
+        self._redis: Any = None
+        if redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+        self._local: list[bytes] = []
+        self._lock = asyncio.Lock()
+
+    async def record(self, trace: GenerationTrace) -> None:
+        """Store the trace, or buffer it."""
+        async with self._lock:
+            await asyncio.to_thread(self._record, orjson.dumps(_document(trace)))
+
+    async def flush(self) -> int:
+        """Move what is buffered into MongoDB; how many traces moved."""
+        async with self._lock:
+            return await asyncio.to_thread(self._flush)
+
+    def _record(self, payload: bytes) -> None:
+        from pymongo.errors import PyMongoError
+
+        try:
+            self._flush()
+            self._insert(orjson.loads(payload))
+        except PyMongoError as error:
+            log.warning("MongoDB is unavailable; the trace waits in the buffer: %s", error)
+            self._push(payload)
+
+    def _insert(self, document: dict[str, Any]) -> None:
+        from pymongo.errors import DuplicateKeyError
+
+        with contextlib.suppress(DuplicateKeyError):  # stored before the connection dropped: once is enough
+            self._collection.insert_one(document)
+
+    def _push(self, payload: bytes) -> None:
+        if self._redis is not None:
+            from redis.exceptions import RedisError
+
+            try:
+                self._redis.rpush(BUFFER_KEY, payload)
+                return
+            except RedisError as error:
+                log.warning("Redis is unavailable too; the trace waits in this process: %s", error)
+        self._local.append(payload)
+
+    def _flush(self) -> int:
+        moved = 0
+        while self._local:
+            self._insert(orjson.loads(self._local[0]))
+            self._local.pop(0)
+            moved += 1
+        if self._redis is None:
+            return moved
+        while True:
+            payload = self._redis.lindex(BUFFER_KEY, 0)
+            if payload is None:
+                return moved
+            self._insert(orjson.loads(payload))  # raises while MongoDB is down: the trace stays first in line
+            self._redis.lpop(BUFFER_KEY)
+            moved += 1
+
+    async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
+        """Newest first."""
+        found = await asyncio.to_thread(
+            lambda: list(
+                self._collection.find({"organization_id": organization_id}).sort("created_at", -1).limit(limit)
+            )
+        )
+        return [_trace(d) for d in found]
+
+    async def close(self) -> None:
+        """Close the connections."""
+        self._client.close()
+        if self._redis is not None:
+            self._redis.close()
+
+
+class JsonLinesTraceSink:
+    """Appends each trace as a line of ``traces.jsonl`` in the workspace (the embedded default)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = asyncio.Lock()
+
+    async def record(self, trace: GenerationTrace) -> None:
+        """Append the trace."""
+        line = orjson.dumps(_document(trace)) + b"\n"
+        async with self._lock:
+            await asyncio.to_thread(self._append, line)
+
+    def _append(self, line: bytes) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with self._path.open("ab") as handle:
+            handle.write(line)
+
+    async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
+        """Newest first."""
+        if not self._path.exists():
+            return []
+        lines = await asyncio.to_thread(self._path.read_bytes)
+        found = [_trace(orjson.loads(line)) for line in lines.splitlines() if line.strip()]
+        mine = [t for t in found if t.organization_id == organization_id]
+        return sorted(mine, key=lambda t: t.created_at, reverse=True)[:limit]
