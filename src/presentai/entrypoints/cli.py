@@ -86,7 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from aiohttp import web
 
-    from presentai.entrypoints.http.app import create_app
+    from presentai.entrypoints.http.app import AccessLogger, create_app
 
     console = Console(stderr=True)
     try:
@@ -97,7 +97,9 @@ def _serve(args: argparse.Namespace) -> int:
     if "PRESENTAI_PUBLIC_URL" not in os.environ:  # links in emails point at this very server
         settings = attrs.evolve(settings, public_url=f"http://{args.host}:{args.port}")
     _quiet_logging()
-    web.run_app(create_app(settings), host=args.host, port=args.port, print=console.print)
+    web.run_app(
+        create_app(settings), host=args.host, port=args.port, print=console.print, access_log_class=AccessLogger
+    )
     return EXIT_OK
 
 

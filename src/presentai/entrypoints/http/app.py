@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from presentai.adapters.jobs.queues import InProcessJobQueue
 from presentai.adapters.progress.streams import RedisEventStream
@@ -43,6 +44,20 @@ def jwt_secret(settings: Settings) -> str:
     raise RuntimeError(f"{path} is empty")
 
 
+class AccessLogger(AbstractAccessLogger):
+    """One line per request without the query string: /ws?token=… must not put tokens in the logs."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %d %.1f ms",
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time * 1000,
+        )
+
+
 def create_app(settings: Settings) -> web.Application:
     """The service, wired for ``settings``."""
     container = service_container(settings, jwt_secret(settings))
@@ -61,7 +76,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(journal.routes)
     app.add_routes(projects.routes)
     app.add_routes(files.routes)
-    app.add_routes(ws.routes)
+    ws.install(app)
     app.add_routes(openapi.routes)
     openapi.add_viewer_assets(app)
     app.cleanup_ctx.append(_lifecycle)

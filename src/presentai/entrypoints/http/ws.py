@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 import orjson
 from aiohttp import WSMsgType, web
 
-from presentai.domain.errors import NotFound, PresentAIError, ProviderError, Unauthorized
+from presentai.domain.errors import PresentAIError, ProviderError, Unauthorized
 from presentai.domain.jobs import Job, JobKind
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS
 from presentai.services.auth import Principal
@@ -30,6 +31,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_IDLE = 4408
 _AUTH_WAIT_S = 10.0
 _BLOCK_MS = 15_000
+_KEEP_S = 60.0  # a job's feed outlives its last subscriber (or its last event) by this long
 # The event after which a job has nothing more to say.
 _LAST = {
     JobKind.INGEST_SOURCE: {"ingestion_completed"},
@@ -37,6 +39,80 @@ _LAST = {
     JobKind.GENERATE_SLIDES: {"generation_done", "generation_error"},
     JobKind.REGENERATE_SLIDE: {"slide_completed", "generation_error"},
 }
+
+
+class _Feed:
+    """One reader of a job's stream per process, shared by every subscriber to that job here.
+
+    It reads the stream from its start (a job's stream is short: a few events per slide), keeps the
+    events, and wakes the subscribers; each sends the events after its own last id. So 500 clients
+    watching one job cost one blocking read on Redis, not 500.
+    """
+
+    def __init__(self, events: Any, job: Job, evict: Any) -> None:
+        self.items: list[tuple[str, dict[str, Any]]] = []
+        self.finished = False
+        self.subscribers = 0
+        self.changed = asyncio.Condition()
+        self._events = events
+        self._job = job
+        self._idle_since = time.monotonic()
+        self._task = asyncio.create_task(self._run(evict))
+
+    async def _run(self, evict: Any) -> None:
+        try:
+            await self._read()
+            while self.subscribers or time.monotonic() - self._idle_since < _KEEP_S:
+                await asyncio.sleep(_KEEP_S / 4)  # late subscribers still get the finished job from memory
+        finally:
+            evict()
+
+    def watched(self, delta: int) -> None:
+        self.subscribers += delta
+        if not self.subscribers:
+            self._idle_since = time.monotonic()
+
+    async def _read(self) -> None:
+        last, after = _LAST[self._job.kind], "0"
+        while not self.finished:
+            if not self.subscribers and time.monotonic() - self._idle_since > _KEEP_S:
+                return  # nobody watches any more
+            try:
+                found = await self._events.read(self._job.id, after, block_ms=_BLOCK_MS)
+            except ProviderError:
+                await asyncio.sleep(1)  # Redis is restarting: keep the place and try again
+                continue
+            if found:
+                after = found[-1][0]
+                self.items.extend(found)
+                self.finished = any(e.get("type") in last for _, e in found)
+                async with self.changed:
+                    self.changed.notify_all()
+
+    def after(self, event_id: str) -> list[tuple[str, dict[str, Any]]]:
+        if event_id == "0":
+            return list(self.items)
+        mark = _order(event_id)
+        return [(i, e) for i, e in self.items if _order(i) > mark]
+
+    def close(self) -> None:
+        self._task.cancel()
+
+
+_FEEDS = web.AppKey("ws_feeds", dict)
+
+
+async def _feed(request: web.Request, job: Job) -> _Feed:
+    feeds: dict[str, _Feed] = request.app[_FEEDS]
+    feed = feeds.get(job.id)
+    if feed is None:
+        feed = feeds[job.id] = _Feed(request.app[CONTAINER].events(), job, lambda: feeds.pop(job.id, None))
+    return feed
+
+
+def _order(event_id: str) -> tuple[int, int]:
+    milliseconds, _, sequence = event_id.partition("-")
+    return int(milliseconds), int(sequence or 0)
 
 
 class _Connection:
@@ -79,28 +155,30 @@ class _Connection:
         return job if membership is not None else None
 
     async def _stream(self, job: Job, after: str) -> None:
-        events = self.request.app[CONTAINER].events()
+        try:
+            _order(after)
+        except ValueError:
+            await self.error("bad_request", f"{after!r} is not an event id", job_id=job.id)
+            return
+        feed = await _feed(self.request, job)
+        feed.watched(+1)
         last = _LAST[job.kind]
         try:
             while not self.socket.closed:
-                try:
-                    found = await events.read(job.id, after, block_ms=_BLOCK_MS)
-                except NotFound:
-                    await self.error("bad_request", f"{after!r} is not an event id", job_id=job.id)
-                    return
-                except ProviderError:
-                    await asyncio.sleep(1)  # Redis is restarting: keep the place and try again
-                    continue
-                for event_id, event in found:
+                for event_id, event in feed.after(after):
                     await self.send({**event, "job_id": job.id, "id": event_id})
                     after = event_id
                     if event.get("type") in last:
                         return
+                async with feed.changed:
+                    if not feed.after(after):
+                        await feed.changed.wait()
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("streaming job %s failed", job.id)
         finally:
+            feed.watched(-1)
             if self.streams.get(job.id) is asyncio.current_task():
                 del self.streams[job.id]
 
@@ -189,3 +267,15 @@ async def _authenticate(request: web.Request, socket: web.WebSocketResponse) -> 
         await socket.send_str(orjson.dumps({"type": "error", "error": "unauthorized", "message": str(error)}).decode())
         await socket.close(code=CLOSE_UNAUTHORIZED, message=b"unauthorized")
         return None
+
+
+def install(app: web.Application) -> None:
+    """Add /ws with its per-process job feeds (closed with the app)."""
+    app[_FEEDS] = {}
+    app.add_routes(routes)
+
+    async def close_feeds(app: web.Application) -> None:
+        for feed in app[_FEEDS].values():
+            feed.close()
+
+    app.on_cleanup.append(close_feeds)
