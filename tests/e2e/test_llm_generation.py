@@ -11,9 +11,10 @@ from aiohttp.test_utils import TestClient
 
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
+from tests.e2e.conftest import run_cli
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
-from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
+from tests.e2e.test_api_presentations import add_source, generate, presentation, settle, upload
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
 
 
@@ -91,3 +92,24 @@ async def test_when_every_model_is_down_the_job_fails_cleanly_and_then_the_api_a
         stored = await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=auth)).json()
         assert stored["status"] == "failed"  # nothing was claimed by the refused request
         assert client.server.app[CONTAINER].settings().llm == "anthropic,openai"
+
+
+async def test_platform_admins_see_quality_metrics_per_template_version(tmp_path: Path) -> None:
+    async with with_models(tmp_path) as (client, _, _):
+        auth, deck = await ready_deck(client, slides=3)
+        await generate(client, auth, deck["id"], "outline")
+        ready = await generate(client, auth, deck["id"], "slides")
+        first = ready["slides"][0]["id"]
+        await settle(client, await client.post(f"/api/v1/slides/{first}/regenerate", headers=auth))
+        refused = await client.get("/api/v1/admin/quality-metrics", headers=auth)
+        body = await refused.json()
+        assert (refused.status, body["error"], body["required"]) == (403, "insufficient_role", "platform_admin")
+        me = await (await client.get("/api/v1/users/me", headers=auth)).json()
+        granted = run_cli("admin", "grant", me["email"], workspace=tmp_path / "ws")
+        assert granted.returncode == 0, granted.stderr
+        metrics = await (await client.get("/api/v1/admin/quality-metrics", headers=auth)).json()
+    (row,) = metrics["data"]
+    assert (row["template_version"], row["calls"], row["slides"]) == ("builtin-2026-11", 5, 3)
+    assert row["regeneration_rate"] == round(1 / 3, 4)
+    assert (row["attribution_coverage"], row["unsupported_bullet_rate"], row["fallback_rate"]) == (1.0, 0.0, 0.0)
+    assert row["tokens_per_slide"] > 0

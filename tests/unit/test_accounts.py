@@ -105,3 +105,31 @@ def test_membership_changes_follow_the_role_rules_and_keep_an_owner(
     else:
         with pytest.raises(error):
             check_membership_change(m(actor, "a"), m(target, "t"), new_role, owners)
+
+
+def test_quality_metrics_are_computed_per_template_version() -> None:
+    from presentai.domain.tracing import GenerationTrace, quality_by_template
+
+    def trace(
+        version: str, kind: str, *, bullets: int = 0, attributed: int = 0, supported: int = 0, fallback: bool = False
+    ) -> GenerationTrace:
+        return GenerationTrace(
+            "org", "p", "j", kind, "prompt", "{}", "anthropic", "m", 100, 50, 400, fallback, version,
+            bullets=bullets, attributed=attributed, supported=supported,
+        )  # fmt: skip
+
+    traces = [
+        trace("v1", "outline"),
+        trace("v1", "slide", bullets=4, attributed=4, supported=3),
+        trace("v1", "slide", bullets=4, attributed=3, supported=2, fallback=True),
+        trace("v1", "regenerate", bullets=2, attributed=2, supported=2),
+        trace("v2", "slide", bullets=5, attributed=5, supported=5),
+    ]
+    v1, v2 = quality_by_template(traces)
+    assert (v1.template_version, v1.calls, v1.slides) == ("v1", 4, 2)
+    assert v1.regeneration_rate == 0.5
+    assert v1.attribution_coverage == 0.9  # 9 of 10 bullets cite a passage
+    assert v1.unsupported_bullet_rate == 0.3  # 3 of 10
+    assert (v1.latency_ms_per_slide, v1.tokens_per_slide, v1.fallback_rate) == (400.0, 150.0, 0.25)
+    assert (v2.template_version, v2.unsupported_bullet_rate) == ("v2", 0.0)
+    assert quality_by_template([]) == []

@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "worker":
         return _worker(args)
+    if args.command == "admin":
+        return _admin(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -75,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     worker.add_argument("--name", help="the worker's name in RQ (default: generated)")
     worker.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
+    admin = commands.add_parser("admin", help="make a user a platform administrator (or not)")
+    admin.add_argument("action", choices=("grant", "revoke"))
+    admin.add_argument("email")
+    admin.add_argument("--workspace", type=Path, default=None, help="for the default SQLite database")
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply pending migrations")
     db.add_argument("--database-url", help="postgresql://… or sqlite:///PATH (default: PRESENTAI_DATABASE_URL)")
@@ -127,6 +133,43 @@ def _quiet_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("yoyo", "bm25s"):  # a line per migration step, a line per index build
         logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def _admin(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from presentai.adapters.sql.migrate import upgrade
+    from presentai.containers import service_container
+
+    console = Console(stderr=True)
+
+    async def change() -> str:
+        settings = Settings.from_env(workspace=args.workspace)
+        if settings.database_kind != "memory":
+            await asyncio.to_thread(upgrade, settings.database)
+        container = service_container(settings, jwt_secret="-" * 32)  # signs nothing here
+        try:
+            users = container.users()
+            user = await users.by_email(args.email.strip().lower())
+            if user is None:
+                return f"no account with the email {args.email}"
+            user.is_platform_admin = args.action == "grant"
+            await users.save(user)
+            return ""
+        finally:
+            database = container.database()
+            if database is not None:
+                await database.close()
+
+    try:
+        problem = asyncio.run(change())
+    except PresentAIError as error:
+        problem = str(error)
+    if problem:
+        console.print(f"[red]error:[/] {problem}")
+        return EXIT_FAILED
+    console.print(f"{args.email} {'is' if args.action == 'grant' else 'is no longer'} a platform administrator")
+    return EXIT_OK
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

@@ -14,6 +14,10 @@ class TraceSink(Protocol):
         """Keep the trace (buffered if the store is down; it must not fail the generation)."""
         ...
 
+    async def recent(self, limit: int = 10_000) -> list[GenerationTrace]:
+        """The latest traces of every organization, newest first (for platform-wide quality metrics)."""
+        ...
+
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
         """The organization's latest traces that reached the store, newest first."""
         ...

@@ -107,11 +107,14 @@ class MongoTraceSink:
 
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
         """Newest first."""
-        found = await asyncio.to_thread(
-            lambda: list(
-                self._collection.find({"organization_id": organization_id}).sort("created_at", -1).limit(limit)
-            )
-        )
+        return await self._find({"organization_id": organization_id}, limit)
+
+    async def recent(self, limit: int = 10_000) -> list[GenerationTrace]:
+        """Every organization's, newest first."""
+        return await self._find({}, limit)
+
+    async def _find(self, query: dict[str, Any], limit: int) -> list[GenerationTrace]:
+        found = await asyncio.to_thread(lambda: list(self._collection.find(query).sort("created_at", -1).limit(limit)))
         return [_trace(d) for d in found]
 
     async def close(self) -> None:
@@ -141,9 +144,12 @@ class JsonLinesTraceSink:
 
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
         """Newest first."""
+        return [t for t in await self.recent(10**9) if t.organization_id == organization_id][:limit]
+
+    async def recent(self, limit: int = 10_000) -> list[GenerationTrace]:
+        """Every organization's, newest first."""
         if not self._path.exists():
             return []
         lines = await asyncio.to_thread(self._path.read_bytes)
         found = [_trace(orjson.loads(line)) for line in lines.splitlines() if line.strip()]
-        mine = [t for t in found if t.organization_id == organization_id]
-        return sorted(mine, key=lambda t: t.created_at, reverse=True)[:limit]
+        return sorted(found, key=lambda t: t.created_at, reverse=True)[:limit]

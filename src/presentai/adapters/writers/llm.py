@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from presentai.domain.attribution import support_score
+from presentai.domain.attribution import assess_bullet, support_score
 from presentai.domain.errors import LLMUnavailable, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, SlideContent
@@ -121,33 +121,51 @@ class LlmWriter:
             content.validate()
             return content
 
-        return await self._ask("slide", SLIDE_SYSTEM, prompt, parse)
+        return await self._ask("slide" if previous is None else "regenerate", SLIDE_SYSTEM, prompt, parse, by_id)
 
-    async def _ask(self, kind: str, system: str, prompt: str, parse: Callable[[dict[str, Any]], T]) -> T:
+    async def _ask(
+        self,
+        kind: str,
+        system: str,
+        prompt: str,
+        parse: Callable[[dict[str, Any]], T],
+        chunks: dict[str, Chunk] | None = None,
+    ) -> T:
         messages = [ChatMessage("user", prompt)]
         problem = ""
         for _ in range(2):
             answer = await self._model.complete(
                 messages, system=system, max_tokens=self._max_tokens, temperature=0.2, json_output=True
             )
-            await self._trace(kind, system, messages, answer)
             try:
-                return parse(_json(answer.text))
+                result = parse(_json(answer.text))
             except (ValidationFailed, ValueError, TypeError, KeyError) as error:
+                await self._trace(kind, system, messages, answer)
                 problem = str(error) or type(error).__name__
-                messages = [
-                    *messages,
-                    ChatMessage("assistant", answer.text),
-                    ChatMessage(
-                        "user", f"That answer is not valid ({problem}). Answer again with the JSON object only."
-                    ),
-                ]
+            else:
+                await self._trace(kind, system, messages, answer, result=result, chunks=chunks or {})
+                return result
+            messages = [
+                *messages,
+                ChatMessage("assistant", answer.text),
+                ChatMessage("user", f"That answer is not valid ({problem}). Answer again with the JSON object only."),
+            ]
         raise LLMUnavailable(f"the model's answer was malformed twice: {problem}", self._model.provider)
 
-    async def _trace(self, kind: str, system: str, messages: list[ChatMessage], answer: ChatCompletion) -> None:
+    async def _trace(
+        self,
+        kind: str,
+        system: str,
+        messages: list[ChatMessage],
+        answer: ChatCompletion,
+        *,
+        result: object = None,
+        chunks: dict[str, Chunk] | None = None,
+    ) -> None:
         if self._traces is None:
             return
         context = generation_context.get()
+        bullets = [assess_bullet(b, chunks or {}) for b in result.bullets] if isinstance(result, SlideContent) else []
         await self._traces.record(
             GenerationTrace(
                 organization_id=context.organization_id,
@@ -163,6 +181,9 @@ class LlmWriter:
                 latency_ms=answer.latency_ms,
                 fallback_triggered=answer.fallback_triggered,
                 template_version=TEMPLATE_VERSION,
+                bullets=len(bullets),
+                attributed=sum(1 for b in bullets if b.attributions),
+                supported=sum(1 for b in bullets if b.supported),
             )
         )
 
