@@ -29,6 +29,7 @@ from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
     InProcessPresentationRepository,
     InProcessProjectRepository,
+    InProcessPromptTemplateRepository,
     InProcessSourceRepository,
 )
 from presentai.adapters.memory.usage import InProcessUsageLedger
@@ -49,6 +50,7 @@ from presentai.adapters.sql.repositories import (
     SqlChunkRepository,
     SqlPresentationRepository,
     SqlProjectRepository,
+    SqlPromptTemplateRepository,
     SqlSourceRepository,
 )
 from presentai.adapters.sql.usage import SqlUsageLedger
@@ -63,6 +65,7 @@ from presentai.domain.chunking import ChunkingRules
 from presentai.domain.jobs import Job
 from presentai.ports.embeddings import Embedder
 from presentai.ports.llm import ChatModel
+from presentai.ports.repositories import PromptTemplateRepository
 from presentai.ports.tracing import TraceSink
 from presentai.ports.usage import UsageLedger
 from presentai.services.auth import ApiKeys, Authenticator
@@ -118,7 +121,13 @@ def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
     return JsonLinesTraceSink(settings.workspace / "traces.jsonl")
 
 
-def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageLedger, traces: TraceSink) -> LlmWriter:
+def _llm_writer(
+    settings: Settings,
+    tokenizer: TiktokenTokenizer,
+    ledger: UsageLedger,
+    traces: TraceSink,
+    templates: PromptTemplateRepository,
+) -> LlmWriter:
     models: list[ChatModel] = []
     for provider in settings.llm_chain:
         if provider == "anthropic":
@@ -139,7 +148,8 @@ def _llm_writer(settings: Settings, tokenizer: TiktokenTokenizer, ledger: UsageL
                     timeout_s=settings.llm_timeout_s,
                 )
             )
-    return LlmWriter(MeteredChatModel(FallbackChatModel(models), ledger), tokenizer, traces=traces)
+    chain = MeteredChatModel(FallbackChatModel(models), ledger)
+    return LlmWriter(chain, tokenizer, traces=traces, templates=templates)
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
@@ -214,10 +224,18 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
     usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
     traces = providers.Singleton(_traces, settings=settings)
+    prompt_templates = _stored(settings, database, InProcessPromptTemplateRepository, SqlPromptTemplateRepository)
     writer = providers.Selector(
         settings.provided.writer_kind,
         extractive=providers.Singleton(ExtractiveWriter),
-        llm=providers.Singleton(_llm_writer, settings=settings, tokenizer=tokenizer, ledger=usage, traces=traces),
+        llm=providers.Singleton(
+            _llm_writer,
+            settings=settings,
+            tokenizer=tokenizer,
+            ledger=usage,
+            traces=traces,
+            templates=prompt_templates,
+        ),
     )
 
     rules = providers.Singleton(

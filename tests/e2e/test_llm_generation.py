@@ -113,3 +113,45 @@ async def test_platform_admins_see_quality_metrics_per_template_version(tmp_path
     assert row["regeneration_rate"] == round(1 / 3, 4)
     assert (row["attribution_coverage"], row["unsupported_bullet_rate"], row["fallback_rate"]) == (1.0, 0.0, 0.0)
     assert row["tokens_per_slide"] > 0
+
+
+async def test_stored_prompt_versions_are_used_by_weight_and_recorded_in_every_trace(tmp_path: Path) -> None:
+    async with with_models(tmp_path) as (client, claude, _):
+        auth, deck = await ready_deck(client, slides=2)
+        me = await (await client.get("/api/v1/users/me", headers=auth)).json()
+        assert run_cli("admin", "grant", me["email"], workspace=tmp_path / "ws").returncode == 0
+        system = "You write one presentation slide, in plain words, from the passages. Answer JSON as asked."
+        made = await client.post(
+            "/api/v1/admin/prompt-templates", json={"name": "slide", "system": system, "active": True}, headers=auth
+        )
+        v1 = await made.json()
+        assert (made.status, v1["label"], v1["active"]) == (201, "slide-v1", True)
+        bad = await client.post(
+            "/api/v1/admin/prompt-templates", json={"name": "title", "system": system}, headers=auth
+        )
+        assert bad.status == 422
+        await generate(client, auth, deck["id"], "outline")
+        await generate(client, auth, deck["id"], "slides")
+        slide_calls = [r for r in claude.requests if not r.get("system", "").startswith("You plan")]
+        assert slide_calls
+        assert all(r["system"].startswith(system) for r in slide_calls)
+
+        v2 = await (
+            await client.post(
+                "/api/v1/admin/prompt-templates", json={"name": "slide", "system": system + " Be brief."}, headers=auth
+            )
+        ).json()
+        assert (v2["label"], v2["active"]) == ("slide-v2", False)
+        await client.patch(f"/api/v1/admin/prompt-templates/{v1['id']}", json={"active": False}, headers=auth)
+        await client.patch(
+            f"/api/v1/admin/prompt-templates/{v2['id']}", json={"active": True, "weight": 50}, headers=auth
+        )
+        listed = await (await client.get("/api/v1/admin/prompt-templates", headers=auth)).json()
+        assert [(t["label"], t["active"], t["weight"]) for t in listed["data"]] == [
+            ("slide-v1", False, 100),
+            ("slide-v2", True, 50),
+        ]
+        await generate(client, auth, deck["id"], "slides")
+        traces = await client.server.app[CONTAINER].traces().traces(deck["organization_id"])
+    versions = [t.template_version for t in sorted(traces, key=lambda t: t.created_at)]
+    assert versions == ["builtin-2026-11", "slide-v1", "slide-v1", "slide-v2", "slide-v2"]

@@ -133,3 +133,29 @@ def test_quality_metrics_are_computed_per_template_version() -> None:
     assert (v1.latency_ms_per_slide, v1.tokens_per_slide, v1.fallback_rate) == (400.0, 150.0, 0.25)
     assert (v2.template_version, v2.unsupported_bullet_rate) == ("v2", 0.0)
     assert quality_by_template([]) == []
+
+
+def test_prompt_versions_share_calls_by_weight_and_bad_ones_are_refused() -> None:
+    import random
+
+    import pytest
+
+    from presentai.domain.errors import ValidationFailed
+    from presentai.domain.prompts import PromptTemplate, choose
+
+    a, b, off = (PromptTemplate.draft("slide", "You write one slide. Answer with JSON.") for _ in range(3))
+    a.configure(active=True, weight=75)
+    b.configure(active=True, weight=25)
+    off.configure(active=False, weight=1000)
+    rng = random.Random(7)
+    picks = [choose([a, b, off], "slide", rng) for _ in range(2000)]
+    share = sum(p is a for p in picks) / len(picks)
+    assert 0.70 < share < 0.80
+    assert off not in picks
+    assert choose([a, b], "outline") is None  # nothing active for it: the built-in prompt is used
+    with pytest.raises(ValidationFailed):
+        PromptTemplate.draft("title", "You write one slide. Answer with JSON.")
+    with pytest.raises(ValidationFailed):
+        PromptTemplate.draft("slide", "short")
+    with pytest.raises(ValidationFailed):
+        a.configure(weight=-1)

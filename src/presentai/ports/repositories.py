@@ -7,6 +7,7 @@ from typing import Protocol
 
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.projects import Project
+from presentai.domain.prompts import PromptTemplate
 from presentai.domain.sources import Chunk, SourceDocument
 
 
@@ -116,4 +117,24 @@ class ProjectRepository(Protocol):
 
     async def list(self, organization_id: str, include_archived: bool = False) -> list[Project]:
         """The organization's projects, newest first."""
+        ...
+
+
+class PromptTemplateRepository(Protocol):
+    """Every version of every prompt template."""
+
+    async def add(self, template: PromptTemplate) -> PromptTemplate:
+        """Store a new version, numbered one after the latest of its name; the stored template."""
+        ...
+
+    async def get(self, template_id: str) -> PromptTemplate:
+        """A version, or ``NotFound``."""
+        ...
+
+    async def save(self, template: PromptTemplate) -> None:
+        """Store a version's active flag and weight."""
+        ...
+
+    async def all(self) -> list[PromptTemplate]:
+        """Every version, by name then version."""
         ...

@@ -16,6 +16,7 @@ from attrs import evolve
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.projects import Project
+from presentai.domain.prompts import PromptTemplate
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
 
@@ -195,3 +196,30 @@ class InProcessProjectRepository:
             if p.organization_id == organization_id and (include_archived or not p.archived)
         ]
         return [copy.copy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
+
+
+class InProcessPromptTemplateRepository:
+    """Prompt template versions in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, PromptTemplate] = {}
+
+    async def add(self, template: PromptTemplate) -> PromptTemplate:
+        """Number and store a new version."""
+        template.version = 1 + max((t.version for t in self._rows.values() if t.name == template.name), default=0)
+        self._rows[template.id] = copy.copy(template)
+        return copy.copy(template)
+
+    async def get(self, template_id: str) -> PromptTemplate:
+        """A version, or ``NotFound``."""
+        if template_id not in self._rows:
+            raise NotFound.of("prompt template", template_id)
+        return copy.copy(self._rows[template_id])
+
+    async def save(self, template: PromptTemplate) -> None:
+        """Store the active flag and the weight."""
+        self._rows[template.id] = copy.copy(template)
+
+    async def all(self) -> list[PromptTemplate]:
+        """By name, then version."""
+        return [copy.copy(t) for t in sorted(self._rows.values(), key=lambda t: (t.name, t.version))]

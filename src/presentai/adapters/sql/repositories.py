@@ -14,6 +14,7 @@ from presentai.adapters.sql.rows import dump, load_content, load_outline, load_p
 from presentai.domain.errors import Conflict, NotFound
 from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
 from presentai.domain.projects import Project
+from presentai.domain.prompts import PromptTemplate
 from presentai.domain.slides import Slide, SlideVersion, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 
@@ -508,3 +509,62 @@ def _project(row: Row) -> Project:
         row["id"], row["organization_id"], row["name"], row["description"], bool(row["archived"]),
         from_timestamp(row["created_at"]),
     )  # fmt: skip
+
+
+def _template(row: Row) -> PromptTemplate:
+    return PromptTemplate(
+        row["id"], row["name"], int(row["version"]), row["system"], bool(row["active"]), int(row["weight"]),
+        row["created_by"], from_timestamp(row["created_at"]),
+    )  # fmt: skip
+
+
+class SqlPromptTemplateRepository:
+    """Prompt template versions in SQL; (name, version) is unique."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, template: PromptTemplate) -> PromptTemplate:
+        """Number the version after the latest of its name and store it (a concurrent add retries)."""
+        for _ in range(3):
+            try:
+                async with self._database.transaction() as session:
+                    rows = await session.fetch(
+                        "SELECT COALESCE(MAX(version), 0) AS latest FROM prompt_templates WHERE name = %s",
+                        [template.name],
+                    )
+                    template.version = int(rows[0]["latest"]) + 1
+                    await session.execute(
+                        "INSERT INTO prompt_templates (id, name, version, system, active, weight, created_by,"
+                        " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                        [
+                            template.id, template.name, template.version, template.system, template.active,
+                            template.weight, template.created_by, template.created_at,
+                        ],
+                    )  # fmt: skip
+                return template
+            except Conflict:
+                continue
+        raise Conflict(f"could not number a new version of {template.name!r}; try again")
+
+    async def get(self, template_id: str) -> PromptTemplate:
+        """A version, or ``NotFound``."""
+        async with self._database.read() as session:
+            rows = await session.fetch("SELECT * FROM prompt_templates WHERE id = %s", [template_id])
+        if not rows:
+            raise NotFound.of("prompt template", template_id)
+        return _template(rows[0])
+
+    async def save(self, template: PromptTemplate) -> None:
+        """Store the active flag and the weight."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE prompt_templates SET active = %s, weight = %s WHERE id = %s",
+                [template.active, template.weight, template.id],
+            )
+
+    async def all(self) -> list[PromptTemplate]:
+        """By name, then version."""
+        async with self._database.read() as session:
+            rows = await session.fetch("SELECT * FROM prompt_templates ORDER BY name, version")
+        return [_template(r) for r in rows]

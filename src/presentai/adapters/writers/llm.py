@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 from presentai.domain.attribution import assess_bullet, support_score
 from presentai.domain.errors import LLMUnavailable, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
+from presentai.domain.prompts import choose
 from presentai.domain.slides import Attribution, Bullet, SlideContent
 from presentai.domain.sources import Chunk
 from presentai.domain.text import sentence_spans
 from presentai.domain.tracing import GenerationTrace, generation_context
 from presentai.ports.llm import ChatCompletion, ChatMessage, ChatModel
+from presentai.ports.repositories import PromptTemplateRepository
 from presentai.ports.tokens import Tokenizer
 from presentai.ports.tracing import TraceSink
 from presentai.ports.writing import PlanningInput
@@ -56,11 +58,13 @@ class LlmWriter:
         tokenizer: Tokenizer,
         *,
         traces: TraceSink | None = None,
+        templates: PromptTemplateRepository | None = None,
         max_tokens: int = 1500,
     ) -> None:
         self._model = model
         self._tokenizer = tokenizer
         self._traces = traces
+        self._templates = templates
         self._max_tokens = max_tokens
 
     def ensure_available(self) -> None:
@@ -131,6 +135,7 @@ class LlmWriter:
         parse: Callable[[dict[str, Any]], T],
         chunks: dict[str, Chunk] | None = None,
     ) -> T:
+        system, version = await self._system("outline" if kind == "outline" else "slide", system)
         messages = [ChatMessage("user", prompt)]
         problem = ""
         for _ in range(2):
@@ -140,10 +145,10 @@ class LlmWriter:
             try:
                 result = parse(_json(answer.text))
             except (ValidationFailed, ValueError, TypeError, KeyError) as error:
-                await self._trace(kind, system, messages, answer)
+                await self._trace(kind, system, messages, answer, version=version)
                 problem = str(error) or type(error).__name__
             else:
-                await self._trace(kind, system, messages, answer, result=result, chunks=chunks or {})
+                await self._trace(kind, system, messages, answer, version=version, result=result, chunks=chunks or {})
                 return result
             messages = [
                 *messages,
@@ -159,6 +164,7 @@ class LlmWriter:
         messages: list[ChatMessage],
         answer: ChatCompletion,
         *,
+        version: str,
         result: object = None,
         chunks: dict[str, Chunk] | None = None,
     ) -> None:
@@ -180,12 +186,20 @@ class LlmWriter:
                 output_tokens=answer.output_tokens,
                 latency_ms=answer.latency_ms,
                 fallback_triggered=answer.fallback_triggered,
-                template_version=TEMPLATE_VERSION,
+                template_version=version,
                 bullets=len(bullets),
                 attributed=sum(1 for b in bullets if b.attributions),
                 supported=sum(1 for b in bullets if b.supported),
             )
         )
+
+    async def _system(self, name: str, builtin: str) -> tuple[str, str]:
+        """The system prompt to use now: an active stored version drawn by weight, or the built-in one."""
+        if self._templates is not None:
+            chosen = choose(await self._templates.all(), name)
+            if chosen is not None:
+                return chosen.system, chosen.label
+        return builtin, TEMPLATE_VERSION
 
     def _previews(self, request: PlanningInput) -> str:
         lines, spent = [], 0

@@ -1,0 +1,13 @@
+-- Prompt templates as versioned data.
+-- depends: 0012.presentation-job
+CREATE TABLE prompt_templates (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    version integer NOT NULL,
+    system text NOT NULL,
+    active integer NOT NULL,
+    weight integer NOT NULL,
+    created_by text NOT NULL,
+    created_at text NOT NULL,
+    UNIQUE (name, version)
+);
