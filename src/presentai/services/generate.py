@@ -214,6 +214,18 @@ class GenerateSlides(_Failing):
                         )
                     )
 
+            # A crash can fall between saving a slide and announcing it: a resumed run announces again
+            # what its earlier run saved (a client may see a slide twice, never miss one).
+            for count, slide in enumerate(s for s in presentation.slides if s.outline_index in finished):
+                await self._progress.publish(
+                    SlideCompleted(
+                        job_id=job_id,
+                        slide_id=slide.id,
+                        slide_number=(slide.outline_index or 0) + 1,
+                        slide_title=slide.content.title,
+                        progress_pct=round(100 * (count + 1) / len(items)),
+                    )
+                )
             await _all_or_nothing([write_one(i, item) for i, item in enumerate(items) if i not in finished])
         except BaseException as error:
             await self._fail(presentation, job_id, error)

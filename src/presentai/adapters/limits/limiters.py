@@ -46,7 +46,9 @@ class RedisRateLimiter:
     def __init__(self, url: str, clock: Clock = time.time) -> None:
         import redis.asyncio as redis
 
-        self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        from presentai.adapters.redis_options import reconnecting
+
+        self._redis = redis.from_url(url, **reconnecting(), socket_timeout=2, socket_connect_timeout=2)
         self._clock = clock
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:

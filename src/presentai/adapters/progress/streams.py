@@ -110,7 +110,9 @@ class RedisEventStream:
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
 
-        self._redis = redis.from_url(url, socket_connect_timeout=2, decode_responses=True)
+        from presentai.adapters.redis_options import reconnecting
+
+        self._redis = redis.from_url(url, **reconnecting(), socket_connect_timeout=2, decode_responses=True)
 
     async def _call(self, operation: Any) -> Any:
         from redis.exceptions import RedisError
