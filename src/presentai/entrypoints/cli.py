@@ -284,14 +284,15 @@ def _summary(console: Console, deck: object, path: Path, seconds: float) -> None
     bullets = [b for s in deck.slides for b in s.content.bullets]
     supported = sum(1 for b in bullets if b.supported)
     for failure in deck.failures:
-        console.print(f"[yellow]skipped[/] {failure.message}")
+        console.print(f"[yellow]skipped[/] {failure.message}", soft_wrap=True)
     for warning in deck.warnings:
         if not any(warning == f.message for f in deck.failures):
-            console.print(f"[yellow]warning[/] {warning}")
+            console.print(f"[yellow]warning[/] {warning}", soft_wrap=True)
     console.print(
         f"[green]Wrote[/] {path} — {len(deck.slides)} content slides, {len(bullets)} bullets "
         f"({supported} with verified attribution), {len(used)} of {len(deck.sources)} sources used, "
-        f"language {deck.presentation.language}, {seconds:.1f} s"
+        f"language {deck.presentation.language}, {seconds:.1f} s",
+        soft_wrap=True,  # one line: the terminal wraps it, a log or a pipe keeps it whole
     )
 
 
