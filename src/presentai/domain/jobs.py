@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from attrs import field, frozen
@@ -40,3 +41,35 @@ class Job:
     ) -> Job:
         """A job to run now."""
         return cls(new_id(), kind, organization_id, presentation_id, target_id, by)
+
+    def fields(self) -> dict[str, str]:
+        """The job as plain strings (a queue message, a Redis hash)."""
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "organization_id": self.organization_id,
+            "presentation_id": self.presentation_id,
+            "target_id": self.target_id,
+            "requested_by": self.requested_by,
+            "created_at": self.created_at.isoformat(),
+        }
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> Job:
+        """The job ``fields()`` wrote."""
+        return cls(
+            fields["id"],
+            JobKind(fields["kind"]),
+            fields["organization_id"],
+            fields["presentation_id"],
+            fields["target_id"],
+            fields["requested_by"],
+            datetime.fromisoformat(fields["created_at"]),
+        )
+
+
+def event_order(event_id: str) -> tuple[int, int]:
+    """A stream event id (``<ms>-<seq>``, as Redis Streams make them) as a sortable pair;
+    ``ValueError`` for anything else."""
+    milliseconds, _, sequence = event_id.partition("-")
+    return int(milliseconds), int(sequence or 0)

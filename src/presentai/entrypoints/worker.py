@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from presentai.adapters.jobs.queues import RqJobQueue, job_from_payload
+from presentai.adapters.jobs.queues import RqJobQueue
 from presentai.config import Settings
 from presentai.containers import worker_container
 from presentai.domain.errors import RetryLater
@@ -16,7 +16,7 @@ log = logging.getLogger("presentai.worker")
 
 def run(payload: dict[str, str]) -> None:
     """Run one job (RQ calls this in the worker's work-horse process, configured by PRESENTAI_*)."""
-    job = job_from_payload(payload)
+    job = Job.from_fields(payload)
     asyncio.run(_run(Settings.from_env(), job))
 
 

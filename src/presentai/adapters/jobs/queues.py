@@ -6,41 +6,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from presentai.domain.errors import ProviderError, RetryLater
-from presentai.domain.jobs import Job, JobKind
+from presentai.domain.jobs import Job
 
 log = logging.getLogger("presentai.jobs")
 WORKER_FUNCTION = "presentai.entrypoints.worker.run"
 QUEUE_NAME = "presentai"
-
-
-def job_payload(job: Job) -> dict[str, str]:
-    """A job as plain strings, for a queue message."""
-    return {
-        "id": job.id,
-        "kind": job.kind.value,
-        "organization_id": job.organization_id,
-        "presentation_id": job.presentation_id,
-        "target_id": job.target_id,
-        "requested_by": job.requested_by,
-        "created_at": job.created_at.isoformat(),
-    }
-
-
-def job_from_payload(payload: dict[str, str]) -> Job:
-    """The job a queue message carries."""
-    return Job(
-        payload["id"],
-        JobKind(payload["kind"]),
-        payload["organization_id"],
-        payload["presentation_id"],
-        payload["target_id"],
-        payload["requested_by"],
-        datetime.fromisoformat(payload["created_at"]),
-    )
 
 
 class InProcessJobQueue:
@@ -117,24 +91,16 @@ class RqJobQueue:
     def _enqueue(self, job: Job, delay_s: int = 0) -> Any:
         from rq import Retry
 
-        if delay_s:
+        options: dict[str, Any] = {
+            "retry": Retry(max=3, interval=[5, 30, 120]),
+            "job_timeout": self._timeout,
+            "result_ttl": 24 * 60 * 60,
+            "failure_ttl": 7 * 24 * 60 * 60,
+            "description": f"{job.kind.value} {job.presentation_id or job.target_id}",
+        }
+        if delay_s:  # a later run of the same job: a new RQ id, the same job inside
+            later = f"{job.id}-later-{int(time.time())}"
             return self._queue.enqueue_in(
-                timedelta(seconds=delay_s),
-                WORKER_FUNCTION,
-                job_payload(job),
-                job_id=f"{job.id}-later-{int(time.time())}",
-                retry=Retry(max=3, interval=[5, 30, 120]),
-                job_timeout=self._timeout,
-                result_ttl=24 * 60 * 60,
-                failure_ttl=7 * 24 * 60 * 60,
+                timedelta(seconds=delay_s), WORKER_FUNCTION, job.fields(), job_id=later, **options
             )
-        return self._queue.enqueue(
-            WORKER_FUNCTION,
-            job_payload(job),
-            job_id=job.id,
-            retry=Retry(max=3, interval=[5, 30, 120]),
-            job_timeout=self._timeout,
-            result_ttl=24 * 60 * 60,
-            failure_ttl=7 * 24 * 60 * 60,
-            description=f"{job.kind.value} {job.presentation_id or job.target_id}",
-        )
+        return self._queue.enqueue(WORKER_FUNCTION, job.fields(), job_id=job.id, **options)

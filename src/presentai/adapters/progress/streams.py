@@ -7,7 +7,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -15,7 +14,7 @@ import orjson
 
 from presentai.domain.errors import NotFound, ProviderError
 from presentai.domain.events import ProgressEvent
-from presentai.domain.jobs import Job, JobKind
+from presentai.domain.jobs import Job, event_order
 from presentai.ports.jobs import EventStream
 
 log = logging.getLogger("presentai.progress")
@@ -23,9 +22,8 @@ STREAM_TTL_SECONDS = 24 * 60 * 60  # a client may resume a day-old job; then the
 
 
 def _order(event_id: str) -> tuple[int, int]:
-    milliseconds, _, sequence = event_id.partition("-")
     try:
-        return int(milliseconds), int(sequence or 0)
+        return event_order(event_id)
     except ValueError:
         raise NotFound.of("event", event_id) from None
 
@@ -33,30 +31,6 @@ def _order(event_id: str) -> tuple[int, int]:
 def event_body(event: ProgressEvent) -> dict[str, Any]:
     """The WebSocket shape of an event: its type and fields."""
     return {"type": event.type, **attrs.asdict(event, recurse=True)}
-
-
-def _job_fields(job: Job) -> dict[str, str]:
-    return {
-        "id": job.id,
-        "kind": job.kind.value,
-        "organization_id": job.organization_id,
-        "presentation_id": job.presentation_id,
-        "target_id": job.target_id,
-        "requested_by": job.requested_by,
-        "created_at": job.created_at.isoformat(),
-    }
-
-
-def _job(fields: Mapping[str, str]) -> Job:
-    return Job(
-        fields["id"],
-        JobKind(fields["kind"]),
-        fields["organization_id"],
-        fields["presentation_id"],
-        fields["target_id"],
-        fields["requested_by"],
-        datetime.fromisoformat(fields["created_at"]),
-    )
 
 
 class InProcessEventStream:
@@ -124,7 +98,7 @@ class RedisEventStream:
 
     async def register(self, job: Job) -> None:
         """Store the job's owner for a day."""
-        fields: dict[Any, Any] = _job_fields(job)
+        fields: dict[Any, Any] = job.fields()
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(f"job:{job.id}", mapping=fields)
             pipe.expire(f"job:{job.id}", STREAM_TTL_SECONDS)
@@ -133,7 +107,7 @@ class RedisEventStream:
     async def job(self, job_id: str) -> Job | None:
         """The registered job."""
         fields = await self._call(self._redis.hgetall(f"job:{job_id}"))
-        return _job(fields) if fields else None
+        return Job.from_fields(fields) if fields else None
 
     async def append(self, job_id: str, event: Mapping[str, Any]) -> str:
         """``XADD`` the event as JSON; the stream lives a day after its last event."""

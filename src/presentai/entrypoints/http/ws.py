@@ -20,7 +20,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from presentai.domain.errors import PresentAIError, ProviderError, Unauthorized
-from presentai.domain.jobs import Job, JobKind
+from presentai.domain.jobs import Job, JobKind, event_order
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS
 from presentai.services.auth import Principal
 
@@ -92,8 +92,8 @@ class _Feed:
     def after(self, event_id: str) -> list[tuple[str, dict[str, Any]]]:
         if event_id == "0":
             return list(self.items)
-        mark = _order(event_id)
-        return [(i, e) for i, e in self.items if _order(i) > mark]
+        mark = event_order(event_id)
+        return [(i, e) for i, e in self.items if event_order(i) > mark]
 
     def close(self) -> None:
         self._task.cancel()
@@ -108,11 +108,6 @@ async def _feed(request: web.Request, job: Job) -> _Feed:
     if feed is None:
         feed = feeds[job.id] = _Feed(request.app[CONTAINER].events(), job, lambda: feeds.pop(job.id, None))
     return feed
-
-
-def _order(event_id: str) -> tuple[int, int]:
-    milliseconds, _, sequence = event_id.partition("-")
-    return int(milliseconds), int(sequence or 0)
 
 
 class _Connection:
@@ -156,7 +151,7 @@ class _Connection:
 
     async def _stream(self, job: Job, after: str) -> None:
         try:
-            _order(after)
+            event_order(after)
         except ValueError:
             await self.error("bad_request", f"{after!r} is not an event id", job_id=job.id)
             return
