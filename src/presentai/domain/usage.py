@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from attrs import frozen
 
 from presentai.domain.errors import TokenLimitExceeded
-
-# The organization that pays for the language-model calls made in the current task (set by the
-# generation use cases; read by the metering adapter, which records the providers' reported usage).
-charged_organization: ContextVar[str] = ContextVar("charged_organization", default="")
 
 
 def month_of(moment: datetime) -> str:

@@ -18,7 +18,6 @@ from presentai.domain.slides import Slide, SlideContent, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 from presentai.domain.text import dominant_language
 from presentai.domain.tracing import GenerationContext, generation_context
-from presentai.domain.usage import charged_organization
 from presentai.ports.progress import ProgressSink
 from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
 from presentai.ports.retrieval import SearchScope
@@ -89,7 +88,6 @@ class GenerateOutline(_Failing):
 
     async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
         """Plan and store the outline; the presentation ends ``outline_ready`` or ``failed``."""
-        charged_organization.set(organization_id)
         generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         presentation = await self._presentations.get(organization_id, presentation_id)
         presentation.start_outlining(job_id)  # the same job run again (a retry) resumes
@@ -175,7 +173,6 @@ class GenerateSlides(_Failing):
 
     async def __call__(self, organization_id: str, presentation_id: str, *, job_id: str = "") -> Presentation:
         """Write all slides; the presentation ends ``ready`` or ``failed``."""
-        charged_organization.set(organization_id)
         generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         started = time.perf_counter()
         presentation = await self._presentations.get(organization_id, presentation_id)
@@ -271,7 +268,6 @@ class RegenerateSlide:
         Regenerations of one presentation run one after another in this process,
         so that none overwrites another's version.
         """
-        charged_organization.set(organization_id)
         generation_context.set(GenerationContext(organization_id, presentation_id, job_id))
         lock = self._locks.setdefault(presentation_id, asyncio.Lock())
         async with lock:

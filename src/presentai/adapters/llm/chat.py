@@ -16,7 +16,8 @@ import attrs
 import httpx
 
 from presentai.domain.errors import LLMUnavailable, ProviderError
-from presentai.domain.usage import charged_organization, month_of
+from presentai.domain.tracing import generation_context
+from presentai.domain.usage import month_of
 from presentai.ports.llm import ChatCompletion, ChatMessage, ChatModel
 from presentai.ports.usage import UsageLedger
 
@@ -321,7 +322,7 @@ class FallbackChatModel:
 
 class MeteredChatModel:
     """Records each answer's reported tokens against the organization being charged (see
-    ``charged_organization``), in the month it was used."""
+    ``generation_context``), in the month it was used."""
 
     def __init__(self, model: ChatModel, ledger: UsageLedger) -> None:
         self._model = model
@@ -341,7 +342,7 @@ class MeteredChatModel:
     async def complete(self, messages: Sequence[ChatMessage], **options: Any) -> ChatCompletion:
         """The wrapped model's answer, counted."""
         answer = await self._model.complete(messages, **options)
-        organization = charged_organization.get()
+        organization = generation_context.get().organization_id
         if organization:
             await self._ledger.add(
                 organization,
