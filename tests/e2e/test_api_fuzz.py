@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
 
 # No server error, and every answer is one the document declares (status, content type, body schema,
 # headers), including the 405 (with Allow) to a method a path does not have.
@@ -24,12 +25,6 @@ CHECKS = (
     "response_headers_conformance",
     "unsupported_method",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
