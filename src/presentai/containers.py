@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
 
@@ -210,7 +210,8 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         allowed_networks=settings.provided.url_import_networks,
     )
     renderer = providers.Singleton(PptxDeckRenderer)
-    progress = providers.Singleton(FanOutProgressSink)
+    progress = providers.Singleton(FanOutProgressSink)  # the service and workers: into ``events``
+    events = providers.Singleton(_events, settings=settings)
 
     database = providers.Selector(
         settings.provided.database_kind,
@@ -331,7 +332,6 @@ class ServiceContainer(EmbeddedContainer):
     keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
     members = providers.Singleton(Members, organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
-    events = providers.Singleton(_events, settings=EmbeddedContainer.settings)
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
         inprocess=providers.Singleton(
@@ -377,17 +377,20 @@ class ServiceContainer(EmbeddedContainer):
     )
 
 
-def service_container(settings: Settings, jwt_secret: str) -> ServiceContainer:
-    """The service's container: progress goes to the job event streams (Redis, or in-process)."""
-    container = ServiceContainer(settings=settings, jwt_secret=jwt_secret)
+C = TypeVar("C", bound="EmbeddedContainer")
+
+
+def _streaming(container: C) -> C:
+    """Progress of jobs goes into their event streams (Redis, or in-process), where /ws reads it."""
     container.progress.override(providers.Singleton(StreamProgressSink, stream=container.events))
     return container
 
 
+def service_container(settings: Settings, jwt_secret: str) -> ServiceContainer:
+    """The HTTP service's container."""
+    return _streaming(ServiceContainer(settings=settings, jwt_secret=jwt_secret))
+
+
 def worker_container(settings: Settings) -> EmbeddedContainer:
-    """What a ``presentai worker`` needs to run jobs: the use cases, progress into the event streams."""
-    container = EmbeddedContainer(settings=settings)
-    container.progress.override(
-        providers.Singleton(StreamProgressSink, stream=providers.Singleton(_events, settings=settings))
-    )
-    return container
+    """What a ``presentai worker`` needs to run jobs: the use cases, with streamed progress."""
+    return _streaming(EmbeddedContainer(settings=settings))
