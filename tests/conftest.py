@@ -78,6 +78,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the tests started, and reap it: killed if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @dataclass(frozen=True)
 class S3Server:
     """A running S3-compatible server with one bucket and one identity."""
@@ -134,11 +144,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             time.sleep(0.2)
         yield S3Server(endpoint, server.bucket, server.key, server.secret)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
 
 
@@ -164,6 +170,5 @@ def embeddings_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
                 time.sleep(0.2)
         yield f"{url}/v1"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
         log.close()

@@ -65,6 +65,7 @@ class Deployment:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait(timeout=10)
 
 
 @contextmanager
