@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install system-packages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ demo: $(STAMP)
 	$(BIN)/presentai generate samples/otchet-vetroparka.pdf samples/strategiya-2026.docx \
 		--slides 8 -o out/northwind-ru.pptx
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (see README)"; exit 1; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not running on 127.0.0.1:6379 (see README)"; exit 1; }
 	$(BIN)/nox --no-venv -s lint tests
+
+system-packages:  # LibreOffice and Poppler for PDF/PNG exports, when missing
+	@scripts/install-system-packages
 
 lint: $(STAMP)
 	$(BIN)/nox --no-venv -s lint

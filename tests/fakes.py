@@ -7,7 +7,15 @@ import hashlib
 import math
 from collections.abc import Sequence
 
-from presentai.domain.errors import CorruptDocument, EmbeddingUnavailable, NotFound, VectorIndexUnavailable
+from presentai.domain.deck import Deck
+from presentai.domain.errors import (
+    CorruptDocument,
+    EmbeddingUnavailable,
+    NotFound,
+    RenderError,
+    StorageUnavailable,
+    VectorIndexUnavailable,
+)
 from presentai.domain.events import ProgressEvent
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
@@ -109,12 +117,15 @@ class InMemoryVectorIndex:
 
 
 class InMemoryObjectStore:
-    """Objects in a dict."""
+    """Objects in a dict; ``available = False`` makes writes fail as a store that is down."""
 
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
+        self.available = True
 
     async def put(self, key: str, data: bytes) -> None:
+        if not self.available:
+            raise StorageUnavailable(f"could not write {key}: the store is down", "memory")
         self.objects[key] = bytes(data)
 
     async def get(self, key: str) -> bytes:
@@ -127,6 +138,29 @@ class InMemoryObjectStore:
 
     async def delete(self, key: str) -> None:
         self.objects.pop(key, None)
+
+
+class TextRenderer:
+    """Renders a deck as its slide titles, one per line."""
+
+    media_type = "text/plain"
+
+    def render(self, deck: Deck, template: bytes | None = None) -> bytes:
+        return "\n".join(slide.title for slide in deck.slides).encode()
+
+
+class PrefixingConverter:
+    """Converts by prefixing the target's name; ``broken`` makes every conversion a RenderError."""
+
+    def __init__(self) -> None:
+        self.broken = False
+        self.calls = 0
+
+    def convert(self, pptx: bytes, target: str) -> bytes:
+        self.calls += 1
+        if self.broken:
+            raise RenderError(f"{target} export failed: the converter crashed")
+        return target.encode() + b":" + pptx
 
 
 class RecordingProgressSink:

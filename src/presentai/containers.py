@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
+from presentai.adapters.convert.libreoffice import LibreOfficeConverter
 from presentai.adapters.embeddings.http import OpenAIEmbedder
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
@@ -27,6 +28,7 @@ from presentai.adapters.memory.accounts import (
 )
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
+    InProcessExportRepository,
     InProcessPresentationRepository,
     InProcessProjectRepository,
     InProcessPromptTemplateRepository,
@@ -48,6 +50,7 @@ from presentai.adapters.sql.accounts import (
 from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.repositories import (
     SqlChunkRepository,
+    SqlExportRepository,
     SqlPresentationRepository,
     SqlProjectRepository,
     SqlPromptTemplateRepository,
@@ -70,6 +73,7 @@ from presentai.ports.tracing import TraceSink
 from presentai.ports.usage import UsageLedger
 from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.erasure import EraseAccount
+from presentai.services.exports import ExportPresentation
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.jobs import RunJob
@@ -210,6 +214,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         allowed_networks=settings.provided.url_import_networks,
     )
     renderer = providers.Singleton(PptxDeckRenderer)
+    converter = providers.Singleton(LibreOfficeConverter)
     progress = providers.Singleton(FanOutProgressSink)  # the service and workers: into ``events``
     events = providers.Singleton(_events, settings=settings)
 
@@ -223,6 +228,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     sources = _stored(settings, database, InProcessSourceRepository, SqlSourceRepository)
     chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
     projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
+    exports = _stored(settings, database, InProcessExportRepository, SqlExportRepository)
     usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
     traces = providers.Singleton(_traces, settings=settings)
     prompt_templates = _stored(settings, database, InProcessPromptTemplateRepository, SqlPromptTemplateRepository)
@@ -296,12 +302,24 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
     )
     render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)
+    export_presentation = providers.Factory(
+        ExportPresentation,
+        exports=exports,
+        presentations=presentations,
+        render_deck=render_deck,
+        converter=converter,
+        store=store,
+        progress=progress,
+        public_url=settings.provided.public_url,
+        link_ttl_s=settings.provided.export_link_ttl_s,
+    )
     run_job = providers.Factory(
         RunJob,
         ingest_source=ingest_source,
         generate_outline=generate_outline,
         generate_slides=generate_slides,
         regenerate_slide=regenerate_slide,
+        export_presentation=export_presentation,
         sources=sources,
         store=store,
     )
@@ -360,6 +378,7 @@ class ServiceContainer(EmbeddedContainer):
         api_keys=api_keys,
         audit=audit_log,
         sources=EmbeddedContainer.sources,
+        exports=EmbeddedContainer.exports,
         index=EmbeddedContainer.vector_index,
         store=EmbeddedContainer.store,
         hasher=hasher,

@@ -9,35 +9,49 @@ import pytest
 from presentai.adapters.jobs.queues import InProcessJobQueue
 from presentai.adapters.memory.repositories import (
     InProcessChunkRepository,
+    InProcessExportRepository,
     InProcessPresentationRepository,
     InProcessSourceRepository,
 )
 from presentai.adapters.memory.usage import InProcessUsageLedger
 from presentai.domain.chunking import ChunkingRules
-from presentai.domain.errors import Conflict, LLMUnavailable, NoUsableSources, RetryLater
+from presentai.domain.errors import (
+    Conflict,
+    LLMUnavailable,
+    NoUsableSources,
+    RetryLater,
+    StorageUnavailable,
+    ValidationFailed,
+)
 from presentai.domain.events import (
+    ExportCompleted,
     GenerationDone,
     GenerationFailed,
     OutlineGenerated,
     SlideCompleted,
     SourceIngested,
 )
+from presentai.domain.exports import Export, ExportFormat, ExportStatus
 from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
 from presentai.domain.slides import VersionReason
 from presentai.domain.sources import IngestionStatus, SourceDocument
 from presentai.domain.usage import month_of
+from presentai.services.exports import ExportPresentation, request_export
 from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestionLimits, IngestSource, original_key
 from presentai.services.jobs import RunJob
+from presentai.services.render import RenderDeck
 from presentai.services.retrieval import RetrievalMode, Retriever
 from tests.fakes import (
     InMemoryEmbedder,
     InMemoryObjectStore,
     InMemoryVectorIndex,
     ParagraphParser,
+    PrefixingConverter,
     QuotingWriter,
     RecordingProgressSink,
+    TextRenderer,
     WordTokenizer,
 )
 
@@ -87,6 +101,17 @@ class World:
         self.outline = GenerateOutline(**common, planner=self.writer, progress=self.progress)
         self.slides = GenerateSlides(**common, writer=self.writer, progress=self.progress, concurrency=concurrency)
         self.regenerate = RegenerateSlide(**common, writer=self.writer)
+        self.exports = InProcessExportRepository()
+        self.converter = PrefixingConverter()
+        self.export = ExportPresentation(
+            exports=self.exports,
+            presentations=self.presentations,
+            render_deck=RenderDeck(presentations=self.presentations, sources=self.sources, renderer=TextRenderer()),
+            converter=self.converter,
+            store=self.store,
+            progress=self.progress,
+            public_url="https://decks.example.com/",
+        )
 
     async def presentation(
         self, slides: int = 4, files: dict[str, bytes] | None = None, topic: str = ""
@@ -363,6 +388,7 @@ async def test_an_ingestion_job_whose_embedder_is_down_runs_again_later_and_then
         generate_outline=world.outline,
         generate_slides=world.slides,
         regenerate_slide=world.regenerate,
+        export_presentation=world.export,
         sources=world.sources,
         store=world.store,
         retry_delay_s=0,
@@ -379,3 +405,69 @@ async def test_an_ingestion_job_whose_embedder_is_down_runs_again_later_and_then
     again = await world.sources.get("org", source.id)
     assert again.status is IngestionStatus.INDEXED
     assert [e.ingestion_status for e in world.progress.of_type(SourceIngested)] == ["failed", "indexed"]
+
+
+async def ready(world: World, slides: int = 2) -> Presentation:
+    presentation = await world.presentation(slides=slides)
+    await world.outline("org", presentation.id)
+    return await world.slides("org", presentation.id)
+
+
+async def test_an_export_is_rendered_converted_stored_and_announced_once() -> None:
+    world = World()
+    deck = await ready(world)
+    export = request_export(deck, ExportFormat.PDF, by="anna")
+    await world.exports.add(export)
+    done = await world.export("org", export.id, job_id=export.id)
+    assert (done.status, done.filename) == (ExportStatus.COMPLETED, "Fake-deck.pdf")
+    stored = world.store.objects[done.storage_key]
+    assert stored.startswith(b"pdf:")  # converted from the rendered deck
+    assert deck.slides[0].content.title.encode() in stored
+    announced = world.progress.of_type(ExportCompleted)
+    assert len(announced) == 1
+    assert announced[0].download_url == f"https://decks.example.com{done.download_path}"
+
+    again = await world.export("org", export.id, job_id=export.id)  # the job ran twice: announce, do not remake
+    assert (again.download_token, world.converter.calls) == (done.download_token, 1)
+    assert len(world.progress.of_type(ExportCompleted)) == 2
+
+
+async def test_a_broken_converter_fails_the_export_with_its_reason_and_pptx_still_works() -> None:
+    world = World()
+    deck = await ready(world)
+    world.converter.broken = True
+    pdf = request_export(deck, ExportFormat.PDF, by="anna")
+    await world.exports.add(pdf)
+    failed = await world.export("org", pdf.id, job_id=pdf.id)
+    assert (failed.status, failed.error_message) == (ExportStatus.FAILED, "pdf export failed: the converter crashed")
+    errors = world.progress.of_type(GenerationFailed)
+    assert [(e.job_id, e.error_code) for e in errors] == [(pdf.id, "export_failed")]
+    assert not [key for key in world.store.objects if key.startswith("exports/")]
+    pptx = request_export(deck, ExportFormat.PPTX, by="anna")
+    await world.exports.add(pptx)
+    assert (await world.export("org", pptx.id, job_id=pptx.id)).status is ExportStatus.COMPLETED
+
+
+async def test_a_store_that_is_down_fails_the_export_and_the_job_runs_again_until_it_is_made() -> None:
+    world = World()
+    deck = await ready(world)
+    export = request_export(deck, ExportFormat.PPTX, by="anna")
+    await world.exports.add(export)
+    world.store.available = False
+    with pytest.raises(StorageUnavailable):
+        await world.export("org", export.id, job_id=export.id)
+    assert (await world.exports.get("org", export.id)).status is ExportStatus.FAILED
+    world.store.available = True
+    done = await world.export("org", export.id, job_id=export.id)
+    assert done.status is ExportStatus.COMPLETED
+
+
+async def test_an_export_is_refused_at_once_when_it_cannot_succeed() -> None:
+    world = World()
+    empty = await world.presentation(slides=2)
+    with pytest.raises(Conflict):
+        request_export(empty, ExportFormat.PPTX, by="anna")
+    deck = await ready(world)
+    with pytest.raises(ValidationFailed):
+        request_export(deck, ExportFormat.GOOGLE_SLIDES, by="anna")
+    assert isinstance(request_export(deck, ExportFormat.PNG, by="anna"), Export)

@@ -95,4 +95,24 @@ class GenerationFailed(_Event):
     slide_number: int | None = None
 
 
-ProgressEvent = StageProgressed | SourceIngested | OutlineGenerated | SlideCompleted | GenerationDone | GenerationFailed
+@frozen(kw_only=True)
+class ExportCompleted(_Event):
+    """An export's file is stored and can be downloaded from ``download_url`` until it expires."""
+
+    type: ClassVar[str] = "export_completed"
+    export_job_id: str
+    presentation_id: str
+    format: str
+    download_url: str | None = None
+    google_file_id: str | None = None
+
+
+ProgressEvent = (
+    StageProgressed
+    | SourceIngested
+    | OutlineGenerated
+    | SlideCompleted
+    | GenerationDone
+    | GenerationFailed
+    | ExportCompleted
+)

@@ -18,6 +18,21 @@ class JobKind(enum.StrEnum):
     GENERATE_OUTLINE = "generate_outline"
     GENERATE_SLIDES = "generate_slides"
     REGENERATE_SLIDE = "regenerate_slide"
+    EXPORT_PRESENTATION = "export_presentation"
+
+    @property
+    def final_events(self) -> frozenset[str]:
+        """The event types after which a job of this kind has nothing more to say."""
+        return _FINAL_EVENTS[self]
+
+
+_FINAL_EVENTS = {
+    JobKind.INGEST_SOURCE: frozenset({"ingestion_completed"}),
+    JobKind.GENERATE_OUTLINE: frozenset({"outline_generated", "generation_error"}),
+    JobKind.GENERATE_SLIDES: frozenset({"generation_done", "generation_error"}),
+    JobKind.REGENERATE_SLIDE: frozenset({"slide_completed", "generation_error"}),
+    JobKind.EXPORT_PRESENTATION: frozenset({"export_completed", "generation_error"}),
+}
 
 
 @frozen
@@ -31,7 +46,7 @@ class Job:
     kind: JobKind
     organization_id: str
     presentation_id: str = ""
-    target_id: str = ""  # the source to ingest, or the slide to regenerate
+    target_id: str = ""  # the source to ingest, the slide to regenerate, or the export to make
     requested_by: str = ""
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
 

@@ -18,3 +18,11 @@ class DeckRenderer(Protocol):
     def render(self, deck: Deck, template: bytes | None = None) -> bytes:
         """The deck as a file; ``template`` is an optional corporate template. Raises ``RenderError``."""
         ...
+
+
+class DeckConverter(Protocol):
+    """Turns a rendered PPTX into another format (PDF, slide images)."""
+
+    def convert(self, pptx: bytes, target: str) -> bytes:
+        """The deck as ``target`` (``pdf``; ``png``: a ZIP of one image per slide). Raises ``RenderError``."""
+        ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from presentai.domain.exports import Export
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.projects import Project
 from presentai.domain.prompts import PromptTemplate
@@ -137,4 +138,32 @@ class PromptTemplateRepository(Protocol):
 
     async def all(self) -> list[PromptTemplate]:
         """Every version, by name then version."""
+        ...
+
+
+class ExportRepository(Protocol):
+    """Exports of presentations, scoped to their organization."""
+
+    async def add(self, export: Export) -> None:
+        """Store a new export."""
+        ...
+
+    async def get(self, organization_id: str, export_id: str) -> Export:
+        """The organization's export, or ``NotFound``."""
+        ...
+
+    async def save(self, export: Export) -> None:
+        """Store the export's current state."""
+        ...
+
+    async def for_presentation(self, organization_id: str, presentation_id: str) -> list[Export]:
+        """The presentation's exports, newest first."""
+        ...
+
+    async def for_download(self, export_id: str, token: str) -> Export | None:
+        """The export whose download link carries ``token`` (the link is the credential), or ``None``."""
+        ...
+
+    async def for_organization(self, organization_id: str) -> list[Export]:
+        """Every export of the organization, newest first."""
         ...

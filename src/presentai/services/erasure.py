@@ -16,7 +16,7 @@ from presentai.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
-from presentai.ports.repositories import SourceRepository
+from presentai.ports.repositories import ExportRepository, SourceRepository
 from presentai.ports.retrieval import VectorIndex
 from presentai.ports.storage import ObjectStore
 
@@ -34,7 +34,7 @@ class EraseAccount:
     """Delete or anonymise everything personal about a user, and decide nothing silently.
 
     - An organization the user is the only member of is deleted with all it holds (presentations,
-      sources, their vectors and stored files), but only when the caller says so
+      sources, their vectors, stored files and exports), but only when the caller says so
       (``delete_sole_organizations``); otherwise nothing happens and the answer names them.
     - An organization where the user is the only owner but others are members is never deleted
       under them: the user must hand ownership to someone first (409, naming the organizations).
@@ -52,6 +52,7 @@ class EraseAccount:
         api_keys: ApiKeyRepository,
         audit: AuditLog,
         sources: SourceRepository,
+        exports: ExportRepository,
         index: VectorIndex,
         store: ObjectStore,
         hasher: PasswordHasher,
@@ -62,6 +63,7 @@ class EraseAccount:
         self._api_keys = api_keys
         self._audit = audit
         self._sources = sources
+        self._exports = exports
         self._index = index
         self._store = store
         self._hasher = hasher
@@ -115,4 +117,7 @@ class EraseAccount:
         for source in sources:
             if source.storage_key:
                 await self._store.delete(source.storage_key)
+        for export in await self._exports.for_organization(organization_id):
+            if export.storage_key:
+                await self._store.delete(export.storage_key)
         await self._organizations.remove(organization_id)

@@ -6,6 +6,7 @@ from presentai.domain.errors import PresentAIError, ProviderError, RetryLater
 from presentai.domain.jobs import Job, JobKind
 from presentai.ports.repositories import SourceRepository
 from presentai.ports.storage import ObjectStore
+from presentai.services.exports import ExportPresentation
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.ingest import IngestSource
 
@@ -27,6 +28,7 @@ class RunJob:
         generate_outline: GenerateOutline,
         generate_slides: GenerateSlides,
         regenerate_slide: RegenerateSlide,
+        export_presentation: ExportPresentation,
         sources: SourceRepository,
         store: ObjectStore,
         retry_delay_s: int = 300,
@@ -36,6 +38,7 @@ class RunJob:
         self._outline = generate_outline
         self._slides = generate_slides
         self._regenerate = regenerate_slide
+        self._export = export_presentation
         self._sources = sources
         self._store = store
 
@@ -66,3 +69,5 @@ class RunJob:
             await self._slides(organization, job.presentation_id, job_id=job.id)
         elif job.kind is JobKind.REGENERATE_SLIDE:
             await self._regenerate(organization, job.presentation_id, job.target_id, by=job.requested_by, job_id=job.id)
+        elif job.kind is JobKind.EXPORT_PRESENTATION:
+            await self._export(organization, job.target_id, job_id=job.id)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from attrs import evolve
 
 from presentai.domain.errors import Conflict, NotFound
+from presentai.domain.exports import Export
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.projects import Project
 from presentai.domain.prompts import PromptTemplate
@@ -223,3 +224,42 @@ class InProcessPromptTemplateRepository:
     async def all(self) -> list[PromptTemplate]:
         """By name, then version."""
         return [copy.copy(t) for t in sorted(self._rows.values(), key=lambda t: (t.name, t.version))]
+
+
+class InProcessExportRepository:
+    """Exports in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, Export] = {}
+
+    async def add(self, export: Export) -> None:
+        """Store a new export."""
+        self._rows[export.id] = copy.copy(export)
+
+    async def get(self, organization_id: str, export_id: str) -> Export:
+        """The organization's export, or ``NotFound``."""
+        found = self._rows.get(export_id)
+        if found is None or found.organization_id != organization_id:
+            raise NotFound.of("export", export_id)
+        return copy.copy(found)
+
+    async def save(self, export: Export) -> None:
+        """Store the export's state."""
+        await self.get(export.organization_id, export.id)
+        self._rows[export.id] = copy.copy(export)
+
+    async def for_presentation(self, organization_id: str, presentation_id: str) -> list[Export]:
+        """Newest first."""
+        return [e for e in await self.for_organization(organization_id) if e.presentation_id == presentation_id]
+
+    async def for_download(self, export_id: str, token: str) -> Export | None:
+        """The export with this link token."""
+        found = self._rows.get(export_id)
+        if found is None or not token or found.download_token != token:
+            return None
+        return copy.copy(found)
+
+    async def for_organization(self, organization_id: str) -> list[Export]:
+        """Newest first."""
+        rows = [e for e in self._rows.values() if e.organization_id == organization_id]
+        return [copy.copy(e) for e in sorted(rows, key=lambda e: e.id, reverse=True)]

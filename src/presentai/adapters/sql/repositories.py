@@ -7,11 +7,13 @@ tenant's rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
 from presentai.domain.errors import Conflict, NotFound
+from presentai.domain.exports import Export, ExportFormat, ExportStatus
 from presentai.domain.presentation import Presentation, PresentationStatus, PresentationSummary
 from presentai.domain.projects import Project
 from presentai.domain.prompts import PromptTemplate
@@ -568,3 +570,89 @@ class SqlPromptTemplateRepository:
         async with self._database.read() as session:
             rows = await session.fetch("SELECT * FROM prompt_templates ORDER BY name, version")
         return [_template(r) for r in rows]
+
+
+def _export(row: Row) -> Export:
+    return Export(
+        row["id"], row["organization_id"], row["presentation_id"], ExportFormat(row["format"]),
+        ExportStatus(row["status"]), row["requested_by"], row["storage_key"], row["filename"],
+        int(row["size_bytes"]), row["download_token"], row["error_message"], from_timestamp(row["created_at"]),
+        _maybe_timestamp(row["completed_at"]), _maybe_timestamp(row["expires_at"]),
+    )  # fmt: skip
+
+
+def _maybe_timestamp(value: object) -> datetime | None:
+    return None if value is None else from_timestamp(value)
+
+
+class SqlExportRepository:
+    """Exports in SQL; they go with their presentation."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def add(self, export: Export) -> None:
+        """Store a new export."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "INSERT INTO exports (id, organization_id, presentation_id, format, status, requested_by,"
+                " storage_key, filename, size_bytes, download_token, error_message, created_at, completed_at,"
+                " expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    export.id, export.organization_id, export.presentation_id, export.format.value,
+                    export.status.value, export.requested_by, export.storage_key, export.filename,
+                    export.size_bytes, export.download_token, export.error_message, export.created_at,
+                    export.completed_at, export.expires_at,
+                ],
+            )  # fmt: skip
+
+    async def get(self, organization_id: str, export_id: str) -> Export:
+        """The organization's export, or ``NotFound``."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT * FROM exports WHERE id = %s AND organization_id = %s", [export_id, organization_id]
+            )
+        if not rows:
+            raise NotFound.of("export", export_id)
+        return _export(rows[0])
+
+    async def save(self, export: Export) -> None:
+        """Store the export's state."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "UPDATE exports SET status = %s, storage_key = %s, filename = %s, size_bytes = %s,"
+                " download_token = %s, error_message = %s, completed_at = %s, expires_at = %s"
+                " WHERE id = %s AND organization_id = %s",
+                [
+                    export.status.value, export.storage_key, export.filename, export.size_bytes,
+                    export.download_token, export.error_message, export.completed_at, export.expires_at,
+                    export.id, export.organization_id,
+                ],
+            )  # fmt: skip
+
+    async def for_presentation(self, organization_id: str, presentation_id: str) -> list[Export]:
+        """Newest first."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT * FROM exports WHERE organization_id = %s AND presentation_id = %s ORDER BY id DESC",
+                [organization_id, presentation_id],
+            )
+        return [_export(r) for r in rows]
+
+    async def for_download(self, export_id: str, token: str) -> Export | None:
+        """The export with this link token."""
+        if not token:
+            return None
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT * FROM exports WHERE id = %s AND download_token = %s", [export_id, token]
+            )
+        return _export(rows[0]) if rows else None
+
+    async def for_organization(self, organization_id: str) -> list[Export]:
+        """Newest first."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT * FROM exports WHERE organization_id = %s ORDER BY id DESC", [organization_id]
+            )
+        return [_export(r) for r in rows]

@@ -17,7 +17,18 @@ from presentai.adapters.progress.streams import RedisEventStream
 from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
 from presentai.containers import service_container
-from presentai.entrypoints.http import admin, api_keys, files, journal, members, openapi, presentations, projects, ws
+from presentai.entrypoints.http import (
+    admin,
+    api_keys,
+    exports,
+    files,
+    journal,
+    members,
+    openapi,
+    presentations,
+    projects,
+    ws,
+)
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
@@ -76,6 +87,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(journal.routes)
     app.add_routes(projects.routes)
     app.add_routes(files.routes)
+    app.add_routes(exports.routes)
     app.add_routes(admin.routes)
     ws.install(app)
     app.add_routes(openapi.routes)

@@ -1,7 +1,7 @@
 """REST routes for presentations, their sources, generation, slides and versions.
 
-Generation runs inside the request for now; issue 4 moves it to RQ jobs that
-answer 202 and stream progress.
+Generation and ingestion are background jobs: their routes answer 202 with the job's id, whose
+progress streams on /ws.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class NewSlideBody:
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
 
 
-async def _load(request: web.Request, presentation_id: str, action: Action, scope: Scope) -> Presentation:
+async def load_presentation(request: web.Request, presentation_id: str, action: Action, scope: Scope) -> Presentation:
     """A presentation of one of the caller's organizations; a deleted one is ``Gone``."""
     repository: PresentationRepository = request.app[CONTAINER].presentations()
 
@@ -196,7 +196,7 @@ async def list_presentations(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}")
 async def get_presentation(request: web.Request) -> web.Response:
     """A presentation with its slides."""
-    return json_response(_presentation(await _load(request, request.match_info["id"], Action.READ, _READ)))
+    return json_response(_presentation(await load_presentation(request, request.match_info["id"], Action.READ, _READ)))
 
 
 @routes.post("/api/v1/presentations/{id}/sources")
@@ -222,7 +222,7 @@ async def add_source(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}/sources")
 async def list_sources(request: web.Request) -> web.Response:
     """The presentation's sources and their ingestion status."""
-    presentation = await _load(request, request.match_info["id"], Action.READ, _READ)
+    presentation = await load_presentation(request, request.match_info["id"], Action.READ, _READ)
     found = await request.app[CONTAINER].sources().get_many(presentation.organization_id, presentation.source_ids)
     return json_response({"data": [file_body(s) for s in found], "next_cursor": None})
 
@@ -259,7 +259,7 @@ async def _check_sources(request: web.Request, presentation: Presentation) -> No
 
 
 async def _generate(request: web.Request, kind: JobKind) -> web.Response:
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     container = request.app[CONTAINER]
     caller = await principal(request)
     await container.quotas().check(presentation.organization_id)
@@ -280,7 +280,7 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
 @accepts(ReorderBody)
 async def reorder_slides(request: web.Request) -> web.Response:
     """Put the slides in the given order (every slide exactly once)."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, ReorderBody)
     presentation.ensure_idle()
     presentation.reorder(body.slide_ids)
@@ -376,7 +376,7 @@ async def regenerate_slide(request: web.Request) -> web.Response:
 @accepts(UpdatePresentationBody)
 async def update_presentation(request: web.Request) -> web.Response:
     """Change the title or the generation parameters."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, UpdatePresentationBody)
     current = presentation.parameters
     parameters = GenerationParameters(
@@ -397,7 +397,7 @@ async def update_presentation(request: web.Request) -> web.Response:
 @answers(204)
 async def delete_presentation(request: web.Request) -> web.Response:
     """Soft-delete: the presentation answers 410 from now on and leaves the lists."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     presentation.delete()
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.delete", "presentation", presentation.id)
@@ -409,7 +409,7 @@ async def delete_presentation(request: web.Request) -> web.Response:
 @answers(201)
 async def duplicate_presentation(request: web.Request) -> web.Response:
     """A copy with the same sources and current slides."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, DuplicateBody)
     copy = presentation.duplicate(body.title)
     await request.app[CONTAINER].presentations().add(copy)
@@ -421,7 +421,7 @@ async def duplicate_presentation(request: web.Request) -> web.Response:
 @answers(204)
 async def remove_source(request: web.Request) -> web.Response:
     """Detach a source from the presentation (its slides keep their attributions)."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, Scope.SOURCES_WRITE)
     presentation.remove_source(request.match_info["sid"])
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "source.remove", "source", request.match_info["sid"])
@@ -433,7 +433,7 @@ async def remove_source(request: web.Request) -> web.Response:
 @answers(201)
 async def add_slide(request: web.Request) -> web.Response:
     """Add a slide written by hand (empty unless bullets are given)."""
-    presentation = await _load(request, request.match_info["id"], Action.EDIT, _WRITE)
+    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, NewSlideBody)
     caller = await principal(request)
     bullets = tuple(Bullet(b.text, b.level) for b in body.bullets or [])

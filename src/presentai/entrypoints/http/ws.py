@@ -20,7 +20,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from presentai.domain.errors import PresentAIError, ProviderError, Unauthorized
-from presentai.domain.jobs import Job, JobKind, event_order
+from presentai.domain.jobs import Job, event_order
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS
 from presentai.services.auth import Principal
 
@@ -32,13 +32,6 @@ CLOSE_IDLE = 4408
 _AUTH_WAIT_S = 10.0
 _BLOCK_MS = 15_000
 _KEEP_S = 60.0  # a job's feed outlives its last subscriber (or its last event) by this long
-# The event after which a job has nothing more to say.
-_LAST = {
-    JobKind.INGEST_SOURCE: {"ingestion_completed"},
-    JobKind.GENERATE_OUTLINE: {"outline_generated", "generation_error"},
-    JobKind.GENERATE_SLIDES: {"generation_done", "generation_error"},
-    JobKind.REGENERATE_SLIDE: {"slide_completed", "generation_error"},
-}
 
 
 class _Feed:
@@ -73,7 +66,7 @@ class _Feed:
             self._idle_since = time.monotonic()
 
     async def _read(self) -> None:
-        last, after = _LAST[self._job.kind], "0"
+        last, after = self._job.kind.final_events, "0"
         while not self.finished:
             if not self.subscribers and time.monotonic() - self._idle_since > _KEEP_S:
                 return  # nobody watches any more
@@ -157,7 +150,7 @@ class _Connection:
             return
         feed = await _feed(self.request, job)
         feed.watched(+1)
-        last = _LAST[job.kind]
+        last = job.kind.final_events
         try:
             while not self.socket.closed:
                 for event_id, event in feed.after(after):

@@ -1,0 +1,1 @@
+"""Converting rendered decks to other formats."""
