@@ -8,10 +8,12 @@ from typing import Any
 import pyotp
 from aiohttp.test_utils import TestClient
 
+from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
+from tests.e2e.test_api_exports import export, link
 from tests.e2e.test_api_members import organization
-from tests.e2e.test_api_presentations import add_source, presentation, upload
+from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
 
 PASSWORD = "correct horse battery"
 
@@ -102,8 +104,15 @@ async def test_guessing_codes_is_stopped_after_five_tries_a_minute(client: TestC
 async def test_erasing_an_account_deletes_its_own_workspace_only_when_confirmed(client: TestClient) -> None:
     anna = await signed_up(client)
     auth = {"Authorization": anna["auth"]}
-    deck = await presentation(client, anna["auth"])
-    await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
+    deck = await presentation(client, anna["auth"], slides=1)
+    source = await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
+    await generate(client, auth, deck["id"], "outline")
+    await generate(client, auth, deck["id"], "slides")
+    exported = await export(client, anna["auth"], deck["id"], "pptx")
+    container = client.server.app[CONTAINER]
+    stored = await container.exports().for_download(exported["id"], link(exported).rsplit("token=", 1)[1])
+    assert stored is not None
+    original = await container.sources().get(stored.organization_id, source["id"])
     wrong = await client.delete("/api/v1/users/me", json={"password": "not the password"}, headers=auth)
     assert wrong.status == 422
     unconfirmed = await client.delete("/api/v1/users/me", json={"password": PASSWORD}, headers=auth)
@@ -116,6 +125,9 @@ async def test_erasing_an_account_deletes_its_own_workspace_only_when_confirmed(
     )
     report = await erased.json()
     assert (erased.status, report["deleted"], len(report["organizations_deleted"])) == (200, True, 1)
+    assert (await client.get(link(exported))).status == 404  # the export's link died with it
+    assert not await container.store().exists(stored.storage_key)
+    assert not await container.store().exists(original.storage_key)
     assert (await client.get("/api/v1/users/me", headers=auth)).status == 401  # every login ended
     gone = await client.post("/api/v1/auth/login", json={"email": anna["email"], "password": PASSWORD})
     assert gone.status == 401
