@@ -75,10 +75,14 @@ async def test_a_pptx_export_is_downloaded_without_signing_in_and_holds_the_deck
 
     wrong = link(done)[:-3] + "xyz"
     assert (await client.get(wrong)).status == 404
-    listed = await (
-        await client.get(f"/api/v1/presentations/{deck['id']}/exports", headers={"Authorization": anna["auth"]})
-    ).json()
+    exports = f"/api/v1/presentations/{deck['id']}/exports"
+    listed = await (await client.get(exports, headers={"Authorization": anna["auth"]})).json()
     assert [e["id"] for e in listed["data"]] == [done["id"]]
+    assert (
+        await client.delete(f"/api/v1/presentations/{deck['id']}", headers={"Authorization": anna["auth"]})
+    ).status == 204
+    deleted = await client.get(link(done))
+    assert (deleted.status, (await deleted.json())["error"]) == (410, "gone")
 
 
 async def test_pdf_and_png_exports_have_a_page_and_an_image_per_slide(client: TestClient) -> None:

@@ -110,7 +110,7 @@ async def list_exports(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}/export/{eid}/download")
 async def download_export(request: web.Request) -> web.StreamResponse:
     """The exported file, for whoever holds the link (no sign-in, like a presigned URL); 410 ``gone``
-    once the link has expired, when the file is deleted too."""
+    once the link has expired (the file is deleted then) or the presentation was deleted."""
     container = request.app[CONTAINER]
     export = await container.exports().for_download(request.match_info["eid"], request.query.get("token", ""))
     if export is None or export.presentation_id != request.match_info["id"]:
@@ -120,6 +120,9 @@ async def download_export(request: web.Request) -> web.StreamResponse:
     except Gone:
         await container.store().delete(export.storage_key)
         raise
+    presentation = await container.presentations().get(export.organization_id, export.presentation_id)
+    if presentation.deleted_at is not None:
+        raise Gone(f"presentation {presentation.id} was deleted, and its exports with it")
     data = await container.store().get(export.storage_key)
     plain = export.filename.encode("ascii", "replace").decode()
     disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(export.filename)}"
