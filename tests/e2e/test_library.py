@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pptx import Presentation
 
 from presentai import AsyncPresentAI, PresentAI, Settings
-from presentai.domain.errors import NoUsableSources, SlideCountOutOfRange, WorkspaceInUse
+from presentai.domain.errors import NoUsableSources, SlideCountOutOfRange, ValidationFailed, WorkspaceInUse
 from presentai.domain.events import GenerationDone, SlideCompleted
 from presentai.domain.slides import VersionReason
 from tests.conftest import SAMPLES
@@ -41,6 +42,19 @@ def test_regenerating_a_slide_keeps_its_history_and_changes_the_rendered_deck(tm
         for p in sh.text_frame.paragraphs
     ]
     assert body == [b.text for b in slide.content.bullets]
+
+
+def test_a_deck_renders_to_pdf_with_a_page_per_slide(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        deck = app.generate([SAMPLES / "otchet-vetroparka.pdf"], slides=2)
+        pdf = app.render(deck.presentation.id, format="pdf")
+        with pytest.raises(ValidationFailed):
+            app.render(deck.presentation.id, format="docx")
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [page.extract_text() or "" for page in document.pages]
+    assert len(pages) == len(Presentation(io.BytesIO(deck.pptx)).slides)
+    text = " ".join(pages)
+    assert all(slide.content.title.split()[0] in text for slide in deck.slides)  # Cyrillic survives
 
 
 async def test_the_async_facade_streams_progress_events(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from presentai.domain.errors import (
     VectorIndexUnavailable,
 )
 from presentai.domain.events import ProgressEvent, SourceIngested
+from presentai.domain.exports import ExportFormat
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus, SourceDocument, megabytes
@@ -206,10 +207,18 @@ class AsyncPresentAI:
         """Write a new version of one slide; earlier versions are kept."""
         return await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
 
-    async def render(self, presentation_id: str, template: PathLike | None = None) -> bytes:
-        """The presentation's current state as PPTX bytes, optionally in a corporate ``template``."""
+    async def render(self, presentation_id: str, template: PathLike | None = None, *, format: str = "pptx") -> bytes:
+        """The presentation's current state as PPTX bytes, optionally in a corporate ``template``; or, with
+        ``format``, as a PDF (``pdf``) or a ZIP of one PNG per slide (``png``), which need LibreOffice and
+        Poppler installed."""
+        target = ExportFormat.parse(format)
+        if target is ExportFormat.GOOGLE_SLIDES:
+            raise ValidationFailed("the library renders pptx, pdf or png", {"format": "unavailable"})
         template_bytes = read_template(template) if template is not None else None
-        return await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
+        pptx = await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
+        if target is ExportFormat.PPTX:
+            return pptx
+        return await asyncio.to_thread(self.container.converter().convert, pptx, target.value)
 
     async def aclose(self) -> None:
         """Release the workspace (the local vector index allows one process at a time)."""
@@ -271,9 +280,9 @@ class PresentAI:
         """See ``AsyncPresentAI.regenerate_slide``."""
         return self._runner.run(self._async.regenerate_slide(presentation_id, slide_id))
 
-    def render(self, presentation_id: str, template: PathLike | None = None) -> bytes:
+    def render(self, presentation_id: str, template: PathLike | None = None, *, format: str = "pptx") -> bytes:
         """See ``AsyncPresentAI.render``."""
-        return self._runner.run(self._async.render(presentation_id, template))
+        return self._runner.run(self._async.render(presentation_id, template, format=format))
 
     def close(self) -> None:
         """Release the workspace and the event loop."""
