@@ -1,4 +1,5 @@
-"""The service with RQ workers in their own processes, as deployed: jobs survive a worker that dies."""
+"""The service with RQ workers in their own processes, as deployed: jobs survive a worker that dies, and one
+worker command can run several jobs at once."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from tests.conftest import SAMPLES, free_port
+from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
 
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
@@ -25,7 +29,7 @@ PASSWORD = "correct horse battery"
 class Deployment:
     """An API process and worker processes sharing PostgreSQL, Redis and a workspace."""
 
-    def __init__(self, tmp_path: Path, postgres_url: str) -> None:
+    def __init__(self, tmp_path: Path, postgres_url: str, **env: str) -> None:
         self.env = {
             **os.environ,
             "PRESENTAI_DATABASE_URL": postgres_url,
@@ -36,25 +40,32 @@ class Deployment:
             "PRESENTAI_WORKSPACE": str(tmp_path / "ws"),
             "PRESENTAI_SLIDE_CONCURRENCY": "1",
             "PRESENTAI_RATE_LIMIT_PER_MINUTE": "100000",
+            **env,
         }
         self.logs = tmp_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.machines: set[int] = set()  # processes leading a process group of their own
 
-    def start(self, *command: str, log: str) -> subprocess.Popen[bytes]:
+    def start(self, *command: str, log: str, machine: bool = False) -> subprocess.Popen[bytes]:
+        """Start ``presentai COMMAND``; a ``machine`` process leads a process group of its own."""
         with (self.logs / log).open("ab") as output:
             process = subprocess.Popen(
                 [sys.executable, "-m", "presentai.entrypoints.cli", *command],
                 env=self.env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                start_new_session=machine,
             )
         self.processes.append(process)
+        if machine:
+            self.machines.add(process.pid)
         return process
 
-    def worker(self, name: str) -> subprocess.Popen[bytes]:
-        return self.start("worker", "--name", f"{name}-{uuid.uuid4().hex[:6]}", log=f"{name}.log")
+    def worker(self, name: str, *options: str, machine: bool = False) -> subprocess.Popen[bytes]:
+        command = ("worker", "--name", f"{name}-{uuid.uuid4().hex[:6]}", *options)
+        return self.start(*command, log=f"{name}.log", machine=machine)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -64,15 +75,26 @@ class Deployment:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                if process.pid in self.machines:  # and whatever it started
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.kill()
                 process.wait(timeout=10)
 
 
-@contextmanager
-def deployed(tmp_path: Path, postgres_url: str) -> Iterator[Deployment]:
-    deployment = Deployment(tmp_path, postgres_url)
+@asynccontextmanager
+async def deployed(tmp_path: Path, postgres_url: str, **env: str) -> AsyncIterator[Deployment]:
+    """The API up and answering (``env``: more PRESENTAI_* variables); everything stopped after."""
+    deployment = Deployment(tmp_path, postgres_url, **env)
     deployment.start("serve", "--port", str(deployment.port), log="api.log")
     try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(150):
+                try:
+                    async with session.get(f"{deployment.url}/health") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
         yield deployment
     finally:
         deployment.stop()
@@ -80,16 +102,19 @@ def deployed(tmp_path: Path, postgres_url: str) -> Iterator[Deployment]:
 
 @pytest.fixture
 async def deployment(tmp_path: Path, postgres_url: str) -> AsyncIterator[Deployment]:
-    with deployed(tmp_path, postgres_url) as running:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(150):
-                try:
-                    async with session.get(f"{running.url}/health") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
+    async with deployed(tmp_path, postgres_url) as running:
         yield running
+
+
+def language_models(claude: FakeProvider, gpt: FakeProvider) -> dict[str, str]:
+    """The PRESENTAI_* variables that send model calls to the fake Anthropic and OpenAI servers."""
+    return {
+        "PRESENTAI_LLM": "anthropic,openai",
+        "PRESENTAI_ANTHROPIC_API_KEY": "sk-ant-test",
+        "PRESENTAI_ANTHROPIC_BASE_URL": claude.url,
+        "PRESENTAI_OPENAI_API_KEY": "sk-test",
+        "PRESENTAI_OPENAI_BASE_URL": f"{gpt.url}/v1",
+    }
 
 
 async def call(session: aiohttp.ClientSession, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
@@ -181,6 +206,52 @@ async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finis
     assert all(s["version"] == 1 for s in deck["slides"])
     announced = [e["slide_id"] for e in events if e["type"] == "slide_completed"]
     assert set(announced) == set(ids)  # every slide announced; those saved before the crash again on resume
+
+
+async def test_one_worker_command_with_two_processes_writes_two_decks_at_the_same_time(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    claude, gpt = FakeProvider(deck_writing_reply), FakeProvider(deck_writing_reply)
+    deck_ids: list[str] = []
+    both_writing = asyncio.Event()
+    held: list[web.Request] = []
+
+    @web.middleware
+    async def meet(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if deck_ids:  # slides: each call waits until the other deck's job is calling too
+            held.append(request)
+            if len(held) == 2:
+                both_writing.set()
+            await both_writing.wait()
+        return await handler(request)
+
+    claude_app = anthropic_app(claude)
+    claude_app.middlewares.append(meet)
+    async with (
+        serving(claude_app, claude),
+        serving(openai_app(gpt), gpt),
+        deployed(tmp_path, postgres_url, **language_models(claude, gpt)) as deployment,
+        aiohttp.ClientSession() as session,
+    ):
+        pool = deployment.start("worker", "--processes", "2", log="pool.log", machine=True)
+        token, first, headers = await ready_for_slides(session, deployment.url, slides=3)
+        base = f"{deployment.url}/api/v1/presentations"
+        second = (await call(session, "POST", f"{base}/{first}/duplicate", json={}, headers=headers))["id"]
+        deck_ids.extend([first, second])
+        jobs = [
+            (await call(session, "POST", f"{base}/{d}/generate/slides", headers=headers))["job_id"] for d in deck_ids
+        ]
+        try:
+            await asyncio.wait_for(both_writing.wait(), 60)
+        except TimeoutError:
+            pytest.fail("the second deck waited for the first: one job ran at a time")
+        for job in jobs:
+            assert (await watch(deployment.url, token, job, "generation_done"))[-1]["type"] == "generation_done"
+        decks = [await call(session, "GET", f"{base}/{d}", headers=headers) for d in deck_ids]
+        pool.terminate()
+        stopped = pool.wait(timeout=30)
+    assert [(d["status"], len(d["slides"])) for d in decks] == [("ready", 3), ("ready", 3)]
+    assert stopped == 0  # SIGTERM stops the command and its worker processes cleanly
 
 
 def _children(pid: int) -> list[int]:

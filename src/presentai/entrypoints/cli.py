@@ -72,10 +72,40 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     worker = commands.add_parser(
-        "worker", help="run background jobs from Redis (PRESENTAI_WORKERS=rq); start as many as you like"
+        "worker",
+        help="run background jobs from Redis (PRESENTAI_WORKERS=rq); start as many as you like",
+        description="Run background jobs from Redis, one at a time per worker process. A generation mostly "
+        "waits for the model, so a machine sustains more worker processes than it has cores (measure with "
+        "bench/worker_capacity.py). A job whose worker dies with its machine is taken for dead once silent "
+        "for --abandoned-after seconds; the next maintenance pass of any live worker retries it 5 s later, "
+        "so it runs again within about 90 + 60 + 5 s with the defaults, which suit production. Shorter "
+        "intervals recover sooner; but a worker too busy to send its heartbeat in time has its job run twice.",
     )
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
-    worker.add_argument("--name", help="the worker's name in RQ (default: generated)")
+    worker.add_argument("--name", help="the worker's name in RQ (default: generated; one process only)")
+    worker.add_argument(
+        "--processes", type=int, default=1, help="worker processes this command runs and restarts (default 1)"
+    )
+    worker.add_argument(
+        "--heartbeat-interval",
+        type=int,
+        metavar="SECONDS",
+        help="how often a busy worker proves its job is alive (default 30)",
+    )
+    worker.add_argument(
+        "--abandoned-after",
+        type=int,
+        metavar="SECONDS",
+        help="silence after which a job is taken for dead and retried; more than twice the heartbeat "
+        "interval (default 90)",
+    )
+    worker.add_argument(
+        "--maintenance-interval",
+        type=int,
+        metavar="SECONDS",
+        help="how often this worker looks for dead jobs and moves traces buffered while MongoDB was down "
+        "into it (default 60)",
+    )
     worker.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     admin = commands.add_parser("admin", help="make a user a platform administrator (or not)")
     admin.add_argument("action", choices=("grant", "revoke"))
@@ -111,19 +141,28 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
 
-    from presentai.entrypoints.worker import work
+    from presentai.entrypoints.worker import Liveness, work
 
     console = Console(stderr=True)
     try:
         settings = Settings.from_env(workspace=args.workspace)
+        intervals = {
+            "heartbeat_s": args.heartbeat_interval,
+            "abandoned_after_s": args.abandoned_after,
+            "maintenance_s": args.maintenance_interval,
+        }
+        liveness = Liveness(**{k: v for k, v in intervals.items() if v is not None})
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
     if not settings.redis_url:
         console.print("[red]error:[/] a worker takes its jobs from Redis: set PRESENTAI_REDIS_URL")
         return EXIT_USAGE
+    if args.processes < 1 or (args.name and args.processes > 1):
+        console.print("[red]error:[/] --processes must be at least 1, and --name goes with one process only")
+        return EXIT_USAGE
     _quiet_logging()
-    work(settings, burst=args.burst, name=args.name)
+    work(settings, burst=args.burst, name=args.name, liveness=liveness, processes=args.processes)
     return EXIT_OK
 
 

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from attrs import frozen
+from rq import Queue, Worker
+from rq.exceptions import SchedulerNotFound
+from rq.job import Job as RqJob
+from rq.scheduler import RQScheduler
+from rq.scripts import release_lock
+from rq.worker_pool import WorkerPool
 
 from presentai.adapters.jobs.queues import RqJobQueue
+from presentai.adapters.traces.sinks import BUFFER_KEY, MongoTraceSink
 from presentai.config import Settings
 from presentai.containers import worker_container
-from presentai.domain.errors import RetryLater
+from presentai.domain.errors import RetryLater, ValidationFailed
 from presentai.domain.jobs import Job
 
 log = logging.getLogger("presentai.worker")
+DRAIN_LOCK = "presentai:traces:drain"  # one worker drains the trace buffer per maintenance interval
 
 
 def run(payload: dict[str, str]) -> None:
@@ -34,15 +47,130 @@ async def _run(settings: Settings, job: Job) -> None:
         await container.vector_index().close()
 
 
-def work(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
-    """Process jobs from Redis until stopped (or, with ``burst``, until the queue is empty)."""
-    from redis import Redis
-    from rq import Queue, Worker
+@frozen
+class Liveness:
+    """How a busy worker proves its job alive, and when the other workers take a silent one for dead.
 
+    A worker whose machine dies leaves its job "started" with nobody to fail it. Once the job has
+    been silent for ``abandoned_after_s``, the next maintenance pass of any live worker retries it
+    like a job that raised (RQ's Retry: the first time after 5 s), and the retry resumes from the
+    slides already saved. So a dead machine's job runs again within about abandoned_after_s +
+    maintenance_s + 5 s: two and a half minutes with these defaults, which are RQ's own heartbeat
+    and grace. Shorter is faster, but a worker too busy to beat in time has its job run twice.
+    """
+
+    heartbeat_s: int = 30
+    abandoned_after_s: int = 90
+    maintenance_s: int = 60
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("heartbeat_s", "abandoned_after_s", "maintenance_s"):
+            if getattr(self, name) < 1:
+                raise ValidationFailed(f"{name} must be at least 1 second", {name: "must be at least 1"})
+        if self.abandoned_after_s <= 2 * self.heartbeat_s:
+            raise ValidationFailed(
+                "abandoned_after must be more than twice the heartbeat interval, "
+                "or one late heartbeat makes a live job look dead",
+                {"abandoned_after_s": "at most twice the heartbeat interval"},
+            )
+
+
+class PresentAIWorker(Worker):
+    """An RQ worker that keeps to ``Liveness``. Its maintenance passes also replace the scheduler of
+    a dead worker (RQ waits a minute for its lock to expire) and move the generation traces buffered
+    in Redis while MongoDB was down into MongoDB (otherwise they wait for the next trace recorded)."""
+
+    def __init__(self, queues: list[Queue], *, liveness: Liveness, settings: Settings, **options: Any) -> None:
+        super().__init__(
+            queues,
+            maintenance_interval=liveness.maintenance_s,
+            job_monitoring_interval=liveness.heartbeat_s,
+            # An idle worker waits for a job at most worker_ttl - 15 s before its maintenance is due
+            # again: the default (420 s) would leave abandoned jobs alone for seven minutes.
+            worker_ttl=liveness.maintenance_s + 15,
+            **options,
+        )
+        self._liveness = liveness
+        self._settings = settings
+
+    def get_heartbeat_ttl(self, job: RqJob, working_time: float = 0.0) -> int:
+        """How long after this heartbeat the job still counts as alive: RQ's next heartbeat, and then
+        the grace that ``abandoned_after_s`` leaves (RQ's is always 60 s)."""
+        next_beat = float(self.job_monitoring_interval)
+        if job.timeout and job.timeout > 0:
+            next_beat = min(next_beat, job.timeout - working_time)
+        return int(next_beat) + self._liveness.abandoned_after_s - self._liveness.heartbeat_s
+
+    def run_maintenance_tasks(self) -> None:
+        """Free dead schedulers' locks, then RQ's maintenance (which restarts our scheduler if it can and
+        retries abandoned jobs), then drain the trace buffer."""
+        self._free_locks_of_dead_schedulers()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
+        self._drain_traces()
+
+    def _free_locks_of_dead_schedulers(self) -> None:
+        silence = timedelta(seconds=self._liveness.abandoned_after_s)
+        for queue in self.queues:
+            key = RQScheduler.get_locking_key(queue.name)
+            holder = self.connection.get(key)
+            if holder is None:
+                continue
+            name = holder.decode() if isinstance(holder, bytes) else str(holder)
+            try:
+                last_beat = RQScheduler.fetch(name, self.connection).last_heartbeat
+            except SchedulerNotFound:
+                continue  # nothing to judge it by: its lock expires by itself
+            if last_beat is None or datetime.now(UTC) - last_beat <= silence:
+                continue
+            # Without a scheduler, the retry of an abandoned job (due in 5 s) would wait for the lock.
+            if release_lock(self.connection, key, name):  # only if still held by that one scheduler
+                log.warning("scheduler %s silent since %s: its lock on %s is freed", name, last_beat, queue.name)
+
+    def _drain_traces(self) -> None:
+        if not self._settings.mongo_url or not self.connection.llen(BUFFER_KEY):
+            return
+        if not self.connection.set(DRAIN_LOCK, self.name, nx=True, ex=self._liveness.maintenance_s):
+            return
+        try:
+            moved = asyncio.run(_flush_trace_buffer(self._settings))
+        except Exception as error:  # noqa: BLE001 - MongoDB still down, or anything else: the traces wait
+            log.info("buffered generation traces stay in Redis for now: %s", error)
+            return
+        if moved:
+            log.info("moved %d buffered generation traces into MongoDB", moved)
+
+
+async def _flush_trace_buffer(settings: Settings) -> int:
+    traces = worker_container(settings).traces()
+    if not isinstance(traces, MongoTraceSink):
+        return 0
+    try:
+        return await traces.flush()
+    finally:
+        await traces.close()
+
+
+def work(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    name: str | None = None,
+    liveness: Liveness | None = None,
+    processes: int = 1,
+) -> None:
+    """Process jobs from Redis until stopped (or, with ``burst``, until the queue is empty), in one
+    worker process or in ``processes`` of them (RQ's WorkerPool restarts any that dies)."""
+    from redis import Redis
+
+    # Each job runs in a fresh fork of its worker: what every job loads is loaded here once and shared
+    # copy-on-write. The tokenizer's encoding alone cost each job half a second of CPU (bench/worker_capacity.py).
+    worker_container(settings).tokenizer()
     connection = Redis.from_url(settings.redis_url)
-    # Maintenance every minute: a job whose worker machine died (its heartbeat gone for 90 s) is
-    # found and re-queued by any live worker within about two and a half minutes.
-    worker = Worker(
-        [Queue(settings.rq_queue, connection=connection)], connection=connection, name=name, maintenance_interval=60
-    )
+    make = functools.partial(PresentAIWorker, liveness=liveness or Liveness(), settings=settings)
+    if processes > 1:
+        # The pool only ever calls its worker_class with the queues, a name and the connection.
+        pool = WorkerPool([settings.rq_queue], connection, num_workers=processes, worker_class=make)  # type: ignore[arg-type]
+        pool.start(burst=burst, logging_level="INFO")
+        return
+    worker = make([Queue(settings.rq_queue, connection=connection)], connection=connection, name=name)
     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
