@@ -53,6 +53,7 @@ class Settings:
     ws_idle_timeout_s: int = 75  # a WebSocket with no message (clients ping every 30 s) for this long is closed
     workers: str = "inprocess"  # "rq": jobs go to RQ workers (presentai worker) through redis_url
     rq_queue: str = "presentai"  # the RQ queue the service fills and the workers empty
+    job_retry_delays: str = "5,30,120"  # seconds before each new attempt of a failed job; "": no retries
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
     public_url: str = "http://localhost:8080"  # where users reach the service (links in emails)
@@ -111,6 +112,13 @@ class Settings:
         except ValueError:
             raise ValidationFailed(
                 "plan_token_limits is plan=tokens pairs, e.g. free=2000000,pro=0", {"plan_token_limits": "invalid"}
+            ) from None
+        try:
+            if any(d < 1 for d in self.retry_delays):
+                raise ValueError
+        except ValueError:
+            raise ValidationFailed(
+                "job_retry_delays is seconds separated by commas, e.g. 5,30,120", {"job_retry_delays": "invalid"}
             ) from None
         try:
             self.trusted_proxy_networks  # noqa: B018 - parsed here to refuse a bad value at start
@@ -215,6 +223,11 @@ class Settings:
                 plan, _, value = pair.partition("=")
                 limits[plan.strip()] = int(value)
         return limits
+
+    @property
+    def retry_delays(self) -> tuple[int, ...]:
+        """Seconds before each new attempt of a failed job (one per retry)."""
+        return tuple(int(d) for d in self.job_retry_delays.split(",") if d.strip())
 
     @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

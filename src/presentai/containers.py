@@ -115,8 +115,16 @@ async def _run_with(make_runner: Callable[[], RunJob], job: Job) -> None:
     await make_runner()(job)
 
 
+async def _give_up_with(make_runner: Callable[[], RunJob], job: Job, reason: str) -> None:
+    await make_runner().give_up(job, reason)
+
+
 def _run(make_runner: Callable[[], RunJob]) -> Callable[[Job], Awaitable[None]]:
     return functools.partial(_run_with, make_runner)
+
+
+def _give_up(make_runner: Callable[[], RunJob]) -> Callable[[Job, str], Awaitable[None]]:
+    return functools.partial(_give_up_with, make_runner)
 
 
 def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
@@ -321,7 +329,10 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         regenerate_slide=regenerate_slide,
         export_presentation=export_presentation,
         sources=sources,
+        presentations=presentations,
+        exports=exports,
         store=store,
+        progress=progress,
     )
 
 
@@ -353,12 +364,15 @@ class ServiceContainer(EmbeddedContainer):
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
         inprocess=providers.Singleton(
-            InProcessJobQueue, runner=providers.Callable(_run, EmbeddedContainer.run_job.provider)
+            InProcessJobQueue,
+            runner=providers.Callable(_run, EmbeddedContainer.run_job.provider),
+            on_give_up=providers.Callable(_give_up, EmbeddedContainer.run_job.provider),
         ),
         rq=providers.Singleton(
             RqJobQueue,
             redis_url=EmbeddedContainer.settings.provided.redis_url,
             queue_name=EmbeddedContainer.settings.provided.rq_queue,
+            retry_delays=EmbeddedContainer.settings.provided.retry_delays,
         ),
     )
     audit_log = _in_service(InProcessAuditLog, SqlAuditLog)

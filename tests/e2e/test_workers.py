@@ -208,6 +208,36 @@ async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finis
     assert set(announced) == set(ids)  # every slide announced; those saved before the crash again on resume
 
 
+async def test_a_job_killed_on_its_last_attempt_fails_the_deck_cleanly_and_it_can_be_generated_again(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with deployed(tmp_path, postgres_url, PRESENTAI_JOB_RETRY_DELAYS="") as deployment:  # no retries
+        worker = deployment.worker("worker")
+        async with aiohttp.ClientSession() as session:
+            token, deck_id, headers = await ready_for_slides(session, deployment.url, slides=40)
+            scheduler = set(_children(worker.pid))
+            url = f"{deployment.url}/api/v1/presentations/{deck_id}"
+            job = await call(session, "POST", f"{url}/generate/slides", headers=headers)
+            killed: list[int] = []
+
+            def kill_after_three(event: dict[str, Any]) -> None:
+                if event["type"] == "slide_completed" and event["progress_pct"] >= 7 and not killed:
+                    killed.extend(set(_children(worker.pid)) - scheduler)
+                    for pid in killed:
+                        os.kill(pid, signal.SIGKILL)
+
+            events = await watch(deployment.url, token, job["job_id"], "generation_done", kill_after_three)
+            failed = await call(session, "GET", url, headers=headers)
+            again = await call(session, "POST", f"{url}/generate/slides", headers=headers)  # not stuck
+            finished = await watch(deployment.url, token, again["job_id"], "generation_done")
+            deck = await call(session, "GET", url, headers=headers)
+    assert killed, "the job finished before it could be killed"
+    assert (events[-1]["type"], events[-1]["error_code"]) == ("generation_error", "job_failed")
+    assert (failed["status"], "will not be retried" in failed["error_message"]) == ("failed", True)
+    assert finished[-1]["type"] == "generation_done"
+    assert (deck["status"], sorted(s["number"] for s in deck["slides"])) == ("ready", list(range(1, 41)))
+
+
 async def test_one_worker_command_with_two_processes_writes_two_decks_at_the_same_time(
     tmp_path: Path, postgres_url: str
 ) -> None:

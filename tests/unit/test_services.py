@@ -112,6 +112,19 @@ class World:
             progress=self.progress,
             public_url="https://decks.example.com/",
         )
+        self.run_job = RunJob(
+            ingest_source=self.ingest,
+            generate_outline=self.outline,
+            generate_slides=self.slides,
+            regenerate_slide=self.regenerate,
+            export_presentation=self.export,
+            sources=self.sources,
+            presentations=self.presentations,
+            exports=self.exports,
+            store=self.store,
+            progress=self.progress,
+            retry_delay_s=0,
+        )
 
     async def presentation(
         self, slides: int = 4, files: dict[str, bytes] | None = None, topic: str = ""
@@ -383,16 +396,7 @@ async def test_an_ingestion_job_whose_embedder_is_down_runs_again_later_and_then
     source.storage_key = original_key(source)
     await world.store.put(source.storage_key, DOC)
     await world.sources.add(source)
-    run = RunJob(
-        ingest_source=world.ingest,
-        generate_outline=world.outline,
-        generate_slides=world.slides,
-        regenerate_slide=world.regenerate,
-        export_presentation=world.export,
-        sources=world.sources,
-        store=world.store,
-        retry_delay_s=0,
-    )
+    run = world.run_job
     job = Job.new(JobKind.INGEST_SOURCE, "org", target_id=source.id)
     with pytest.raises(RetryLater):
         await run(job)
@@ -471,3 +475,72 @@ async def test_an_export_is_refused_at_once_when_it_cannot_succeed() -> None:
     with pytest.raises(ValidationFailed):
         request_export(deck, ExportFormat.GOOGLE_SLIDES, by="anna")
     assert isinstance(request_export(deck, ExportFormat.PNG, by="anna"), Export)
+
+
+async def test_a_generation_whose_job_is_given_up_fails_and_can_be_started_again() -> None:
+    world = World()
+    deck = await world.presentation(slides=2)
+    await world.outline("org", deck.id)
+    stuck = await world.presentations.get("org", deck.id)
+    job = Job.new(JobKind.GENERATE_SLIDES, "org", presentation_id=deck.id)
+    stuck.start_generating(job.id)  # its worker died with the machine, on the last attempt
+    await world.presentations.save(stuck)
+    await world.run_job.give_up(job, "the worker stopped answering")
+    failed = await world.presentations.get("org", deck.id)
+    assert failed.status is PresentationStatus.FAILED
+    assert "the worker stopped answering" in failed.error_message
+    [event] = world.progress.of_type(GenerationFailed)
+    assert (event.job_id, event.error_code) == (job.id, "job_failed")
+    failed.start_generating("a-new-job")  # not stuck: generating again is allowed
+
+
+async def test_giving_up_an_old_job_leaves_what_a_newer_job_holds_alone() -> None:
+    world = World()
+    deck = await world.presentation(slides=2)
+    await world.outline("org", deck.id)
+    busy = await world.presentations.get("org", deck.id)
+    busy.start_generating("the-newer-job")
+    await world.presentations.save(busy)
+    old = Job.new(JobKind.GENERATE_SLIDES, "org", presentation_id=deck.id)
+    await world.run_job.give_up(old, "lost")
+    assert (await world.presentations.get("org", deck.id)).status is PresentationStatus.GENERATING
+
+
+async def test_given_up_ingestions_and_exports_are_failed_not_left_running() -> None:
+    world = World()
+    source = SourceDocument.from_upload("org", "doc.txt", DOC)
+    source.start_processing()
+    await world.sources.add(source)
+    ingest = Job.new(JobKind.INGEST_SOURCE, "org", target_id=source.id)
+    await world.run_job.give_up(ingest, "lost")
+    assert (await world.sources.get("org", source.id)).status is IngestionStatus.FAILED
+    [ingested] = world.progress.of_type(SourceIngested)
+    assert (ingested.job_id, ingested.ingestion_status) == (ingest.id, "failed")
+
+    deck = await ready(world)
+    export = request_export(deck, ExportFormat.PDF, by="anna")
+    export.start()
+    await world.exports.add(export)
+    job = Job(export.id, JobKind.EXPORT_PRESENTATION, "org", deck.id, export.id)
+    await world.run_job.give_up(job, "lost")
+    assert (await world.exports.get("org", export.id)).status is ExportStatus.FAILED
+
+
+async def test_the_in_process_queue_gives_up_a_job_whose_provider_stays_down() -> None:
+    world = World()
+    deck = await world.presentation(slides=2)
+    await world.outline("org", deck.id)
+    stuck = await world.presentations.get("org", deck.id)
+    job = Job.new(JobKind.GENERATE_SLIDES, "org", presentation_id=deck.id)
+    stuck.start_generating(job.id)
+    await world.presentations.save(stuck)
+
+    async def provider_down(job: Job) -> None:
+        raise LLMUnavailable("every model is down", "anthropic")
+
+    queue = InProcessJobQueue(provider_down, on_give_up=world.run_job.give_up, attempts=2, backoff_s=0)
+    await queue.enqueue(job)
+    await queue.drain()
+    failed = await world.presentations.get("org", deck.id)
+    assert failed.status is PresentationStatus.FAILED
+    assert "every model is down" in failed.error_message

@@ -184,6 +184,14 @@ class Presentation:
         self.status = PresentationStatus.READY
         self.job_id = ""
 
+    def abandon(self, job_id: str, message: str) -> bool:
+        """The job ``job_id`` will not run again: if it still holds the presentation, the presentation
+        fails with ``message`` (and can be generated again); whether it did."""
+        if not job_id or self.job_id != job_id or self.status not in _BUSY:
+            return False
+        self.fail(message)
+        return True
+
     def fail(self, message: str) -> None:
         """The generation failed; ``message`` says why."""
         self.status = PresentationStatus.FAILED

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import frozen
 from rq import Queue, Worker
-from rq.exceptions import SchedulerNotFound
+from rq.exceptions import AbandonedJobError, SchedulerNotFound
 from rq.job import Job as RqJob
 from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
@@ -39,12 +39,26 @@ async def _run(settings: Settings, job: Job) -> None:
         await container.run_job()(job)
     except RetryLater as later:
         log.info("job %s runs again in %d s: %s", job.id, later.delay_s, later)
-        await RqJobQueue(settings.redis_url, queue_name=settings.rq_queue).enqueue(job, delay_s=later.delay_s)
+        await RqJobQueue(settings.redis_url, queue_name=settings.rq_queue, retry_delays=settings.retry_delays).enqueue(
+            job, delay_s=later.delay_s
+        )
     finally:
-        database = container.database()
-        if database is not None:
-            await database.close()
-        await container.vector_index().close()
+        await _close(container)
+
+
+async def _give_up(settings: Settings, job: Job, reason: str) -> None:
+    container = worker_container(settings)
+    try:
+        await container.run_job().give_up(job, reason)
+    finally:
+        await _close(container)
+
+
+async def _close(container: Any) -> None:
+    database = container.database()
+    if database is not None:
+        await database.close()
+    await container.vector_index().close()
 
 
 @frozen
@@ -92,6 +106,39 @@ class PresentAIWorker(Worker):
         )
         self._liveness = liveness
         self._settings = settings
+        self.push_exc_handler(self._give_up_abandoned)  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
+
+    def handle_job_failure(
+        self,
+        job: RqJob,
+        queue: Queue,
+        started_job_registry: Any = None,
+        exc_string: str = "",
+        execution: Any = None,
+    ) -> None:
+        """RQ's handling (a retry while retries are left), and then, for a job that will not run again,
+        its presentation, source or export is marked failed (``RunJob.give_up``)."""
+        final = not job.should_retry or self._stopped_job_id == job.id
+        super().handle_job_failure(job, queue, started_job_registry, exc_string, execution)
+        if final:
+            lines = [line for line in exc_string.strip().splitlines() if line.strip()]
+            self._give_up(job, lines[-1].strip() if lines else "its work horse died")
+
+    def _give_up_abandoned(self, job: RqJob, kind: type[BaseException] | None, *_: Any) -> bool:
+        """Maintenance found ``job`` abandoned (its worker died with its machine); on its last attempt
+        nothing will run it again."""
+        if kind is AbandonedJobError and not job.should_retry:
+            self._give_up(job, "its worker stopped answering (did its machine die?)")
+        return True  # on to RQ's own handling
+
+    def _give_up(self, rq_job: RqJob, reason: str) -> None:
+        try:
+            job = Job.from_fields(rq_job.args[0])
+            asyncio.run(_give_up(self._settings, job, reason))
+        except Exception:
+            log.exception("job %s failed for good and could not be marked failed", rq_job.id)
+        else:
+            log.warning("job %s (%s) failed for good: %s", job.id, job.kind.value, reason)
 
     def get_heartbeat_ttl(self, job: RqJob, working_time: float = 0.0) -> int:
         """How long after this heartbeat the job still counts as alive: RQ's next heartbeat, and then

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from presentai.domain.errors import PresentAIError, ProviderError, RetryLater
+from presentai.domain.errors import NotFound, PresentAIError, ProviderError, RetryLater
+from presentai.domain.events import GenerationFailed, SourceIngested
+from presentai.domain.exports import ExportStatus
 from presentai.domain.jobs import Job, JobKind
-from presentai.ports.repositories import SourceRepository
+from presentai.domain.sources import IngestionStatus
+from presentai.ports.progress import ProgressSink
+from presentai.ports.repositories import ExportRepository, PresentationRepository, SourceRepository
 from presentai.ports.storage import ObjectStore
 from presentai.services.exports import ExportPresentation
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
@@ -30,7 +34,10 @@ class RunJob:
         regenerate_slide: RegenerateSlide,
         export_presentation: ExportPresentation,
         sources: SourceRepository,
+        presentations: PresentationRepository,
+        exports: ExportRepository,
         store: ObjectStore,
+        progress: ProgressSink,
         retry_delay_s: int = 300,
     ) -> None:
         self._retry_delay = retry_delay_s
@@ -40,7 +47,10 @@ class RunJob:
         self._regenerate = regenerate_slide
         self._export = export_presentation
         self._sources = sources
+        self._presentations = presentations
+        self._exports = exports
         self._store = store
+        self._progress = progress
 
     async def __call__(self, job: Job) -> None:
         """Run the job to its end."""
@@ -71,3 +81,30 @@ class RunJob:
             await self._regenerate(organization, job.presentation_id, job.target_id, by=job.requested_by, job_id=job.id)
         elif job.kind is JobKind.EXPORT_PRESENTATION:
             await self._export(organization, job.target_id, job_id=job.id)
+
+    async def give_up(self, job: Job, reason: str) -> None:
+        """The queue will not run ``job`` again (its last attempt failed, or its worker died): leave
+        nothing waiting for it. What it held is marked failed with ``reason`` (a presentation it was
+        generating can be generated again) and its watchers get the job's last event."""
+        message = f"the job stopped and will not be retried: {reason}"
+        organization = job.organization_id
+        try:
+            if job.kind is JobKind.INGEST_SOURCE:
+                source = await self._sources.get(organization, job.target_id)
+                if source.status in (IngestionStatus.PENDING, IngestionStatus.PROCESSING):
+                    source.mark_failed("job_failed", message)
+                    await self._sources.save(source)
+                await self._progress.publish(SourceIngested.of(source, job.id))
+                return
+            if job.kind is JobKind.EXPORT_PRESENTATION:
+                export = await self._exports.get(organization, job.target_id)
+                if export.status is not ExportStatus.COMPLETED:
+                    export.fail(message)
+                    await self._exports.save(export)
+            elif job.kind is not JobKind.REGENERATE_SLIDE:
+                presentation = await self._presentations.get(organization, job.presentation_id)
+                if presentation.abandon(job.id, message):
+                    await self._presentations.save(presentation)
+        except NotFound:
+            pass  # deleted meanwhile: nothing holds it
+        await self._progress.publish(GenerationFailed(job_id=job.id, error_code="job_failed", error_message=message))

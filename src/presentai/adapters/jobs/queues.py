@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,11 +20,20 @@ QUEUE_NAME = "presentai"
 class InProcessJobQueue:
     """Runs each job as a task of this process's event loop (the embedded service and the library).
 
-    An outside system's failure is retried a few times with backoff, as the RQ workers would.
+    An outside system's failure is retried a few times with backoff, as the RQ workers would; a job
+    that fails for good is handed to ``on_give_up`` with the reason.
     """
 
-    def __init__(self, runner: Callable[[Job], Awaitable[None]], *, attempts: int = 3, backoff_s: float = 1.0):
+    def __init__(
+        self,
+        runner: Callable[[Job], Awaitable[None]],
+        *,
+        on_give_up: Callable[[Job, str], Awaitable[None]] | None = None,
+        attempts: int = 3,
+        backoff_s: float = 1.0,
+    ):
         self._runner = runner
+        self._on_give_up = on_give_up
         self._attempts = attempts
         self._backoff = backoff_s
         self._tasks: set[asyncio.Task[None]] = set()
@@ -46,11 +55,21 @@ class InProcessJobQueue:
             except ProviderError as error:
                 if attempt == self._attempts:
                     log.warning("job %s (%s) failed for good: %s", job.id, job.kind.value, error)
+                    await self._give_up(job, str(error))
                     return
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
-            except Exception:
+            except Exception as error:
                 log.exception("job %s (%s) failed", job.id, job.kind.value)
+                await self._give_up(job, f"an internal error ({type(error).__name__})")
                 return
+
+    async def _give_up(self, job: Job, reason: str) -> None:
+        if self._on_give_up is None:
+            return
+        try:
+            await self._on_give_up(job, reason)
+        except Exception:
+            log.exception("job %s (%s) could not be marked failed", job.id, job.kind.value)
 
     async def drain(self) -> None:
         """Wait for every job started so far (and those they start)."""
@@ -67,16 +86,24 @@ class InProcessJobQueue:
 class RqJobQueue:
     """Puts jobs on an RQ queue; ``presentai worker`` processes (any number, anywhere) run them.
 
-    A job is retried three times (after 5, 30 and 120 s) when it raises, and when its worker dies
-    under it (RQ re-queues an abandoned job that has retries left).
+    A job is retried (by default three times, after 5, 30 and 120 s) when it raises, and when its
+    worker dies under it (RQ re-queues an abandoned job that has retries left).
     """
 
-    def __init__(self, redis_url: str, *, queue_name: str = QUEUE_NAME, timeout_s: int = 30 * 60) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        *,
+        queue_name: str = QUEUE_NAME,
+        timeout_s: int = 30 * 60,
+        retry_delays: Sequence[int] = (5, 30, 120),
+    ) -> None:
         from redis import Redis
         from rq import Queue
 
         self._queue = Queue(queue_name, connection=Redis.from_url(redis_url, socket_connect_timeout=2))
         self._timeout = timeout_s
+        self._retry_delays = list(retry_delays)
 
     async def enqueue(self, job: Job, delay_s: int = 0) -> None:
         """Put the job on the queue (its RQ id is the job's id: enqueuing twice is one job), or schedule it
@@ -92,7 +119,7 @@ class RqJobQueue:
         from rq import Retry
 
         options: dict[str, Any] = {
-            "retry": Retry(max=3, interval=[5, 30, 120]),
+            "retry": Retry(max=len(self._retry_delays), interval=self._retry_delays) if self._retry_delays else None,
             "job_timeout": self._timeout,
             "result_ttl": 24 * 60 * 60,
             "failure_ttl": 7 * 24 * 60 * 60,
