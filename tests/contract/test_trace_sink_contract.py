@@ -3,6 +3,7 @@ and MongoDB going away: traces wait in Redis and arrive, each once, when it is b
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -11,10 +12,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 import redis
 
-from presentai.adapters.traces.sinks import BUFFER_KEY, JsonLinesTraceSink, MongoTraceSink
+from presentai.adapters.traces.sinks import JsonLinesTraceSink, MongoTraceSink, _document
 from presentai.domain.ids import new_id
 from presentai.domain.tracing import GenerationTrace
 from presentai.ports.tracing import TraceSink
@@ -105,8 +107,10 @@ async def test_traces_wait_in_redis_while_mongodb_is_down_and_arrive_once(tmp_pa
     port = free_port()
     process = start_mongo(port, tmp_path / "mongo")
     plain = redis.Redis.from_url(REDIS_URL)
-    plain.delete(BUFFER_KEY)
-    sink = MongoTraceSink(f"mongodb://127.0.0.1:{port}", "traces", redis_url=REDIS_URL, timeout_ms=500)
+    sink = MongoTraceSink(
+        f"mongodb://127.0.0.1:{port}", "traces", redis_url=REDIS_URL, timeout_ms=500, outage_s=0
+    )  # tries MongoDB at every record
+    plain.delete(sink.buffer_key)
     organization = new_id()
     try:
         await sink.record(a_trace(organization, 0))
@@ -114,14 +118,64 @@ async def test_traces_wait_in_redis_while_mongodb_is_down_and_arrive_once(tmp_pa
         process.wait(timeout=5)
         for n in range(1, 4):
             await sink.record(a_trace(organization, n))
-        assert plain.llen(BUFFER_KEY) == 3  # nothing lost, nothing failed
+        assert plain.llen(sink.buffer_key) == 3  # nothing lost, nothing failed
         process = start_mongo(port, tmp_path / "mongo")  # back, empty (in-memory): what reaches it now is the buffer
         await sink.record(a_trace(organization, 4))
         found = await sink.traces(organization)
         assert sorted(t.input_tokens for t in found) == [101, 102, 103, 104]
-        assert plain.llen(BUFFER_KEY) == 0
+        assert plain.llen(sink.buffer_key) == 0
         assert await sink.flush() == 0
     finally:
         await sink.close()
+        plain.close()
+        stop(process)
+
+
+async def test_after_a_failure_traces_skip_mongodb_for_a_while_and_a_flush_moves_them(tmp_path: Path) -> None:
+    port = free_port()
+    process = start_mongo(port, tmp_path / "mongo")
+    plain = redis.Redis.from_url(REDIS_URL)
+    url = f"mongodb://127.0.0.1:{port}"
+    sink = MongoTraceSink(url, "outage", redis_url=REDIS_URL, timeout_ms=500, outage_s=600)
+    plain.delete(sink.buffer_key)
+    organization = new_id()
+    try:
+        process.kill()
+        process.wait(timeout=5)
+        await sink.record(a_trace(organization, 0))  # fails over to the buffer, and opens the outage window
+        process = start_mongo(port, tmp_path / "mongo")
+        await sink.record(a_trace(organization, 1))  # within the window: not even tried
+        assert plain.llen(sink.buffer_key) == 2
+        assert await sink.traces(organization) == []
+        assert await sink.flush() == 2  # a worker's maintenance pass, or the window's end
+        assert sorted(t.input_tokens for t in await sink.traces(organization)) == [100, 101]
+        other = MongoTraceSink(url, "another-database", redis_url=REDIS_URL)
+        assert other.buffer_key != sink.buffer_key  # deployments sharing a Redis keep their traces apart
+        await other.close()
+    finally:
+        await sink.close()
+        plain.close()
+        stop(process)
+
+
+async def test_two_processes_flushing_at_once_move_every_trace_once(tmp_path: Path) -> None:
+    port = free_port()
+    process = start_mongo(port, tmp_path / "mongo")
+    plain = redis.Redis.from_url(REDIS_URL)
+    url = f"mongodb://127.0.0.1:{port}"
+    first, second = (MongoTraceSink(url, "race", redis_url=REDIS_URL, timeout_ms=2000) for _ in range(2))
+    plain.delete(first.buffer_key)
+    organization = new_id()
+    try:
+        for n in range(40):
+            plain.rpush(first.buffer_key, orjson.dumps(_document(a_trace(organization, n))))
+        moved = await asyncio.gather(first.flush(), second.flush())
+        assert sum(moved) >= 40
+        stored = await first.traces(organization, limit=100)
+        assert sorted(t.input_tokens for t in stored) == [100 + n for n in range(40)]
+        assert plain.llen(first.buffer_key) == 0
+    finally:
+        await first.close()
+        await second.close()
         plain.close()
         stop(process)

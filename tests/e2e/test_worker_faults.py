@@ -22,7 +22,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from rq.job import Job as RqJob
 
-from presentai.adapters.traces.sinks import BUFFER_KEY, MongoTraceSink
+from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.domain.tracing import GenerationTrace
 from tests.conftest import free_port
 from tests.e2e.test_redis_outage import PrivateRedis
@@ -169,10 +169,11 @@ async def test_mongodb_stopping_mid_generation_leaves_the_deck_alone_and_every_t
                 )
                 deck = await call(session, "GET", f"{deployment.url}/api/v1/presentations/{deck_id}", headers=headers)
                 buffer = redis.Redis.from_url(private.url)
-                waiting = buffer.llen(BUFFER_KEY)
+                key = buffer_key(mongo.url, "presentai")
+                waiting = buffer.llen(key)
                 mongo.start()  # the same port and folder
                 stored = await traces_once_drained(mongo.url, buffer, expected=len(claude.requests) + len(gpt.requests))
-                left = buffer.llen(BUFFER_KEY)
+                left = buffer.llen(key)
                 buffer.close()
     finally:
         mongo.kill()
@@ -195,7 +196,7 @@ async def traces_once_drained(url: str, buffer: redis.Redis, *, expected: int) -
         deadline = time.monotonic() + 60
         while True:
             stored = await sink.recent()
-            if (len(stored) >= expected and buffer.llen(BUFFER_KEY) == 0) or time.monotonic() > deadline:
+            if (len(stored) >= expected and buffer.llen(sink.buffer_key) == 0) or time.monotonic() > deadline:
                 return stored
             await asyncio.sleep(0.25)
     finally:

@@ -17,7 +17,7 @@ from rq.scripts import release_lock
 from rq.worker_pool import WorkerPool
 
 from presentai.adapters.jobs.queues import RqJobQueue
-from presentai.adapters.traces.sinks import BUFFER_KEY, MongoTraceSink
+from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.config import Settings
 from presentai.containers import worker_container
 from presentai.domain.errors import RetryLater, ValidationFailed
@@ -174,7 +174,8 @@ class PresentAIWorker(Worker):
                 log.warning("scheduler %s silent since %s: its lock on %s is freed", name, last_beat, queue.name)
 
     def _drain_traces(self) -> None:
-        if not self._settings.mongo_url or not self.connection.llen(BUFFER_KEY):
+        settings = self._settings
+        if not settings.mongo_url or not self.connection.llen(buffer_key(settings.mongo_url, settings.mongo_database)):
             return
         if not self.connection.set(DRAIN_LOCK, self.name, nx=True, ex=self._liveness.maintenance_s):
             return

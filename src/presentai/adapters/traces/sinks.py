@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,14 @@ import orjson
 from presentai.domain.tracing import GenerationTrace
 
 log = logging.getLogger("presentai.traces")
-BUFFER_KEY = "generation_traces:buffer"
+OUTAGE_S = 30.0  # after MongoDB fails, traces go straight to the buffer this long before it is tried again
+
+
+def buffer_key(url: str, database: str) -> str:
+    """The Redis LIST that holds traces for this MongoDB database while it is down: one per destination,
+    so that deployments sharing a Redis never move each other's traces."""
+    digest = hashlib.sha256(f"{url}\n{database}".encode()).hexdigest()[:16]
+    return f"generation_traces:buffer:{digest}"
 
 
 def _document(trace: GenerationTrace) -> dict[str, Any]:
@@ -34,10 +43,22 @@ def _trace(document: dict[str, Any]) -> GenerationTrace:
 
 class MongoTraceSink:
     """Inserts each trace with its id as ``_id`` (a retried insert is a no-op). While MongoDB cannot be
-    reached, traces go to the Redis LIST ``generation_traces:buffer`` (or, without Redis, a list in this
-    process); every later record first moves the buffer into MongoDB, oldest first."""
+    reached, traces go to a Redis LIST (``buffer_key``; without Redis, a list in this process); every
+    later record first moves the buffer into MongoDB, oldest first.
 
-    def __init__(self, url: str, database: str = "presentai", *, redis_url: str = "", timeout_ms: int = 2000) -> None:
+    After a failure, MongoDB is left alone for ``outage_s`` and traces go straight to the buffer, so a
+    generation does not wait out a connection timeout for every model call while MongoDB is down.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        database: str = "presentai",
+        *,
+        redis_url: str = "",
+        timeout_ms: int = 2000,
+        outage_s: float = OUTAGE_S,
+    ) -> None:
         import pymongo
 
         self._client: Any = pymongo.MongoClient(
@@ -49,8 +70,11 @@ class MongoTraceSink:
             import redis
 
             self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+        self.buffer_key = buffer_key(url, database)
         self._local: list[bytes] = []
         self._lock = asyncio.Lock()
+        self._outage_s = outage_s
+        self._down_until = 0.0
 
     async def record(self, trace: GenerationTrace) -> None:
         """Store the trace, or buffer it."""
@@ -58,18 +82,24 @@ class MongoTraceSink:
             await asyncio.to_thread(self._record, orjson.dumps(_document(trace)))
 
     async def flush(self) -> int:
-        """Move what is buffered into MongoDB; how many traces moved."""
+        """Move what is buffered into MongoDB (now, whatever the last failure); how many traces moved."""
         async with self._lock:
-            return await asyncio.to_thread(self._flush)
+            moved = await asyncio.to_thread(self._flush)
+            self._down_until = 0.0
+            return moved
 
     def _record(self, payload: bytes) -> None:
         from pymongo.errors import PyMongoError
 
+        if time.monotonic() < self._down_until:
+            self._push(payload)
+            return
         try:
             self._flush()
             self._insert(orjson.loads(payload))
         except PyMongoError as error:
-            log.warning("MongoDB is unavailable; the trace waits in the buffer: %s", error)
+            log.warning("MongoDB is unavailable; traces wait in the buffer for %.0f s: %s", self._outage_s, error)
+            self._down_until = time.monotonic() + self._outage_s
             self._push(payload)
 
     def _insert(self, document: dict[str, Any]) -> None:
@@ -83,7 +113,7 @@ class MongoTraceSink:
             from redis.exceptions import RedisError
 
             try:
-                self._redis.rpush(BUFFER_KEY, payload)
+                self._redis.rpush(self.buffer_key, payload)
                 return
             except RedisError as error:
                 log.warning("Redis is unavailable too; the trace waits in this process: %s", error)
@@ -98,11 +128,13 @@ class MongoTraceSink:
         if self._redis is None:
             return moved
         while True:
-            payload = self._redis.lindex(BUFFER_KEY, 0)
+            payload = self._redis.lindex(self.buffer_key, 0)
             if payload is None:
                 return moved
             self._insert(orjson.loads(payload))  # raises while MongoDB is down: the trace stays first in line
-            self._redis.lpop(BUFFER_KEY)
+            # Remove this very trace: another process flushing at the same time may have taken it already,
+            # and popping blindly would drop the next one, never inserted.
+            self._redis.lrem(self.buffer_key, 1, payload)
             moved += 1
 
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
