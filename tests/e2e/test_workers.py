@@ -30,6 +30,8 @@ class Deployment:
     """An API process and worker processes sharing PostgreSQL, Redis and a workspace."""
 
     def __init__(self, tmp_path: Path, postgres_url: str, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "PRESENTAI_DATABASE_URL": postgres_url,
@@ -40,11 +42,10 @@ class Deployment:
             "PRESENTAI_WORKSPACE": str(tmp_path / "ws"),
             "PRESENTAI_SLIDE_CONCURRENCY": "1",
             "PRESENTAI_RATE_LIMIT_PER_MINUTE": "100000",
+            "PRESENTAI_PUBLIC_URL": self.url,  # the workers' export links point here
             **env,
         }
         self.logs = tmp_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.processes: list[subprocess.Popen[bytes]] = []
         self.machines: set[int] = set()  # processes leading a process group of their own
 
@@ -169,8 +170,21 @@ async def test_workers_in_other_processes_ingest_and_generate(deployment: Deploy
         assert (again.status, (await again.json())["error"]) == (409, "conflict")  # one generation at a time
         events = await watch(deployment.url, token, job["job_id"], "generation_done")
         deck = await call(session, "GET", f"{deployment.url}/api/v1/presentations/{deck_id}", headers=headers)
+        export = await call(
+            session,
+            "POST",
+            f"{deployment.url}/api/v1/presentations/{deck_id}/export",
+            json={"format": "pdf"},
+            headers=headers,
+        )
+        exported = await watch(deployment.url, token, export["job_id"], "export_completed")
+        async with session.get(exported[-1]["download_url"]) as download:  # no credentials: the link is one
+            pdf = (download.status, await download.read())
     assert events[-1]["type"] == "generation_done"
     assert (deck["status"], len(deck["slides"])) == ("ready", 6)
+    assert (exported[-1]["type"], exported[-1]["format"]) == ("export_completed", "pdf")
+    assert pdf[0] == 200
+    assert pdf[1].startswith(b"%PDF-")
 
 
 async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finishes_without_duplicates(
