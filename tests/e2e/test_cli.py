@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pptx import Presentation
 
@@ -176,10 +177,23 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[st
     assert not (tmp_path / "d.pptx").exists()
 
 
-def test_an_output_that_is_not_pptx_is_refused(tmp_path: Path) -> None:
-    result = run_cli("generate", SAMPLES / "field-notes.md", "-o", tmp_path / "deck.pdf", workspace=tmp_path / "ws")
+def test_an_output_that_is_not_pptx_or_pdf_is_refused(tmp_path: Path) -> None:
+    result = run_cli("generate", SAMPLES / "field-notes.md", "-o", tmp_path / "deck.docx", workspace=tmp_path / "ws")
     assert result.returncode == 2
-    assert "must be a .pptx file" in result.stderr
+    assert "must be a .pptx or .pdf file" in result.stderr
+
+
+def test_a_pdf_output_is_the_deck_converted_page_for_slide(tmp_path: Path) -> None:
+    out = tmp_path / "deck.pdf"
+    result = run_cli(
+        "generate", SAMPLES / "strategiya-2026.docx", "--slides", "2", "-o", out, workspace=tmp_path / "ws"
+    )
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out) as document:
+        pages = [page.extract_text() or "" for page in document.pages]
+    assert len(pages) == 1 + 2 + 1  # title, two slides, sources (two slides need no agenda)
+    assert pages[-1].startswith("Источники")
+    assert f"Wrote {out}" in " ".join(result.stderr.split())
 
 
 def test_a_corporate_template_gives_the_deck_its_size_and_layouts(tmp_path: Path) -> None:

@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         "3 no deck written.",
     )
     generate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    generate.add_argument("-o", "--output", type=Path, required=True, help="where to write the .pptx")
+    generate.add_argument(
+        "-o", "--output", type=Path, required=True, help="where to write the deck: .pptx, or .pdf (needs LibreOffice)"
+    )
     generate.add_argument("--slides", type=int, default=10, help="number of content slides (default 10)")
     generate.add_argument("--topic", default="", help="what the deck should focus on")
     generate.add_argument("--tone", default="neutral")
@@ -255,7 +257,7 @@ class _Bars:
 
 def _generate(args: argparse.Namespace) -> int:
     from presentai import PresentAI
-    from presentai.entrypoints.library import read_template
+    from presentai.entrypoints.library import read_template, write_atomically
 
     console = Console(stderr=True)
     try:  # everything that can be refused is refused before any work: exit 2
@@ -282,8 +284,11 @@ def _generate(args: argparse.Namespace) -> int:
                 template=args.template,
                 on_progress=bars,
             )
+            if args.output.suffix.lower() == ".pdf":
+                path = write_atomically(args.output, app.render(deck.presentation.id, args.template, format="pdf"))
+            else:
+                path = deck.save(args.output)
             progress.update(bars.tasks["render"], completed=1)
-        path = deck.save(args.output)
     except NoUsableSources as error:
         console.print("[red]error:[/] none of the sources could be used:")
         for failure in error.failures:
@@ -303,8 +308,10 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _check_arguments(args: argparse.Namespace) -> Settings:
     """Settings and parameters, checked; raises ``ValidationFailed`` with a message for people."""
-    if args.output.suffix.lower() != ".pptx":
-        raise ValidationFailed(f"the output must be a .pptx file, got {args.output}", {"output": "not .pptx"})
+    if args.output.suffix.lower() not in (".pptx", ".pdf"):
+        raise ValidationFailed(
+            f"the output must be a .pptx or .pdf file, got {args.output}", {"output": "not .pptx or .pdf"}
+        )
     folder = args.output.parent
     if folder.exists() and not folder.is_dir():
         raise ValidationFailed(f"cannot write {args.output}: {folder} is not a folder", {"output": "bad folder"})

@@ -76,16 +76,21 @@ class GeneratedDeck:
 
     def save(self, path: PathLike) -> Path:
         """Write the PPTX to ``path`` atomically: a reader never sees a half-written file."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
-        try:
-            with temporary.open("xb") as handle:  # created with the user's umask, like any file they save
-                handle.write(self.pptx)
-            os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
-        return target
+        return write_atomically(path, self.pptx)
+
+
+def write_atomically(path: PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+    try:
+        with temporary.open("xb") as handle:  # created with the user's umask, like any file they save
+            handle.write(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 class AsyncPresentAI:
