@@ -17,7 +17,8 @@ from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
 from presentai.adapters.jobs.queues import InProcessJobQueue, RqJobQueue
 from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
 from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
-from presentai.adapters.llm.chat import AnthropicChatModel, FallbackChatModel, MeteredChatModel, OpenAIChatModel
+from presentai.adapters.llm.chains import FallbackChatModel, MeteredChatModel
+from presentai.adapters.llm.chat import AnthropicChatModel, OpenAIChatModel
 from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
 from presentai.adapters.memory.accounts import (
     InProcessApiKeyRepository,

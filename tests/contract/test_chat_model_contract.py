@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from presentai.adapters.llm.chat import AnthropicChatModel, CircuitBreaker, FallbackChatModel, OpenAIChatModel
+from presentai.adapters.llm.chains import CircuitBreaker, FallbackChatModel
+from presentai.adapters.llm.chat import AnthropicChatModel, OpenAIChatModel
 from presentai.domain.errors import LLMUnavailable
 from presentai.ports.llm import ChatMessage
 from tests.llm_servers import FakeProvider, anthropic_app, openai_app, serving

@@ -25,15 +25,28 @@ def quote_matches(attribution: Attribution, chunk: Chunk) -> bool:
 
 def support_score(claim: str, quote: str) -> float:
     """How much of ``claim`` the ``quote`` states: share of content words found, 0 if a number is missing."""
-    quote_numbers = set(numbers(quote))
-    if any(n not in quote_numbers for n in numbers(claim)):
-        return 0.0
-    content = [w for w in words(claim) if w not in STOPWORDS and not w.isdigit()]
-    if not content:
-        return 1.0
-    stems = {w[:STEM_LENGTH] for w in words(quote)}
-    found = sum(1 for w in content if w[:STEM_LENGTH] in stems)
-    return found / len(content)
+    return _Claim(claim).support(quote)
+
+
+class _Claim:
+    """A claim taken apart once: its numbers and the stems of its content words."""
+
+    __slots__ = ("numbers", "stems")
+
+    def __init__(self, claim: str) -> None:
+        self.numbers = numbers(claim)
+        self.stems = [w[:STEM_LENGTH] for w in words(claim) if w not in STOPWORDS and not w.isdigit()]
+
+    def support(self, quote: str) -> float:
+        """See ``support_score``."""
+        if self.numbers:
+            quote_numbers = set(numbers(quote))
+            if any(n not in quote_numbers for n in self.numbers):
+                return 0.0
+        if not self.stems:
+            return 1.0
+        stems = {w[:STEM_LENGTH] for w in words(quote)}
+        return sum(1 for s in self.stems if s in stems) / len(self.stems)
 
 
 def assess_bullet(bullet: Bullet, chunks: Mapping[str, Chunk]) -> Bullet:
@@ -42,12 +55,20 @@ def assess_bullet(bullet: Bullet, chunks: Mapping[str, Chunk]) -> Bullet:
     An attribution whose quote is not found verbatim in its chunk scores 0; the
     bullet is supported when its attributions together state enough of it.
     """
-    scored = []
+    claim = _Claim(bullet.text)
+    scored, supports = [], []
     for attribution in bullet.attributions:
         chunk = chunks.get(attribution.chunk_id)
         valid = chunk is not None and quote_matches(attribution, chunk)
-        score = support_score(bullet.text, attribution.quote) if valid else 0.0
-        scored.append(evolve(attribution, score=round(score, 3)))
-    valid_quotes = " ".join(a.quote for a in scored if a.score > 0)
-    combined = support_score(bullet.text, valid_quotes) if valid_quotes else 0.0
+        support = claim.support(attribution.quote) if valid else 0.0
+        scored.append(evolve(attribution, score=round(support, 3)))
+        supports.append(support)
+    quoted = [(a.quote, support) for a, support in zip(scored, supports, strict=True) if a.score > 0]
+    joined = " ".join(quote for quote, _ in quoted)
+    if not joined:
+        combined = 0.0
+    elif len(quoted) == 1:
+        combined = quoted[0][1]  # the one quote, already scored
+    else:
+        combined = claim.support(joined)
     return evolve(bullet, attributions=tuple(scored), supported=combined >= SUPPORT_THRESHOLD)

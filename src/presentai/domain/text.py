@@ -100,11 +100,13 @@ def content_stems(text: str) -> list[str]:
 
 def has_cyrillic(text: str) -> bool:
     """Whether ``text`` holds a Cyrillic letter."""
-    return _CYRILLIC.search(text) is not None
+    return not text.isascii() and _CYRILLIC.search(text) is not None
 
 
 def words(text: str) -> list[str]:
     """Return the lower-cased words of ``text`` (letters and digits, with inner hyphens)."""
+    if text.isascii():  # lower-casing ASCII keeps every character's class: one pass, not one per word
+        return _WORD.findall(text.lower())
     return [w.lower() for w in _WORD.findall(text)]
 
 

@@ -151,7 +151,8 @@ class _SlideComposer:
 
 
 class GenerateSlides(_Failing):
-    """Writes every slide of the outline concurrently, saving each as it finishes."""
+    """Writes every slide of the outline concurrently, saving each as it finishes (with any others that
+    finished while the previous save ran)."""
 
     def __init__(
         self,
@@ -186,6 +187,7 @@ class GenerateSlides(_Failing):
         finished = {s.outline_index for s in presentation.slides if author and s.versions[-1].created_by == author}
         semaphore = asyncio.Semaphore(self._concurrency)
         save_lock = asyncio.Lock()
+        unsaved: list[tuple[Slide, bool]] = []
         done = len(finished)
         try:
             context = await _Context.load(presentation, self._sources, self._chunks)
@@ -195,11 +197,17 @@ class GenerateSlides(_Failing):
                 async with semaphore:
                     content, degraded = await self._composer.compose(context, item)
                 slide = Slide.create(presentation.id, content, outline_index=index, by=author)
+                unsaved.append((slide, degraded))
                 async with save_lock:
-                    presentation.put_slide(slide)
-                    if degraded:
-                        presentation.warn(DEGRADED_WARNING)
-                    await self._presentations.save(presentation)
+                    # The slides finished while the previous save ran go into one save (a save rewrites
+                    # the slide list); a slide another writer's save took along is only announced.
+                    if unsaved:
+                        for ready, was_degraded in unsaved:
+                            presentation.put_slide(ready)
+                            if was_degraded:
+                                presentation.warn(DEGRADED_WARNING)
+                        unsaved.clear()
+                        await self._presentations.save(presentation)
                     done += 1
                     await self._progress.publish(
                         SlideCompleted(

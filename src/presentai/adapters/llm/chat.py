@@ -1,25 +1,20 @@
 """Chat models over HTTP (httpx): Anthropic's Messages API and OpenAI's Chat Completions (which vLLM and
-other on-premise servers also speak), with retries, a circuit breaker per provider and a fallback chain.
-"""
+other on-premise servers also speak), each call retried with jitter."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import attrs
 import httpx
 
-from presentai.domain.errors import LLMUnavailable, ProviderError
-from presentai.domain.tracing import generation_context
-from presentai.domain.usage import month_of
-from presentai.ports.llm import ChatCompletion, ChatMessage, ChatModel
-from presentai.ports.usage import UsageLedger
+from presentai.adapters.llm.transport import AiohttpTransport
+from presentai.domain.errors import LLMUnavailable
+from presentai.ports.llm import ChatCompletion, ChatMessage
 
 _RETRYABLE = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER_S = 30.0
@@ -71,7 +66,7 @@ class _HttpModel:
             base_url=base_url.rstrip("/"),
             headers=headers,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
-            transport=transport,
+            transport=transport or AiohttpTransport(),
         )
         self.model = model
         self._attempts = max_attempts
@@ -230,130 +225,3 @@ class OpenAIChatModel(_HttpModel):
                         f"{self.provider} answered in an unexpected shape: {error}", self.provider
                     ) from error
         raise AssertionError("unreachable")
-
-
-@attrs.define
-class CircuitBreaker:
-    """Stops calling a provider that keeps failing: after ``threshold`` failures in a row it is open for
-    ``cooldown_s``; then one trial call is let through (half-open), and a success closes it again."""
-
-    threshold: int = 5
-    cooldown_s: float = 30.0
-    clock: Callable[[], float] = time.monotonic
-    failures: int = 0
-    opened_at: float | None = None
-
-    def allows(self) -> bool:
-        """Whether a call may go out now."""
-        if self.opened_at is None:
-            return True
-        return self.clock() - self.opened_at >= self.cooldown_s
-
-    def retry_after(self) -> int:
-        """Seconds until a trial call is allowed."""
-        if self.opened_at is None:
-            return 0
-        return max(1, round(self.cooldown_s - (self.clock() - self.opened_at)))
-
-    def record(self, success: bool) -> None:
-        """Count a call's outcome."""
-        if success:
-            self.failures, self.opened_at = 0, None
-            return
-        self.failures += 1
-        if self.failures >= self.threshold:
-            self.opened_at = self.clock()
-
-
-class FallbackChatModel:
-    """Tries each model in order (Claude → GPT-4o), skipping one whose breaker is open; when every one
-    fails, ``LLMUnavailable`` with ``retry_after`` (60 s by default)."""
-
-    def __init__(
-        self, models: Sequence[ChatModel], *, breakers: Sequence[CircuitBreaker] | None = None, retry_after_s: int = 60
-    ):
-        if not models:
-            raise ValueError("at least one model")
-        self._models = list(models)
-        self._breakers = list(breakers) if breakers is not None else [CircuitBreaker() for _ in models]
-        self._retry_after = retry_after_s
-
-    @property
-    def provider(self) -> str:
-        """The providers of the chain, in order."""
-        return ">".join(m.provider for m in self._models)
-
-    def ensure_available(self) -> None:
-        """``LLMUnavailable`` at once when every provider's circuit is open (no call would be tried)."""
-        if not any(b.allows() for b in self._breakers):
-            wait = min(b.retry_after() for b in self._breakers)
-            raise LLMUnavailable(
-                "every language model is failing; try again later",
-                self.provider,
-                retry_after=max(wait, self._retry_after),
-            )
-
-    async def complete(self, messages: Sequence[ChatMessage], **options: Any) -> ChatCompletion:
-        """The first model's answer that comes back."""
-        failures = []
-        for index, (model, breaker) in enumerate(zip(self._models, self._breakers, strict=True)):
-            if not breaker.allows():
-                failures.append(f"{model.provider}: circuit open")
-                continue
-            try:
-                answer = await model.complete(messages, **options)
-            except ProviderError as error:
-                breaker.record(success=False)
-                failures.append(f"{model.provider}: {error}")
-                continue
-            breaker.record(success=True)
-            return attrs.evolve(answer, fallback_triggered=index > 0)
-        raise LLMUnavailable(
-            "every language model failed — " + "; ".join(failures), self.provider, retry_after=self._retry_after
-        )
-
-    async def close(self) -> None:
-        """Close each model's connections."""
-        for model in self._models:
-            closer: Callable[[], Awaitable[None]] | None = getattr(model, "close", None)
-            if closer is not None:
-                await closer()
-
-
-class MeteredChatModel:
-    """Records each answer's reported tokens against the organization being charged (see
-    ``generation_context``), in the month it was used."""
-
-    def __init__(self, model: ChatModel, ledger: UsageLedger) -> None:
-        self._model = model
-        self._ledger = ledger
-
-    @property
-    def provider(self) -> str:
-        """The wrapped model's provider."""
-        return self._model.provider
-
-    def ensure_available(self) -> None:
-        """Whether the wrapped chain would try a call now."""
-        check: Callable[[], None] | None = getattr(self._model, "ensure_available", None)
-        if check is not None:
-            check()
-
-    async def complete(self, messages: Sequence[ChatMessage], **options: Any) -> ChatCompletion:
-        """The wrapped model's answer, counted."""
-        answer = await self._model.complete(messages, **options)
-        organization = generation_context.get().organization_id
-        if organization:
-            await self._ledger.add(
-                organization,
-                month_of(datetime.now(UTC)),
-                input=answer.input_tokens,
-                output=answer.output_tokens,
-            )
-        return answer
-
-    async def close(self) -> None:
-        """Close the wrapped model."""
-        closer: Callable[[], Awaitable[None]] | None = getattr(self._model, "close", None)
-        if closer is not None:
-            await closer()

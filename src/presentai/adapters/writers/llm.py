@@ -10,6 +10,7 @@ attribution check then scores whether it supports the bullet.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from presentai.domain.attribution import assess_bullet, support_score
 from presentai.domain.errors import LLMUnavailable, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
-from presentai.domain.prompts import choose
+from presentai.domain.prompts import PromptTemplate, choose
 from presentai.domain.slides import Attribution, Bullet, SlideContent
 from presentai.domain.sources import Chunk
 from presentai.domain.text import sentence_spans
@@ -66,6 +67,7 @@ class LlmWriter:
         self._traces = traces
         self._templates = templates
         self._max_tokens = max_tokens
+        self._reading: asyncio.Future[list[PromptTemplate]] | None = None
 
     def ensure_available(self) -> None:
         """``LLMUnavailable`` at once when the model chain would not even try a call."""
@@ -196,10 +198,17 @@ class LlmWriter:
     async def _system(self, name: str, builtin: str) -> tuple[str, str]:
         """The system prompt to use now: an active stored version drawn by weight, or the built-in one."""
         if self._templates is not None:
-            chosen = choose(await self._templates.all(), name)
+            chosen = choose(await self._stored_templates(self._templates), name)
             if chosen is not None:
                 return chosen.system, chosen.label
         return builtin, TEMPLATE_VERSION
+
+    async def _stored_templates(self, templates: PromptTemplateRepository) -> list[PromptTemplate]:
+        """Every stored version; the calls of a burst of slides share the read running when they start."""
+        reading = self._reading
+        if reading is None or reading.done() or reading.get_loop() is not asyncio.get_running_loop():
+            reading = self._reading = asyncio.ensure_future(templates.all())
+        return await asyncio.shield(reading)  # one caller cancelled does not cancel the others' read
 
     def _previews(self, request: PlanningInput) -> str:
         lines, spent = [], 0
