@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from presentai.adapters.http_transport import AiohttpTransport
 from presentai.domain.errors import EmbeddingUnavailable
 
 _RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
@@ -38,7 +39,10 @@ class OpenAIEmbedder:
     ) -> None:
         headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s, transport=transport
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout_s,
+            transport=transport or AiohttpTransport(),  # far less CPU per call than httpcore
         )
         self._model = model
         self._dimension = dimension

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from presentai.adapters.llm.transport import AiohttpTransport
+from presentai.adapters.http_transport import AiohttpTransport
 from presentai.domain.errors import LLMUnavailable
 from presentai.ports.llm import ChatCompletion, ChatMessage
 
