@@ -15,6 +15,8 @@ from presentai.domain.text import has_cyrillic, words
 from presentai.ports.retrieval import ScoredChunk
 
 _CACHE_SIZE = 16  # indexes kept, one per distinct set of chunks (≈ one per presentation)
+_STEMS_KEPT = 200_000  # stemmed words remembered (words repeat: most of a text's stems are known)
+_COMPOUND = re.compile(r"[-'’]")
 
 
 class _Stemmers(threading.local):
@@ -33,18 +35,29 @@ class Bm25LexicalRanker:
         self._cache: OrderedDict[tuple[str, ...], bm25s.BM25] = OrderedDict()
         self._building: dict[tuple[str, ...], threading.Lock] = {}
         self._lock = threading.Lock()
+        self._stems: dict[str, str] = {}
 
     def tokens(self, text: str) -> list[str]:
         """Stemmed words of ``text``, by their own alphabet's rules; compounds count whole and by parts."""
-        stemmers = self._stemmers
+        stems = self._stems
         tokens = []
         for word in words(text):
-            parts = re.split(r"[-'’]", word)
+            parts = _COMPOUND.split(word)
             for piece in (word, *parts) if len(parts) > 1 else (word,):
                 if len(piece) > 1:
-                    stemmer = stemmers.russian if has_cyrillic(piece) else stemmers.english
-                    tokens.append(str(stemmer.stemWord(piece)))
+                    stem = stems.get(piece)
+                    if stem is None:
+                        stem = self._stem(piece)
+                    tokens.append(stem)
         return tokens
+
+    def _stem(self, piece: str) -> str:
+        stemmer = self._stemmers.russian if has_cyrillic(piece) else self._stemmers.english
+        stem = str(stemmer.stemWord(piece))
+        if len(self._stems) >= _STEMS_KEPT:
+            self._stems.clear()
+        self._stems[piece] = stem
+        return stem
 
     def rank(self, query: str, chunks: Sequence[Chunk], limit: int) -> list[ScoredChunk]:
         """The best ``limit`` chunks for ``query``; chunks sharing no word with it are left out."""
