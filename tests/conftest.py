@@ -88,6 +88,53 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+class MongoServer:
+    """A MongoDB wire-protocol server (nx-27017) of the test's own on a free port; its databases kept in
+    ``folder`` (they survive a restart), or in memory with ``in_memory``."""
+
+    def __init__(self, folder: Path, *, in_memory: bool = False) -> None:
+        self.port = free_port()
+        self.url = f"mongodb://127.0.0.1:{self.port}"
+        self._folder = folder
+        self._in_memory = in_memory
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it (again, on the same port and folder), and wait until it accepts connections."""
+        data = self._folder / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(Path(sys.executable).parent / "nx-27017"),
+            *("--host", "127.0.0.1", "-p", str(self.port), "--data-dir", "memory" if self._in_memory else str(data)),
+            *("--pid-file", str(self._folder / "nx.pid"), "--log-file", str(self._folder / "nx.log")),
+        ]
+        self._process = subprocess.Popen(
+            command, cwd=self._folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("nx-27017 did not start")
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        """Stop as a crash does (no goodbye to its clients)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def stop(self) -> None:
+        """Stop it and reap it."""
+        if self._process is not None:
+            stop_process(self._process)
+            self._process = None
+
+
 @dataclass(frozen=True)
 class S3Server:
     """A running S3-compatible server with one bucket and one identity."""

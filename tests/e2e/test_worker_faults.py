@@ -8,15 +8,12 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 import redis
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -24,7 +21,7 @@ from rq.job import Job as RqJob
 
 from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.domain.tracing import GenerationTrace
-from tests.conftest import free_port
+from tests.conftest import MongoServer
 from tests.e2e.test_redis_outage import PrivateRedis
 from tests.e2e.test_workers import REDIS_URL, call, deployed, language_models, ready_for_slides, watch
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
@@ -82,43 +79,6 @@ async def test_a_job_whose_worker_machine_dies_is_run_again_by_a_fresh_worker_an
     saved_before = {e["slide_id"] for e in before_kill}
     assert saved_before <= {s["id"] for s in deck["slides"]}  # kept, not written again
     assert all(s["version"] == 1 for s in deck["slides"])
-
-
-class MongoServer:
-    """nx-27017 on a free port, keeping its databases in a folder: what it stored survives a restart."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.url = f"mongodb://127.0.0.1:{self.port}"
-        self._folder = folder
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        (self._folder / "data").mkdir(parents=True, exist_ok=True)
-        command = [
-            str(Path(sys.executable).parent / "nx-27017"),
-            *("--host", "127.0.0.1", "-p", str(self.port), "--data-dir", str(self._folder / "data")),
-            *("--pid-file", str(self._folder / "nx.pid"), "--log-file", str(self._folder / "nx.log")),
-        ]
-        self._process = subprocess.Popen(
-            command, cwd=self._folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("nx-27017 did not start")
-                time.sleep(0.1)
-
-    def kill(self) -> None:
-        """Stop as a crash does (no goodbye to its clients)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait(timeout=10)
-            self._process = None
 
 
 def held_after(calls: int, until: asyncio.Event) -> Middleware:
