@@ -27,6 +27,7 @@ from presentai.entrypoints.http import (
     openapi,
     presentations,
     projects,
+    slides,
     ws,
 )
 from presentai.entrypoints.http.errors import errors, request_ids
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> web.Application:
     app[ORGANIZATIONS] = container.organizations()
     app.add_routes(routes)
     app.add_routes(presentations.routes)
+    app.add_routes(slides.routes)
     app.add_routes(api_keys.routes)
     app.add_routes(members.routes)
     app.add_routes(journal.routes)

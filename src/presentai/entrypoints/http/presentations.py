@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from attrs import evolve, frozen
+from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources
 from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import GenerationParameters, Presentation
-from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
+from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
 from presentai.entrypoints.http.bodies import dump, read_body
@@ -45,24 +45,6 @@ class CreatePresentationBody:
 
 
 @frozen
-class BulletBody:
-    text: str
-    level: int = 0
-
-
-@frozen
-class SlideEditBody:
-    title: str | None = None
-    bullets: list[BulletBody] | None = None
-    notes: str | None = None
-
-
-@frozen
-class ReorderBody:
-    slide_ids: list[str]
-
-
-@frozen
 class UpdatePresentationBody:
     title: str | None = None
     slide_count: int | None = None
@@ -80,13 +62,6 @@ class AttachFileBody:
 @frozen
 class DuplicateBody:
     title: str = ""
-
-
-@frozen
-class NewSlideBody:
-    title: str = "New slide"
-    bullets: list[BulletBody] | None = None
-    position: int | None = None
 
 
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
@@ -110,23 +85,11 @@ async def load_presentation(request: web.Request, presentation_id: str, action: 
     return presentation
 
 
-async def _load_slide(request: web.Request, slide_id: str, action: Action, scope: Scope) -> tuple[Presentation, Slide]:
-    repository: PresentationRepository = request.app[CONTAINER].presentations()
-
-    async def find(organization_id: str) -> Presentation | None:
-        return await repository.find_by_slide(organization_id, slide_id)
-
-    presentation = await find_in_my_organizations(request, action, scope, find, NotFound.of("slide", slide_id))
-    if presentation.deleted_at is not None:
-        raise Gone(f"the slide's presentation {presentation.id} was deleted")
-    return presentation, presentation.slide(slide_id)
-
-
-def _slide(slide: Slide, number: int) -> dict[str, Any]:
+def slide_body(slide: Slide, number: int) -> dict[str, Any]:
     return {"id": slide.id, "number": number, "version": slide.version, **dump(slide.content)}
 
 
-def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[str, Any]:
+def presentation_body(presentation: Presentation, *, slides: bool = True) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": presentation.id,
         "organization_id": presentation.organization_id,
@@ -142,7 +105,7 @@ def _presentation(presentation: Presentation, *, slides: bool = True) -> dict[st
         "created_at": presentation.created_at.isoformat(),
     }
     if slides:
-        body["slides"] = [_slide(s, i) for i, s in enumerate(presentation.slides, start=1)]
+        body["slides"] = [slide_body(s, i) for i, s in enumerate(presentation.slides, start=1)]
     return body
 
 
@@ -161,7 +124,7 @@ async def create_presentation(request: web.Request) -> web.Response:
         presentation.project_id = body.project_id
     await container.presentations().add(presentation)
     await audit(request, organization_id, "presentation.create", "presentation", presentation.id)
-    return json_response(_presentation(presentation), status=201)
+    return json_response(presentation_body(presentation), status=201)
 
 
 @routes.get("/api/v1/presentations")
@@ -196,7 +159,9 @@ async def list_presentations(request: web.Request) -> web.Response:
 @routes.get("/api/v1/presentations/{id}")
 async def get_presentation(request: web.Request) -> web.Response:
     """A presentation with its slides."""
-    return json_response(_presentation(await load_presentation(request, request.match_info["id"], Action.READ, _READ)))
+    return json_response(
+        presentation_body(await load_presentation(request, request.match_info["id"], Action.READ, _READ))
+    )
 
 
 @routes.post("/api/v1/presentations/{id}/sources")
@@ -241,7 +206,7 @@ async def generate_slides(request: web.Request) -> web.Response:
     return await _generate(request, JobKind.GENERATE_SLIDES)
 
 
-def _ensure_writer(request: web.Request) -> None:
+def ensure_writer(request: web.Request) -> None:
     """503 ``llm_unavailable`` at once when every language model is known to be failing."""
     check = getattr(request.app[CONTAINER].writer(), "ensure_available", None)  # only model-backed writers
     if check is not None:
@@ -263,7 +228,7 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
     container = request.app[CONTAINER]
     caller = await principal(request)
     await container.quotas().check(presentation.organization_id)
-    _ensure_writer(request)
+    ensure_writer(request)
     job = Job.new(kind, presentation.organization_id, presentation_id=presentation.id, by=caller.user_id)
     if kind is JobKind.GENERATE_OUTLINE:
         await _check_sources(request, presentation)
@@ -274,102 +239,6 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
     await start(request, job, presentation)
     await audit(request, presentation.organization_id, f"presentation.{kind.value}", "presentation", presentation.id)
     return json_response(accepted(job, presentation_id=presentation.id, status=presentation.status.value), status=202)
-
-
-@routes.post("/api/v1/presentations/{id}/slides/reorder")
-@accepts(ReorderBody)
-async def reorder_slides(request: web.Request) -> web.Response:
-    """Put the slides in the given order (every slide exactly once)."""
-    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
-    body = await read_body(request, ReorderBody)
-    presentation.ensure_idle()
-    presentation.reorder(body.slide_ids)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "presentation.reorder_slides", "presentation", presentation.id)
-    return json_response(_presentation(presentation))
-
-
-@routes.get("/api/v1/slides/{id}")
-async def get_slide(request: web.Request) -> web.Response:
-    """One slide's current content with its attribution."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.READ, _READ)
-    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
-
-
-@routes.patch("/api/v1/slides/{id}")
-@accepts(SlideEditBody)
-async def edit_slide(request: web.Request) -> web.Response:
-    """Edit a slide's title, bullets or notes: a new version; edited bullets lose their attribution."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
-    body = await read_body(request, SlideEditBody)
-    caller = await principal(request)
-    presentation.ensure_idle()
-    content = slide.content
-    if body.bullets is not None:
-        kept = {b.text: b for b in content.bullets}  # an unchanged bullet keeps its sources
-        content = evolve(content, bullets=tuple(kept.get(b.text) or Bullet(b.text, b.level) for b in body.bullets))
-    if body.title is not None:
-        content = evolve(content, title=body.title)
-    if body.notes is not None:
-        content = evolve(content, notes=body.notes)
-    slide.revise(content, by=caller.user_id)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
-    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
-
-
-@routes.get("/api/v1/slides/{id}/versions")
-async def slide_versions(request: web.Request) -> web.Response:
-    """Every version of a slide, oldest first."""
-    _, slide = await _load_slide(request, request.match_info["id"], Action.READ, _READ)
-    data = [
-        {
-            "number": v.number,
-            "reason": v.reason.value,
-            "created_by": v.created_by or None,
-            "created_at": v.created_at.isoformat(),
-            **dump(v.content),
-        }
-        for v in slide.versions
-    ]
-    return json_response({"data": data, "next_cursor": None})
-
-
-@routes.post("/api/v1/slides/{id}/restore/{vnum}")
-async def restore_slide(request: web.Request) -> web.Response:
-    """Make an earlier version current again (as a new version)."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
-    caller = await principal(request)
-    try:
-        number = int(request.match_info["vnum"])
-    except ValueError as error:
-        raise NotFound.of("slide version", request.match_info["vnum"]) from error
-    presentation.ensure_idle()
-    slide.restore(number, by=caller.user_id)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
-    return json_response(_slide(slide, presentation.slides.index(slide) + 1))
-
-
-@routes.post("/api/v1/slides/{id}/regenerate")
-@answers(202)
-async def regenerate_slide(request: web.Request) -> web.Response:
-    """Start writing a new version of the slide from its sources (202; the slide's versions show it)."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
-    caller = await principal(request)
-    presentation.ensure_idle()
-    await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    _ensure_writer(request)
-    job = Job.new(
-        JobKind.REGENERATE_SLIDE,
-        presentation.organization_id,
-        presentation_id=presentation.id,
-        target_id=slide.id,
-        by=caller.user_id,
-    )
-    await start(request, job)
-    await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
-    return json_response(accepted(job, presentation_id=presentation.id, slide_id=slide.id), status=202)
 
 
 @routes.patch("/api/v1/presentations/{id}")
@@ -390,7 +259,7 @@ async def update_presentation(request: web.Request) -> web.Response:
     presentation.update(title=body.title, parameters=parameters, max_slides=container.settings().max_slides)
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
-    return json_response(_presentation(presentation))
+    return json_response(presentation_body(presentation))
 
 
 @routes.delete("/api/v1/presentations/{id}")
@@ -414,7 +283,7 @@ async def duplicate_presentation(request: web.Request) -> web.Response:
     copy = presentation.duplicate(body.title)
     await request.app[CONTAINER].presentations().add(copy)
     await audit(request, presentation.organization_id, "presentation.duplicate", "presentation", copy.id)
-    return json_response(_presentation(copy), status=201)
+    return json_response(presentation_body(copy), status=201)
 
 
 @routes.delete("/api/v1/presentations/{id}/sources/{sid}")
@@ -425,30 +294,4 @@ async def remove_source(request: web.Request) -> web.Response:
     presentation.remove_source(request.match_info["sid"])
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "source.remove", "source", request.match_info["sid"])
-    return web.Response(status=204)
-
-
-@routes.post("/api/v1/presentations/{id}/slides")
-@accepts(NewSlideBody)
-@answers(201)
-async def add_slide(request: web.Request) -> web.Response:
-    """Add a slide written by hand (empty unless bullets are given)."""
-    presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
-    body = await read_body(request, NewSlideBody)
-    caller = await principal(request)
-    bullets = tuple(Bullet(b.text, b.level) for b in body.bullets or [])
-    slide = presentation.add_slide(SlideContent(Layout.BULLETS, body.title, bullets), body.position, by=caller.user_id)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.add", "slide", slide.id)
-    return json_response(_slide(slide, presentation.slides.index(slide) + 1), status=201)
-
-
-@routes.delete("/api/v1/slides/{id}")
-@answers(204)
-async def delete_slide(request: web.Request) -> web.Response:
-    """Delete a slide."""
-    presentation, slide = await _load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
-    presentation.remove_slide(slide.id)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.delete", "slide", slide.id)
     return web.Response(status=204)
