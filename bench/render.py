@@ -1,4 +1,5 @@
-"""Time to write a 50-slide PPTX with PptxDeckRenderer, and the size of the file.
+"""Time to write a 50-slide PPTX with PptxDeckRenderer, and the size of the file; then to convert it to
+PDF and to PNG slides (LibreOffice, Poppler), as exports do.
 
 The deck is built directly as a ``Deck`` (domain/deck.py): 50 bullet slides, each with 5 bullets
 of about 25 words cut from sentences of samples/src/annual-report-2025.md, every bullet attributed
@@ -6,7 +7,9 @@ to its sentence (quote, page, section) in one of three sources, so the speaker n
 too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of the process, the
 renderer already imported) and then ``--repeats`` more times (median). The slide count of the
 output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
-``--quick`` renders 10 slides and repeats twice. Results go to bench/results/render.json
+Each conversion (``LibreOfficeConverter``) is timed ``--repeats`` times too; a machine without
+LibreOffice reports ``null`` for them. ``--quick`` renders 10 slides and repeats twice. Results go to
+bench/results/render.json
 (``quick`` in it says which run wrote it).
 """
 
@@ -24,8 +27,10 @@ import zipfile
 
 from ingestion import RESULTS, SAMPLE, machine, peak_rss_mb
 
+from presentai.adapters.convert.libreoffice import LibreOfficeConverter
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.domain.deck import Deck, DeckSource
+from presentai.domain.errors import RenderError
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 
 BULLETS_PER_SLIDE = 5
@@ -100,6 +105,7 @@ def main(quick: bool, repeats: int) -> dict[str, object]:
         "slides_per_s": round(slides / median, 1),
         "bytes": len(pptx),
         "peak_rss_mb": peak_rss_mb(),
+        "conversions": {target: conversion(pptx, target, repeats) for target in ("pdf", "png")},
     }
     header = ("slides out", "first s", "median s", "slides/s", "bytes", "RSS MB")
     print(f"{'deck':18s} " + " ".join(f"{h:>10s}" for h in header))
@@ -107,7 +113,28 @@ def main(quick: bool, repeats: int) -> dict[str, object]:
         f"{f'{slides} slides x {BULLETS_PER_SLIDE} bullets':18s} {written:10d} {first:10.3f} {median:10.3f} "
         f"{row['slides_per_s']:10.1f} {len(pptx):10d} {row['peak_rss_mb']:10.0f}"
     )
+    for target, timing in row["conversions"].items():  # type: ignore[attr-defined]
+        if timing is None:
+            print(f"{target}: LibreOffice or Poppler is not installed (scripts/install-system-packages)")
+        else:
+            print(f"to {target}: median {timing['median_s']:.2f} s ({timing['bytes']} bytes)")
     return {"machine": machine(), "quick": quick, "repeats": repeats, "results": {f"{slides}-slides": row}}
+
+
+def conversion(pptx: bytes, target: str, repeats: int) -> dict[str, object] | None:
+    """Median seconds to convert the deck to ``target``, and the result's size; ``None`` without LibreOffice."""
+    converter = LibreOfficeConverter()
+    seconds, size = [], 0
+    for _ in range(max(1, repeats)):
+        started = time.perf_counter()
+        try:
+            size = len(converter.convert(pptx, target))
+        except RenderError as error:
+            if "not installed" in str(error):
+                return None
+            raise
+        seconds.append(time.perf_counter() - started)
+    return {"median_s": round(statistics.median(seconds), 2), "runs_s": [round(s, 2) for s in seconds], "bytes": size}
 
 
 if __name__ == "__main__":
