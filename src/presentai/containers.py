@@ -76,6 +76,7 @@ from presentai.services.auth import ApiKeys, Authenticator
 from presentai.services.erasure import EraseAccount
 from presentai.services.exports import ExportPresentation
 from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
+from presentai.services.housekeeping import Housekeeping
 from presentai.services.ingest import IngestionLimits, IngestSource
 from presentai.services.jobs import RunJob
 from presentai.services.members import Members
@@ -321,6 +322,13 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
         public_url=settings.provided.public_url,
         link_ttl_s=settings.provided.export_link_ttl_s,
+    )
+    housekeeping = providers.Factory(
+        Housekeeping,
+        exports=exports,
+        presentations=presentations,
+        store=store,
+        retention_days=settings.provided.deleted_retention_days,
     )
     run_job = providers.Factory(
         RunJob,

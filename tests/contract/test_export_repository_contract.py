@@ -81,3 +81,34 @@ async def test_exports_are_scoped_to_their_organization_and_found_by_link(stores
     assert found.id == made[0].id
     assert await exports.for_download(made[0].id, made[0].download_token[:-1] + "x") is None
     assert await exports.for_download(made[1].id, made[0].download_token) is None
+
+
+async def test_housekeeping_finds_expired_files_of_every_organization_and_removes_a_decks_exports(
+    stores: Stores,
+) -> None:
+    exports, presentations = stores
+    now = datetime.now(UTC)
+    made = []
+    for organization_id in (new_id(), new_id()):
+        presentation = await deck(presentations, organization_id)
+        export = Export.request(organization_id, presentation.id, ExportFormat.PPTX, by="u")
+        await exports.add(export)
+        export.complete(f"exports/{export.id}", "Deck.pptx", 1, timedelta(hours=1), now - timedelta(hours=2))
+        await exports.save(export)
+        made.append(export)
+    live = Export.request(made[0].organization_id, made[0].presentation_id, ExportFormat.PDF, by="u")
+    await exports.add(live)
+    live.complete("exports/live", "Deck.pdf", 1, timedelta(hours=24), now)
+    await exports.save(live)
+
+    found = {e.id for e in await exports.expired(now, 10_000)}  # other tests' exports may be there too
+    assert {e.id for e in made} <= found
+    assert live.id not in found
+    made[0].purge()
+    await exports.save(made[0])
+    assert made[0].id not in {e.id for e in await exports.expired(now, 10_000)}  # its file is gone already
+    assert len(await exports.expired(now + timedelta(days=1), 1)) == 1  # batches
+
+    await exports.remove_for_presentation(made[0].organization_id, made[0].presentation_id)
+    assert await exports.for_presentation(made[0].organization_id, made[0].presentation_id) == []
+    assert [e.id for e in await exports.for_organization(made[1].organization_id)] == [made[1].id]

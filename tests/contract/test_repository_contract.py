@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
@@ -244,6 +245,30 @@ async def test_a_page_of_summaries_is_newest_first_filtered_and_leaves_out_delet
     assert [p.title for p in await presentations.page(org, 10, text="d_t")] == ["grid_two"]
     assert await presentations.page(org, 10, status="ready") == []
     assert await presentations.page(f"{org}-rival", 10) == []
+
+
+async def test_presentations_deleted_long_ago_are_found_for_purging_and_removed_whole(
+    presentations: PresentationRepository, org: str
+) -> None:
+    old, recent, live = (Presentation.create(org, t, GenerationParameters(slide_count=1)) for t in "ABC")
+    old.add_slide(SlideContent(Layout.BULLETS, "Kept until purged", (Bullet("A point"),)))
+    for presentation in (old, recent, live):
+        await presentations.add(presentation)
+    now = datetime.now(UTC)
+    old.deleted_at, recent.deleted_at = now - timedelta(days=31), now - timedelta(days=29)
+    for presentation in (old, recent):
+        await presentations.save(presentation)
+    due = await presentations.deleted_before(now - timedelta(days=30), 10_000)  # other tests' may be due too
+    assert (org, old.id) in due
+    assert (org, recent.id) not in due
+    assert (org, live.id) not in due
+    await presentations.remove(f"{org}-rival", old.id)  # another organization's id removes nothing
+    assert (await presentations.get(org, old.id)).slides
+    await presentations.remove(org, old.id)
+    with pytest.raises(NotFound):
+        await presentations.get(org, old.id)
+    assert (org, old.id) not in await presentations.deleted_before(now - timedelta(days=30), 10_000)
+    assert (await presentations.get(org, recent.id)).deleted_at is not None
 
 
 async def test_a_save_from_a_stale_read_is_refused_so_no_change_is_lost(

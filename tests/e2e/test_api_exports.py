@@ -16,6 +16,7 @@ from pptx import Presentation
 
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
+from tests.e2e.conftest import run_cli
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
 from tests.e2e.test_api_keys import new_key
@@ -185,3 +186,21 @@ async def test_bad_requests_are_refused_in_the_spec_format_and_start_nothing(cli
     exporter = await new_key(client, anna["auth"], ["presentations:read", "exports:write"])
     by_key = await client.post(url, json={"format": "pptx"}, headers={"X-API-Key": exporter["key"]})
     assert by_key.status == 202
+
+
+async def test_the_housekeeping_command_deletes_expired_exports_files_nobody_downloaded(tmp_path: Path) -> None:
+    async with service(tmp_path, export_link_ttl_s=1) as client:
+        anna = await signed_up(client)
+        deck = await ready_deck(client, anna["auth"], slides=1)
+        done = await export(client, anna["auth"], deck["id"], "pptx")
+        stored = await client.server.app[CONTAINER].exports().for_download(done["id"], link(done).rsplit("=", 1)[1])
+    assert stored is not None
+    file = tmp_path / "ws" / "objects" / stored.storage_key
+    assert file.exists()
+    expires = time.time() + 1.5
+    while time.time() < expires:  # wait out the one-second link
+        await asyncio.sleep(0.25)
+    result = run_cli("housekeeping", workspace=tmp_path / "ws")
+    assert result.returncode == 0, result.stderr
+    assert "1 expired export files deleted, 0 deleted presentations purged" in " ".join(result.stderr.split())
+    assert not file.exists()

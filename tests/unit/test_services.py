@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from presentai.domain.chunking import ChunkingRules
 from presentai.domain.errors import (
     Conflict,
     LLMUnavailable,
+    NotFound,
     NoUsableSources,
     RetryLater,
     StorageUnavailable,
@@ -39,6 +40,7 @@ from presentai.domain.sources import IngestionStatus, SourceDocument
 from presentai.domain.usage import month_of
 from presentai.services.exports import ExportPresentation, request_export
 from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
+from presentai.services.housekeeping import Housekeeping, HousekeepingReport
 from presentai.services.ingest import IngestionLimits, IngestSource, original_key
 from presentai.services.jobs import RunJob
 from presentai.services.render import RenderDeck
@@ -544,3 +546,34 @@ async def test_the_in_process_queue_gives_up_a_job_whose_provider_stays_down() -
     failed = await world.presentations.get("org", deck.id)
     assert failed.status is PresentationStatus.FAILED
     assert "every model is down" in failed.error_message
+
+
+async def test_housekeeping_deletes_expired_files_and_purges_decks_deleted_long_ago() -> None:
+    world = World()
+    housekeeping = Housekeeping(exports=world.exports, presentations=world.presentations, store=world.store)
+    kept, purged = await ready(world), await ready(world)
+    exports = []
+    for deck in (kept, kept, purged):
+        export = request_export(deck, ExportFormat.PPTX, by="anna")
+        await world.exports.add(export)
+        exports.append(await world.export("org", export.id, job_id=export.id))
+    now = datetime.now(UTC)
+    assert (await housekeeping(now)).export_files_deleted == 0  # every link still works
+    gone = await world.presentations.get("org", purged.id)
+    gone.deleted_at = now - timedelta(days=31)
+    await world.presentations.save(gone)
+    recent = await world.presentations.get("org", kept.id)
+    recent.deleted_at = now - timedelta(days=1)  # it can still be restored, and is kept
+    await world.presentations.save(recent)
+
+    report = await housekeeping(now + timedelta(days=2))  # the links (24 h) have expired too
+    assert report == HousekeepingReport(export_files_deleted=3, presentations_purged=1)
+    assert not [key for key in world.store.objects if key.startswith("exports/")]
+    stored = await world.exports.get("org", exports[0].id)
+    assert (stored.status, stored.storage_key) == (ExportStatus.COMPLETED, "")  # the record stays
+    with pytest.raises(NotFound):
+        await world.presentations.get("org", purged.id)
+    assert await world.exports.for_presentation("org", purged.id) == []
+    assert (await world.presentations.get("org", kept.id)).deleted_at is not None
+    assert await world.sources.ids("org")  # sources belong to the organization: never purged with a deck
+    assert await housekeeping(now + timedelta(days=2)) == HousekeepingReport(0, 0)  # nothing left to do

@@ -117,6 +117,10 @@ class Export:
             return None
         return f"/api/v1/presentations/{self.presentation_id}/export/{self.id}/download?token={self.download_token}"
 
+    def purge(self) -> None:
+        """Its file was deleted (the link had expired); the record stays."""
+        self.storage_key = ""
+
     def expired(self, now: datetime) -> bool:
         """Whether the download link has stopped working."""
         return self.expires_at is not None and now >= self.expires_at

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _worker(args)
     if args.command == "admin":
         return _admin(args)
+    if args.command == "housekeeping":
+        return _housekeeping(args)
     parser.print_help()
     return EXIT_USAGE
 
@@ -113,6 +116,11 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("action", choices=("grant", "revoke"))
     admin.add_argument("email")
     admin.add_argument("--workspace", type=Path, default=None, help="for the default SQLite database")
+    housekeeping = commands.add_parser(
+        "housekeeping",
+        help="delete expired exports' files and purge presentations deleted long ago (workers do it hourly)",
+    )
+    housekeeping.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     db = commands.add_parser("db", help="manage the database schema")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply pending migrations")
     db.add_argument("--database-url", help="postgresql://… or sqlite:///PATH (default: PRESENTAI_DATABASE_URL)")
@@ -210,6 +218,39 @@ def _admin(args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/] {problem}")
         return EXIT_FAILED
     console.print(f"{args.email} {'is' if args.action == 'grant' else 'is no longer'} a platform administrator")
+    return EXIT_OK
+
+
+def _housekeeping(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from presentai.adapters.sql.migrate import upgrade
+    from presentai.containers import worker_container
+
+    console = Console(stderr=True)
+
+    async def keep_house() -> str:
+        settings = Settings.from_env(workspace=args.workspace)
+        if settings.database_kind != "memory":
+            await asyncio.to_thread(upgrade, settings.database)
+        container = worker_container(settings)
+        try:
+            report = await container.housekeeping()(datetime.now(UTC))
+        finally:
+            database = container.database()
+            if database is not None:
+                await database.close()
+            await container.vector_index().close()
+        return (
+            f"{report.export_files_deleted} expired export files deleted, "
+            f"{report.presentations_purged} deleted presentations purged"
+        )
+
+    try:
+        console.print(asyncio.run(keep_house()))
+    except PresentAIError as error:
+        console.print(f"[red]error:[/] {error}")
+        return EXIT_FAILED
     return EXIT_OK
 
 

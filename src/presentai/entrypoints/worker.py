@@ -22,9 +22,11 @@ from presentai.config import Settings
 from presentai.containers import worker_container
 from presentai.domain.errors import RetryLater, ValidationFailed
 from presentai.domain.jobs import Job
+from presentai.services.housekeeping import HousekeepingReport
 
 log = logging.getLogger("presentai.worker")
 DRAIN_LOCK = "presentai:traces:drain"  # one worker drains the trace buffer per maintenance interval
+HOUSEKEEPING_EVERY_S = 60 * 60  # one worker of a queue keeps house once an hour
 
 
 def run(payload: dict[str, str]) -> None:
@@ -50,6 +52,14 @@ async def _give_up(settings: Settings, job: Job, reason: str) -> None:
     container = worker_container(settings)
     try:
         await container.run_job().give_up(job, reason)
+    finally:
+        await _close(container)
+
+
+async def _housekeeping(settings: Settings) -> HousekeepingReport:
+    container = worker_container(settings)
+    try:
+        return await container.housekeeping()(datetime.now(UTC))
     finally:
         await _close(container)
 
@@ -154,6 +164,19 @@ class PresentAIWorker(Worker):
         self._free_locks_of_dead_schedulers()
         super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
         self._drain_traces()
+        self._keep_house()
+
+    def _keep_house(self) -> None:
+        lock = f"presentai:housekeeping:{self._settings.rq_queue}"
+        if not self.connection.set(lock, self.name, nx=True, ex=HOUSEKEEPING_EVERY_S):
+            return  # another worker did it within the hour
+        try:
+            report = asyncio.run(_housekeeping(self._settings))
+        except Exception:
+            log.exception("housekeeping failed; another worker tries again within the hour")
+            self.connection.delete(lock)
+            return
+        log.info("housekeeping: %s", report)
 
     def _free_locks_of_dead_schedulers(self) -> None:
         silence = timedelta(seconds=self._liveness.abandoned_after_s)

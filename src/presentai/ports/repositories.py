@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from presentai.domain.exports import Export
@@ -50,6 +51,15 @@ class PresentationRepository(Protocol):
 
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
         """The organization's presentation that holds the slide, if any."""
+        ...
+
+    async def deleted_before(self, cutoff: datetime, limit: int) -> Sequence[tuple[str, str]]:
+        """(organization id, presentation id) of up to ``limit`` presentations of any organization deleted
+        before ``cutoff``, oldest first (for housekeeping)."""
+        ...
+
+    async def remove(self, organization_id: str, presentation_id: str) -> None:
+        """Delete the presentation for good, with its slides and versions."""
         ...
 
 
@@ -166,4 +176,13 @@ class ExportRepository(Protocol):
 
     async def for_organization(self, organization_id: str) -> list[Export]:
         """Every export of the organization, newest first."""
+        ...
+
+    async def expired(self, now: datetime, limit: int) -> list[Export]:
+        """Up to ``limit`` exports of any organization whose link has expired by ``now`` but whose file is
+        still stored, oldest first (for housekeeping)."""
+        ...
+
+    async def remove_for_presentation(self, organization_id: str, presentation_id: str) -> None:
+        """Delete the presentation's exports."""
         ...

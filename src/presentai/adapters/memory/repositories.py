@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from datetime import datetime
 
 from attrs import evolve
 
 from presentai.domain.errors import Conflict, NotFound
-from presentai.domain.exports import Export
+from presentai.domain.exports import Export, ExportStatus
 from presentai.domain.presentation import Presentation, PresentationSummary
 from presentai.domain.projects import Project
 from presentai.domain.prompts import PromptTemplate
@@ -91,6 +92,20 @@ class InProcessPresentationRepository:
         """Newest first."""
         rows = [p for p in self._rows.values() if p.organization_id == organization_id and p.deleted_at is None]
         return [_copy(p) for p in sorted(rows, key=lambda p: p.id, reverse=True)]
+
+    async def deleted_before(self, cutoff: datetime, limit: int) -> Sequence[tuple[str, str]]:
+        """Oldest deletion first."""
+        rows = sorted(
+            (p for p in self._rows.values() if p.deleted_at is not None and p.deleted_at < cutoff),
+            key=lambda p: (p.deleted_at, p.id),
+        )
+        return [(p.organization_id, p.id) for p in rows[:limit]]
+
+    async def remove(self, organization_id: str, presentation_id: str) -> None:
+        """Forget the presentation."""
+        row = self._rows.get(presentation_id)
+        if row is not None and row.organization_id == organization_id:
+            del self._rows[presentation_id]
 
 
 class InProcessSourceRepository:
@@ -263,3 +278,17 @@ class InProcessExportRepository:
         """Newest first."""
         rows = [e for e in self._rows.values() if e.organization_id == organization_id]
         return [copy.copy(e) for e in sorted(rows, key=lambda e: e.id, reverse=True)]
+
+    async def expired(self, now: datetime, limit: int) -> list[Export]:
+        """Oldest expiry first."""
+        rows = [
+            e
+            for e in self._rows.values()
+            if e.storage_key and e.expires_at is not None and e.status is ExportStatus.COMPLETED and e.expired(now)
+        ]
+        return [copy.copy(e) for e in sorted(rows, key=lambda e: (e.expires_at, e.id))[:limit]]
+
+    async def remove_for_presentation(self, organization_id: str, presentation_id: str) -> None:
+        """Forget the presentation's exports."""
+        for export in await self.for_presentation(organization_id, presentation_id):
+            del self._rows[export.id]

@@ -149,9 +149,10 @@ class PostgresDatabase:
             raise DatabaseUnavailable("the database is unavailable; try again shortly", "postgresql") from error
 
     async def close(self) -> None:
-        if self._opened:
+        # Also a pool whose opening was interrupted (a cancelled request): its workers are running.
+        if not self._pool.closed:
             await self._pool.close()
-            self._opened = False
+        self._opened = False
 
 
 class _PostgresSession:

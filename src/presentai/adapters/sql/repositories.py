@@ -142,6 +142,23 @@ class SqlPresentationRepository:
             for row in rows
         ]
 
+    async def deleted_before(self, cutoff: datetime, limit: int) -> list[tuple[str, str]]:
+        """Oldest deletion first."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT organization_id, id FROM presentations WHERE deleted_at IS NOT NULL AND deleted_at < %s"
+                " ORDER BY deleted_at, id LIMIT %s",
+                [cutoff, limit],
+            )
+        return [(row["organization_id"], row["id"]) for row in rows]
+
+    async def remove(self, organization_id: str, presentation_id: str) -> None:
+        """Delete the presentation; its slides, versions, source links and exports go by their cascades."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "DELETE FROM presentations WHERE id = %s AND organization_id = %s", [presentation_id, organization_id]
+            )
+
     async def find_by_slide(self, organization_id: str, slide_id: str) -> Presentation | None:
         """The organization's presentation holding the slide."""
         async with self._database.read() as session:
@@ -656,3 +673,21 @@ class SqlExportRepository:
                 "SELECT * FROM exports WHERE organization_id = %s ORDER BY id DESC", [organization_id]
             )
         return [_export(r) for r in rows]
+
+    async def expired(self, now: datetime, limit: int) -> list[Export]:
+        """Oldest expiry first."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT * FROM exports WHERE status = %s AND storage_key <> '' AND expires_at <= %s"
+                " ORDER BY expires_at, id LIMIT %s",
+                [ExportStatus.COMPLETED.value, now, limit],
+            )
+        return [_export(r) for r in rows]
+
+    async def remove_for_presentation(self, organization_id: str, presentation_id: str) -> None:
+        """Delete the presentation's exports."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                "DELETE FROM exports WHERE organization_id = %s AND presentation_id = %s",
+                [organization_id, presentation_id],
+            )
