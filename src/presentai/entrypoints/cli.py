@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 from rich.console import Console
@@ -184,20 +186,33 @@ def _quiet_logging() -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-def _admin(args: argparse.Namespace) -> int:
+@contextlib.asynccontextmanager
+async def _stored_state(workspace: Path | None) -> AsyncIterator[Any]:
+    """The service's container on the configured database, migrated first; its database closed after."""
     import asyncio
 
     from presentai.adapters.sql.migrate import upgrade
     from presentai.containers import service_container
 
+    settings = Settings.from_env(workspace=workspace)
+    if settings.database_kind != "memory":
+        await asyncio.to_thread(upgrade, settings.database)
+    container = service_container(settings, jwt_secret="-" * 32)  # signs nothing here
+    try:
+        yield container
+    finally:
+        database = container.database()
+        if database is not None:
+            await database.close()
+
+
+def _admin(args: argparse.Namespace) -> int:
+    import asyncio
+
     console = Console(stderr=True)
 
     async def change() -> str:
-        settings = Settings.from_env(workspace=args.workspace)
-        if settings.database_kind != "memory":
-            await asyncio.to_thread(upgrade, settings.database)
-        container = service_container(settings, jwt_secret="-" * 32)  # signs nothing here
-        try:
+        async with _stored_state(args.workspace) as container:
             users = container.users()
             user = await users.by_email(args.email.strip().lower())
             if user is None:
@@ -205,10 +220,6 @@ def _admin(args: argparse.Namespace) -> int:
             user.is_platform_admin = args.action == "grant"
             await users.save(user)
             return ""
-        finally:
-            database = container.database()
-            if database is not None:
-                await database.close()
 
     try:
         problem = asyncio.run(change())
@@ -224,23 +235,11 @@ def _admin(args: argparse.Namespace) -> int:
 def _housekeeping(args: argparse.Namespace) -> int:
     import asyncio
 
-    from presentai.adapters.sql.migrate import upgrade
-    from presentai.containers import worker_container
-
     console = Console(stderr=True)
 
     async def keep_house() -> str:
-        settings = Settings.from_env(workspace=args.workspace)
-        if settings.database_kind != "memory":
-            await asyncio.to_thread(upgrade, settings.database)
-        container = worker_container(settings)
-        try:
+        async with _stored_state(args.workspace) as container:
             report = await container.housekeeping()(datetime.now(UTC))
-        finally:
-            database = container.database()
-            if database is not None:
-                await database.close()
-            await container.vector_index().close()
         return (
             f"{report.export_files_deleted} expired export files deleted, "
             f"{report.presentations_purged} deleted presentations purged"
