@@ -315,7 +315,6 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     export_presentation = providers.Factory(
         ExportPresentation,
         exports=exports,
-        presentations=presentations,
         render_deck=render_deck,
         converter=converter,
         store=store,

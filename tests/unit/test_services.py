@@ -107,7 +107,6 @@ class World:
         self.converter = PrefixingConverter()
         self.export = ExportPresentation(
             exports=self.exports,
-            presentations=self.presentations,
             render_deck=RenderDeck(presentations=self.presentations, sources=self.sources, renderer=TextRenderer()),
             converter=self.converter,
             store=self.store,

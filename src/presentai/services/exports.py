@@ -11,7 +11,7 @@ from presentai.domain.exports import Export, ExportFormat, ExportStatus, export_
 from presentai.domain.presentation import Presentation
 from presentai.ports.progress import ProgressSink
 from presentai.ports.rendering import DeckConverter
-from presentai.ports.repositories import ExportRepository, PresentationRepository
+from presentai.ports.repositories import ExportRepository
 from presentai.ports.storage import ObjectStore
 from presentai.services.render import RenderDeck
 
@@ -43,7 +43,6 @@ class ExportPresentation:
         self,
         *,
         exports: ExportRepository,
-        presentations: PresentationRepository,
         render_deck: RenderDeck,
         converter: DeckConverter,
         store: ObjectStore,
@@ -52,7 +51,6 @@ class ExportPresentation:
         link_ttl_s: int = 24 * 60 * 60,
     ) -> None:
         self._exports = exports
-        self._presentations = presentations
         self._render = render_deck
         self._converter = converter
         self._store = store
@@ -90,11 +88,10 @@ class ExportPresentation:
         return export
 
     async def _make(self, export: Export) -> None:
-        presentation = await self._presentations.get(export.organization_id, export.presentation_id)
-        data = await self._render(export.organization_id, export.presentation_id)
+        title, data = await self._render.titled(export.organization_id, export.presentation_id)
         if export.format is not ExportFormat.PPTX:
             data = await asyncio.to_thread(self._converter.convert, data, export.format.value)
-        filename = export_filename(presentation.title, export.format)
+        filename = export_filename(title, export.format)
         key = f"exports/{export.organization_id}/{export.id}/{export.format.extension}"
         await self._store.put(key, data)
         export.complete(key, filename, len(data), self._ttl, datetime.now(UTC))
