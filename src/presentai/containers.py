@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
@@ -66,7 +64,6 @@ from presentai.adapters.writers.extractive import ExtractiveWriter
 from presentai.adapters.writers.llm import LlmWriter
 from presentai.config import Settings
 from presentai.domain.chunking import ChunkingRules
-from presentai.domain.jobs import Job
 from presentai.ports.embeddings import Embedder
 from presentai.ports.llm import ChatModel
 from presentai.ports.repositories import PromptTemplateRepository
@@ -111,22 +108,6 @@ def _mailer(settings: Settings) -> SmtpMailer | OutboxMailer:
 
 def _events(settings: Settings) -> RedisEventStream | InProcessEventStream:
     return RedisEventStream(settings.redis_url) if settings.redis_url else InProcessEventStream()
-
-
-async def _run_with(make_runner: Callable[[], RunJob], job: Job) -> None:
-    await make_runner()(job)
-
-
-async def _give_up_with(make_runner: Callable[[], RunJob], job: Job, reason: str) -> None:
-    await make_runner().give_up(job, reason)
-
-
-def _run(make_runner: Callable[[], RunJob]) -> Callable[[Job], Awaitable[None]]:
-    return functools.partial(_run_with, make_runner)
-
-
-def _give_up(make_runner: Callable[[], RunJob]) -> Callable[[Job, str], Awaitable[None]]:
-    return functools.partial(_give_up_with, make_runner)
 
 
 def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
@@ -371,11 +352,7 @@ class ServiceContainer(EmbeddedContainer):
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
-        inprocess=providers.Singleton(
-            InProcessJobQueue,
-            runner=providers.Callable(_run, EmbeddedContainer.run_job.provider),
-            on_give_up=providers.Callable(_give_up, EmbeddedContainer.run_job.provider),
-        ),
+        inprocess=providers.Singleton(InProcessJobQueue, make_runner=EmbeddedContainer.run_job.provider),
         rq=providers.Singleton(
             RqJobQueue,
             redis_url=EmbeddedContainer.settings.provided.redis_url,

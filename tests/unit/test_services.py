@@ -404,7 +404,7 @@ async def test_an_ingestion_job_whose_embedder_is_down_runs_again_later_and_then
     assert (await world.sources.get("org", source.id)).error_code == "embedding_unavailable"
 
     world.embedder.available = True  # the service came back
-    queue = InProcessJobQueue(run)
+    queue = InProcessJobQueue(lambda: run)
     await queue.enqueue(job)
     await queue.drain()
     again = await world.sources.get("org", source.id)
@@ -536,10 +536,13 @@ async def test_the_in_process_queue_gives_up_a_job_whose_provider_stays_down() -
     stuck.start_generating(job.id)
     await world.presentations.save(stuck)
 
-    async def provider_down(job: Job) -> None:
-        raise LLMUnavailable("every model is down", "anthropic")
+    class ProviderDown:
+        async def __call__(self, job: Job) -> None:
+            raise LLMUnavailable("every model is down", "anthropic")
 
-    queue = InProcessJobQueue(provider_down, on_give_up=world.run_job.give_up, attempts=2, backoff_s=0)
+        give_up = world.run_job.give_up
+
+    queue = InProcessJobQueue(ProviderDown, attempts=2, backoff_s=0)
     await queue.enqueue(job)
     await queue.drain()
     failed = await world.presentations.get("org", deck.id)

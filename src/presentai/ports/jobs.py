@@ -8,6 +8,18 @@ from typing import Any, Protocol
 from presentai.domain.jobs import Job
 
 
+class JobRunner(Protocol):
+    """Runs a job to its end, and settles one that will not run again."""
+
+    async def __call__(self, job: Job) -> None:
+        """Run the job; raises ``RetryLater`` or an outside system's failure to be run again."""
+        ...
+
+    async def give_up(self, job: Job, reason: str) -> None:
+        """The job failed for good: leave nothing waiting for it."""
+        ...
+
+
 class JobQueue(Protocol):
     """Hands jobs to whatever runs them (RQ workers on any machine, or this process)."""
 

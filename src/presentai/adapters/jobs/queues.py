@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from presentai.domain.errors import ProviderError, RetryLater
 from presentai.domain.jobs import Job
+from presentai.ports.jobs import JobRunner
 
 log = logging.getLogger("presentai.jobs")
 WORKER_FUNCTION = "presentai.entrypoints.worker.run"
@@ -20,20 +21,12 @@ QUEUE_NAME = "presentai"
 class InProcessJobQueue:
     """Runs each job as a task of this process's event loop (the embedded service and the library).
 
-    An outside system's failure is retried a few times with backoff, as the RQ workers would; a job
-    that fails for good is handed to ``on_give_up`` with the reason.
+    Each job gets a runner from ``make_runner``. An outside system's failure is retried a few times
+    with backoff, as the RQ workers would; a job that fails for good is given up with the reason.
     """
 
-    def __init__(
-        self,
-        runner: Callable[[Job], Awaitable[None]],
-        *,
-        on_give_up: Callable[[Job, str], Awaitable[None]] | None = None,
-        attempts: int = 3,
-        backoff_s: float = 1.0,
-    ):
-        self._runner = runner
-        self._on_give_up = on_give_up
+    def __init__(self, make_runner: Callable[[], JobRunner], *, attempts: int = 3, backoff_s: float = 1.0):
+        self._make_runner = make_runner
         self._attempts = attempts
         self._backoff = backoff_s
         self._tasks: set[asyncio.Task[None]] = set()
@@ -45,9 +38,10 @@ class InProcessJobQueue:
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, job: Job) -> None:
+        runner = self._make_runner()
         for attempt in range(1, self._attempts + 1):
             try:
-                await self._runner(job)
+                await runner(job)
                 return
             except RetryLater as later:
                 log.info("job %s (%s) runs again in %d s: %s", job.id, job.kind.value, later.delay_s, later)
@@ -55,19 +49,17 @@ class InProcessJobQueue:
             except ProviderError as error:
                 if attempt == self._attempts:
                     log.warning("job %s (%s) failed for good: %s", job.id, job.kind.value, error)
-                    await self._give_up(job, str(error))
+                    await self._give_up(runner, job, str(error))
                     return
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
             except Exception as error:
                 log.exception("job %s (%s) failed", job.id, job.kind.value)
-                await self._give_up(job, f"an internal error ({type(error).__name__})")
+                await self._give_up(runner, job, f"an internal error ({type(error).__name__})")
                 return
 
-    async def _give_up(self, job: Job, reason: str) -> None:
-        if self._on_give_up is None:
-            return
+    async def _give_up(self, runner: JobRunner, job: Job, reason: str) -> None:
         try:
-            await self._on_give_up(job, reason)
+            await runner.give_up(job, reason)
         except Exception:
             log.exception("job %s (%s) could not be marked failed", job.id, job.kind.value)
 
