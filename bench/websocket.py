@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from service import free_port
+from service import free_port, wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -150,13 +150,8 @@ async def main(clients: int, events: int, rate: float, bare: bool) -> dict[str, 
         bare_server = None
         stream = RedisEventStream(REDIS_URL)
         try:
+            await wait_up(f"{base}/health")
             async with aiohttp.ClientSession() as session:
-                for _ in range(200):
-                    try:
-                        async with session.get(f"{base}/health"):
-                            break
-                    except aiohttp.ClientError:
-                        await asyncio.sleep(0.1)
                 account = {"email": f"ws-{uuid.uuid4().hex[:6]}@example.com", "password": "correct horse battery"}
                 async with session.post(f"{base}/api/v1/auth/register", json=account) as response:
                     token = (await response.json())["access_token"]
@@ -170,13 +165,7 @@ async def main(clients: int, events: int, rate: float, bare: bool) -> dict[str, 
             server.wait(15)
             if bare:
                 bare_server = subprocess.Popen([sys.executable, "-c", BARE, str(bare_port), REDIS_URL])
-                async with aiohttp.ClientSession() as session:
-                    for _ in range(200):
-                        try:
-                            async with session.get(f"http://127.0.0.1:{bare_port}/"):
-                                break
-                        except aiohttp.ClientError:
-                            await asyncio.sleep(0.1)
+                await wait_up(f"http://127.0.0.1:{bare_port}/")
                 job = Job.new(JobKind.GENERATE_SLIDES, organization, presentation_id="bench")
                 ws_url = f"http://127.0.0.1:{bare_port}/ws"
                 result["bare"] = await deliver(ws_url, job.id, stream, clients, events, rate, bare_server.pid)
