@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
-from tests.e2e.test_api_exports import export, link
+from tests.e2e.test_api_exports import export, link, stored_export
 from tests.e2e.test_api_members import organization
 from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
 
@@ -110,8 +110,7 @@ async def test_erasing_an_account_deletes_its_own_workspace_only_when_confirmed(
     await generate(client, auth, deck["id"], "slides")
     exported = await export(client, anna["auth"], deck["id"], "pptx")
     container = client.server.app[CONTAINER]
-    stored = await container.exports().for_download(exported["id"], link(exported).rsplit("token=", 1)[1])
-    assert stored is not None
+    stored = await stored_export(client, exported)
     original = await container.sources().get(stored.organization_id, source["id"])
     wrong = await client.delete("/api/v1/users/me", json={"password": "not the password"}, headers=auth)
     assert wrong.status == 422

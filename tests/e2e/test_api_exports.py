@@ -14,6 +14,7 @@ import pdfplumber
 from aiohttp.test_utils import TestClient
 from pptx import Presentation
 
+from presentai.domain.exports import Export
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
 from tests.e2e.conftest import run_cli
@@ -49,6 +50,13 @@ async def export(client: TestClient, auth: str, deck_id: str, fmt: str) -> dict[
     )
     assert state.status == 200
     return await state.json()  # type: ignore[no-any-return]
+
+
+async def stored_export(client: TestClient, body: dict[str, Any]) -> Export:
+    """The export as stored, found as its download link finds it."""
+    found = await client.server.app[CONTAINER].exports().for_download(body["id"], link(body).rsplit("token=", 1)[1])
+    assert found is not None
+    return found  # type: ignore[no-any-return]
 
 
 def link(body: dict[str, Any]) -> str:
@@ -147,8 +155,7 @@ async def test_a_link_answers_410_once_it_expires_and_the_file_is_gone(tmp_path:
         ).json()
         assert (state["status"], state["expired"], state["download_url"]) == ("completed", True, None)
         container = client.server.app[CONTAINER]
-        stored = await container.exports().for_download(done["id"], link(done).rsplit("token=", 1)[1])
-        assert stored is not None
+        stored = await stored_export(client, done)
         assert stored.storage_key
         assert not await container.store().exists(stored.storage_key)
 
@@ -193,8 +200,7 @@ async def test_the_housekeeping_command_deletes_expired_exports_files_nobody_dow
         anna = await signed_up(client)
         deck = await ready_deck(client, anna["auth"], slides=1)
         done = await export(client, anna["auth"], deck["id"], "pptx")
-        stored = await client.server.app[CONTAINER].exports().for_download(done["id"], link(done).rsplit("=", 1)[1])
-    assert stored is not None
+        stored = await stored_export(client, done)
     file = tmp_path / "ws" / "objects" / stored.storage_key
     assert file.exists()
     expires = time.time() + 1.5
