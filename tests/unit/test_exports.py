@@ -36,6 +36,8 @@ def test_a_link_works_with_its_token_until_it_expires() -> None:
     assert (
         export.download_path == f"/api/v1/presentations/deck/export/{export.id}/download?token={export.download_token}"
     )
+    assert export.download_url("https://decks.example.com/", NOW) == f"https://decks.example.com{export.download_path}"
+    assert export.download_url("https://decks.example.com", NOW + timedelta(hours=24)) is None
     export.check_download(export.download_token, NOW + timedelta(hours=23, minutes=59))
     with pytest.raises(NotFound):
         export.check_download(export.download_token[:-1] + "?", NOW)

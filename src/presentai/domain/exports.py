@@ -117,6 +117,13 @@ class Export:
             return None
         return f"/api/v1/presentations/{self.presentation_id}/export/{self.id}/download?token={self.download_token}"
 
+    def download_url(self, public_url: str, now: datetime) -> str | None:
+        """The link under the service's ``public_url`` while it works; ``None`` before or after."""
+        path = self.download_path
+        if path is None or self.expired(now):
+            return None
+        return f"{public_url.rstrip('/')}{path}"
+
     def purge(self) -> None:
         """Its file was deleted (the link had expired); the record stays."""
         self.storage_key = ""

@@ -55,7 +55,7 @@ class ExportPresentation:
         self._converter = converter
         self._store = store
         self._progress = progress
-        self._public_url = public_url.rstrip("/")
+        self._public_url = public_url
         self._ttl = timedelta(seconds=link_ttl_s)
 
     async def __call__(self, organization_id: str, export_id: str, *, job_id: str) -> Export:
@@ -75,14 +75,13 @@ class ExportPresentation:
                     GenerationFailed(job_id=job_id, error_code="export_failed", error_message=str(error))
                 )
                 return export
-        path = export.download_path
         await self._progress.publish(
             ExportCompleted(
                 job_id=job_id,
                 export_job_id=export.id,
                 presentation_id=export.presentation_id,
                 format=export.format.value,
-                download_url=f"{self._public_url}{path}" if path else None,
+                download_url=export.download_url(self._public_url, datetime.now(UTC)),
             )
         )
         return export

@@ -35,9 +35,7 @@ class ExportBody:
 def export_body(request: web.Request, export: Export) -> dict[str, Any]:
     """An export as the API shows it; ``download_url`` while its link works."""
     now = datetime.now(UTC)
-    path = export.download_path
-    live = path is not None and not export.expired(now)
-    public_url = request.app[CONTAINER].settings().public_url.rstrip("/")
+    public_url = request.app[CONTAINER].settings().public_url
     return {
         "id": export.id,
         "export_job_id": export.id,
@@ -46,7 +44,7 @@ def export_body(request: web.Request, export: Export) -> dict[str, Any]:
         "status": export.status.value,
         "filename": export.filename or None,
         "size_bytes": export.size_bytes or None,
-        "download_url": f"{public_url}{path}" if live else None,
+        "download_url": export.download_url(public_url, now),
         "expires_at": export.expires_at.isoformat() if export.expires_at else None,
         "expired": export.expired(now),
         "error_message": export.error_message or None,
