@@ -25,7 +25,7 @@ test: $(STAMP) system-packages
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not running on 127.0.0.1:6379 (see README)"; exit 1; }
 	$(BIN)/nox --no-venv -s lint tests
 
-system-packages:  # LibreOffice and Poppler for PDF/PNG exports, when missing
+system-packages:  # LibreOffice and Poppler for PDF/PNG exports, curl and jq for the tour, when missing
 	@scripts/install-system-packages
 
 lint: $(STAMP)
