@@ -185,6 +185,15 @@ class Settings:
         return "lexical" if self.embedder == "static" else "dense"
 
     @property
+    def indexes_vectors(self) -> bool:
+        """Whether ingestion embeds chunks into the vector index: not when every search is by keywords.
+
+        A keyword-only run then never loads an embedding model nor the vector
+        index (1.2 s and 320 MB for the static model, 2 s for qdrant-client).
+        """
+        return self.retrieval != "lexical"
+
+    @property
     def database(self) -> str:
         """The database URL in force."""
         return self.database_url or f"sqlite:///{self.workspace.resolve() / 'presentai.db'}"

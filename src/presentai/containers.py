@@ -1,88 +1,56 @@
-"""Dependency-injector wiring: the only place that knows which adapter serves which port."""
+"""Dependency-injector wiring: the only place that knows which adapter serves which port.
+
+Adapters and use cases are named here as ``"package.module:Name"`` and imported
+when the container first builds one: a library user who generates one deck from
+a Markdown file never pays for importing qdrant-client, boto or the SMTP client.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dependency_injector import containers, providers
 
-from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
-from presentai.adapters.auth.totp import PyotpOneTimePasswords
-from presentai.adapters.convert.libreoffice import LibreOfficeConverter
-from presentai.adapters.embeddings.http import OpenAIEmbedder
-from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
-from presentai.adapters.fetch.http_fetcher import HttpUrlFetcher
-from presentai.adapters.jobs.queues import InProcessJobQueue, RqJobQueue
-from presentai.adapters.lexical.bm25 import Bm25LexicalRanker
-from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
-from presentai.adapters.llm.chains import FallbackChatModel, MeteredChatModel
-from presentai.adapters.llm.chat import AnthropicChatModel, OpenAIChatModel
-from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
-from presentai.adapters.memory.accounts import (
-    InProcessApiKeyRepository,
-    InProcessAuditLog,
-    InProcessOrganizationRepository,
-    InProcessSessionRepository,
-    InProcessUserRepository,
-)
-from presentai.adapters.memory.repositories import (
-    InProcessChunkRepository,
-    InProcessExportRepository,
-    InProcessPresentationRepository,
-    InProcessProjectRepository,
-    InProcessPromptTemplateRepository,
-    InProcessSourceRepository,
-)
-from presentai.adapters.memory.usage import InProcessUsageLedger
-from presentai.adapters.parsers.detecting import ContentSniffingParser
-from presentai.adapters.pptx.renderer import PptxDeckRenderer
-from presentai.adapters.progress.local import FanOutProgressSink
-from presentai.adapters.progress.streams import InProcessEventStream, RedisEventStream, StreamProgressSink
-from presentai.adapters.qdrant.index import QdrantVectorIndex
-from presentai.adapters.sql.accounts import (
-    SqlApiKeyRepository,
-    SqlAuditLog,
-    SqlOrganizationRepository,
-    SqlSessionRepository,
-    SqlUserRepository,
-)
-from presentai.adapters.sql.database import PostgresDatabase, SqliteDatabase
-from presentai.adapters.sql.repositories import (
-    SqlChunkRepository,
-    SqlExportRepository,
-    SqlPresentationRepository,
-    SqlProjectRepository,
-    SqlPromptTemplateRepository,
-    SqlSourceRepository,
-)
-from presentai.adapters.sql.usage import SqlUsageLedger
-from presentai.adapters.storage.fsspec_store import FsspecObjectStore
-from presentai.adapters.storage.s3_store import S3ObjectStore
-from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
-from presentai.adapters.traces.sinks import JsonLinesTraceSink, MongoTraceSink
-from presentai.adapters.writers.extractive import ExtractiveWriter
-from presentai.adapters.writers.llm import LlmWriter
 from presentai.config import Settings
-from presentai.domain.chunking import ChunkingRules
-from presentai.ports.embeddings import Embedder
-from presentai.ports.llm import ChatModel
-from presentai.ports.repositories import PromptTemplateRepository
-from presentai.ports.tracing import TraceSink
-from presentai.ports.usage import UsageLedger
-from presentai.services.auth import ApiKeys, Authenticator
-from presentai.services.erasure import EraseAccount
-from presentai.services.exports import ExportPresentation
-from presentai.services.generate import GenerateOutline, GenerateSlides, RegenerateSlide
-from presentai.services.housekeeping import Housekeeping
-from presentai.services.ingest import IngestionLimits, IngestSource
-from presentai.services.jobs import RunJob
-from presentai.services.members import Members
-from presentai.services.render import RenderDeck
-from presentai.services.retrieval import RetrievalMode, Retriever
-from presentai.services.usage import Quotas
+
+if TYPE_CHECKING:
+    from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
+    from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
+    from presentai.adapters.progress.streams import InProcessEventStream, RedisEventStream
+    from presentai.adapters.qdrant.index import QdrantVectorIndex
+    from presentai.adapters.sql.database import SqliteDatabase
+    from presentai.adapters.storage.s3_store import S3ObjectStore
+    from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
+    from presentai.adapters.traces.sinks import JsonLinesTraceSink, MongoTraceSink
+    from presentai.adapters.writers.llm import LlmWriter
+    from presentai.ports.embeddings import Embedder
+    from presentai.ports.llm import ChatModel
+    from presentai.ports.repositories import PromptTemplateRepository
+    from presentai.ports.tracing import TraceSink
+    from presentai.ports.usage import UsageLedger
+
+
+def _import(path: str) -> Any:
+    """The object at ``"package.module:Name"`` under ``presentai``."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(f"presentai.{module}"), name)
+
+
+def _lazy(path: str) -> Callable[..., Any]:
+    """A factory of the class at ``path``, imported on the first call."""
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        return _import(path)(*args, **kwargs)
+
+    build.__name__ = build.__qualname__ = path.rpartition(":")[2]
+    return build
 
 
 def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
+    from presentai.adapters.qdrant.index import QdrantVectorIndex
+
     if settings.qdrant_url:
         return QdrantVectorIndex(
             model=embedder.name, dimension=embedder.dimension, url=settings.qdrant_url, api_key=settings.qdrant_api_key
@@ -91,6 +59,8 @@ def _vector_index(settings: Settings, embedder: Embedder) -> QdrantVectorIndex:
 
 
 def _s3_store(settings: Settings) -> S3ObjectStore:
+    from presentai.adapters.storage.s3_store import S3ObjectStore
+
     return S3ObjectStore(
         settings.storage_url,
         endpoint_url=settings.s3_endpoint_url or None,
@@ -101,16 +71,22 @@ def _s3_store(settings: Settings) -> S3ObjectStore:
 
 
 def _mailer(settings: Settings) -> SmtpMailer | OutboxMailer:
+    from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
+
     if settings.smtp_url:
         return SmtpMailer(settings.smtp_url, settings.mail_from)
     return OutboxMailer(settings.workspace / "outbox", settings.mail_from)
 
 
 def _events(settings: Settings) -> RedisEventStream | InProcessEventStream:
+    from presentai.adapters.progress.streams import InProcessEventStream, RedisEventStream
+
     return RedisEventStream(settings.redis_url) if settings.redis_url else InProcessEventStream()
 
 
 def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
+    from presentai.adapters.traces.sinks import JsonLinesTraceSink, MongoTraceSink
+
     if settings.mongo_url:
         return MongoTraceSink(settings.mongo_url, settings.mongo_database, redis_url=settings.redis_url)
     return JsonLinesTraceSink(settings.workspace / "traces.jsonl")
@@ -123,6 +99,10 @@ def _llm_writer(
     traces: TraceSink,
     templates: PromptTemplateRepository,
 ) -> LlmWriter:
+    from presentai.adapters.llm.chains import FallbackChatModel, MeteredChatModel
+    from presentai.adapters.llm.chat import AnthropicChatModel, OpenAIChatModel
+    from presentai.adapters.writers.llm import LlmWriter
+
     models: list[ChatModel] = []
     for provider in settings.llm_chain:
         if provider == "anthropic":
@@ -148,22 +128,26 @@ def _llm_writer(
 
 
 def _limiter(settings: Settings) -> InProcessRateLimiter | RedisRateLimiter:
+    from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
+
     return RedisRateLimiter(settings.redis_url) if settings.redis_url else InProcessRateLimiter()
 
 
 def _stored(
-    settings: providers.Provider[Settings], database: providers.Provider[Any], in_process: type, sql: type
+    settings: providers.Provider[Settings], database: providers.Provider[Any], in_process: str, sql: str
 ) -> providers.Selector[Any]:
     """A repository chosen by the database URL: in-process for ``memory``, else the SQL one on ``database``."""
     return providers.Selector(
         settings.provided.database_kind,
-        memory=providers.Singleton(in_process),
-        sqlite=providers.Singleton(sql, database=database),
-        postgres=providers.Singleton(sql, database=database),
+        memory=providers.Singleton(_lazy(in_process)),
+        sqlite=providers.Singleton(_lazy(sql), database=database),
+        postgres=providers.Singleton(_lazy(sql), database=database),
     )
 
 
 def _sqlite(settings: Settings) -> SqliteDatabase:
+    from presentai.adapters.sql.database import SqliteDatabase
+
     return SqliteDatabase(settings.database.removeprefix("sqlite:///"))
 
 
@@ -172,13 +156,15 @@ class EmbeddedContainer(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
 
-    tokenizer = providers.Singleton(TiktokenTokenizer, encoding=settings.provided.tokenizer_encoding)
+    tokenizer = providers.Singleton(
+        _lazy("adapters.tokenizers.tiktoken_offline:TiktokenTokenizer"), encoding=settings.provided.tokenizer_encoding
+    )
     embedder = providers.Selector(
         settings.provided.embedder,
-        static=providers.Singleton(StaticEmbedder),
-        e5=providers.Singleton(E5Embedder),
+        static=providers.Singleton(_lazy("adapters.embeddings.local:StaticEmbedder")),
+        e5=providers.Singleton(_lazy("adapters.embeddings.local:E5Embedder")),
         openai=providers.Singleton(
-            OpenAIEmbedder,
+            _lazy("adapters.embeddings.http:OpenAIEmbedder"),
             base_url=settings.provided.embedding_base_url,
             model=settings.provided.embedding_model,
             dimension=settings.provided.embedding_dimension,
@@ -187,45 +173,83 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         ),
     )
     parser = providers.Singleton(
-        ContentSniffingParser,
+        _lazy("adapters.parsers.detecting:ContentSniffingParser"),
         max_pages=settings.provided.max_pages,
         max_unzipped_bytes=settings.provided.max_unzipped_bytes,
     )
     vector_index = providers.Singleton(_vector_index, settings=settings, embedder=embedder)
-    lexical = providers.Singleton(Bm25LexicalRanker)
+    lexical = providers.Singleton(_lazy("adapters.lexical.bm25:Bm25LexicalRanker"))
     store = providers.Selector(
         settings.provided.storage_kind,
-        local=providers.Singleton(FsspecObjectStore, root=settings.provided.storage_root),
+        local=providers.Singleton(
+            _lazy("adapters.storage.fsspec_store:FsspecObjectStore"), root=settings.provided.storage_root
+        ),
         s3=providers.Singleton(_s3_store, settings=settings),
     )
     fetcher = providers.Singleton(
-        HttpUrlFetcher,
+        _lazy("adapters.fetch.http_fetcher:HttpUrlFetcher"),
         max_bytes=settings.provided.max_upload_bytes,
         timeout_s=settings.provided.url_import_timeout_s,
         allowed_networks=settings.provided.url_import_networks,
     )
-    renderer = providers.Singleton(PptxDeckRenderer)
-    converter = providers.Singleton(LibreOfficeConverter)
-    progress = providers.Singleton(FanOutProgressSink)  # the service and workers: into ``events``
+    renderer = providers.Singleton(_lazy("adapters.pptx.renderer:PptxDeckRenderer"))
+    converter = providers.Singleton(_lazy("adapters.convert.libreoffice:LibreOfficeConverter"))
+    progress = providers.Singleton(
+        _lazy("adapters.progress.local:FanOutProgressSink")
+    )  # the service and workers: into ``events``
     events = providers.Singleton(_events, settings=settings)
 
     database = providers.Selector(
         settings.provided.database_kind,
         memory=providers.Object(None),
         sqlite=providers.Singleton(_sqlite, settings=settings),
-        postgres=providers.Singleton(PostgresDatabase, conninfo=settings.provided.database),
+        postgres=providers.Singleton(
+            _lazy("adapters.sql.database:PostgresDatabase"), conninfo=settings.provided.database
+        ),
     )
-    presentations = _stored(settings, database, InProcessPresentationRepository, SqlPresentationRepository)
-    sources = _stored(settings, database, InProcessSourceRepository, SqlSourceRepository)
-    chunks = _stored(settings, database, InProcessChunkRepository, SqlChunkRepository)
-    projects = _stored(settings, database, InProcessProjectRepository, SqlProjectRepository)
-    exports = _stored(settings, database, InProcessExportRepository, SqlExportRepository)
-    usage = _stored(settings, database, InProcessUsageLedger, SqlUsageLedger)
+    presentations = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessPresentationRepository",
+        "adapters.sql.repositories:SqlPresentationRepository",
+    )
+    sources = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessSourceRepository",
+        "adapters.sql.repositories:SqlSourceRepository",
+    )
+    chunks = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessChunkRepository",
+        "adapters.sql.repositories:SqlChunkRepository",
+    )
+    projects = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessProjectRepository",
+        "adapters.sql.repositories:SqlProjectRepository",
+    )
+    exports = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessExportRepository",
+        "adapters.sql.repositories:SqlExportRepository",
+    )
+    usage = _stored(
+        settings, database, "adapters.memory.usage:InProcessUsageLedger", "adapters.sql.usage:SqlUsageLedger"
+    )
     traces = providers.Singleton(_traces, settings=settings)
-    prompt_templates = _stored(settings, database, InProcessPromptTemplateRepository, SqlPromptTemplateRepository)
+    prompt_templates = _stored(
+        settings,
+        database,
+        "adapters.memory.repositories:InProcessPromptTemplateRepository",
+        "adapters.sql.repositories:SqlPromptTemplateRepository",
+    )
     writer = providers.Selector(
         settings.provided.writer_kind,
-        extractive=providers.Singleton(ExtractiveWriter),
+        extractive=providers.Singleton(_lazy("adapters.writers.extractive:ExtractiveWriter")),
         llm=providers.Singleton(
             _llm_writer,
             settings=settings,
@@ -237,21 +261,21 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     )
 
     rules = providers.Singleton(
-        ChunkingRules,
+        _lazy("domain.chunking:ChunkingRules"),
         max_tokens=settings.provided.chunk_max_tokens,
         overlap_tokens=settings.provided.chunk_overlap_tokens,
     )
-    limits = providers.Singleton(IngestionLimits, max_bytes=settings.provided.max_upload_bytes)
+    limits = providers.Singleton(_lazy("services.ingest:IngestionLimits"), max_bytes=settings.provided.max_upload_bytes)
     retriever = providers.Singleton(
-        Retriever,
+        _lazy("services.retrieval:Retriever"),
         embedder=embedder,
         index=vector_index,
         lexical=lexical,
-        mode=providers.Callable(RetrievalMode, settings.provided.retrieval),
+        mode=providers.Callable(_lazy("services.retrieval:RetrievalMode"), settings.provided.retrieval),
     )
 
     ingest_source = providers.Factory(
-        IngestSource,
+        _lazy("services.ingest:IngestSource"),
         parser=parser,
         tokenizer=tokenizer,
         embedder=embedder,
@@ -263,9 +287,10 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         rules=rules,
         limits=limits,
         usage=usage,
+        index_vectors=settings.provided.indexes_vectors,
     )
     generate_outline = providers.Factory(
-        GenerateOutline,
+        _lazy("services.generate:GenerateOutline"),
         presentations=presentations,
         sources=sources,
         chunks=chunks,
@@ -274,7 +299,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
     )
     generate_slides = providers.Factory(
-        GenerateSlides,
+        _lazy("services.generate:GenerateSlides"),
         presentations=presentations,
         sources=sources,
         chunks=chunks,
@@ -284,7 +309,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         concurrency=settings.provided.slide_concurrency,
     )
     regenerate_slide = providers.Factory(
-        RegenerateSlide,
+        _lazy("services.generate:RegenerateSlide"),
         presentations=presentations,
         sources=sources,
         chunks=chunks,
@@ -292,9 +317,11 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         writer=writer,
         progress=progress,
     )
-    render_deck = providers.Factory(RenderDeck, presentations=presentations, sources=sources, renderer=renderer)
+    render_deck = providers.Factory(
+        _lazy("services.render:RenderDeck"), presentations=presentations, sources=sources, renderer=renderer
+    )
     export_presentation = providers.Factory(
-        ExportPresentation,
+        _lazy("services.exports:ExportPresentation"),
         exports=exports,
         render_deck=render_deck,
         converter=converter,
@@ -304,14 +331,14 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         link_ttl_s=settings.provided.export_link_ttl_s,
     )
     housekeeping = providers.Factory(
-        Housekeeping,
+        _lazy("services.housekeeping:Housekeeping"),
         exports=exports,
         presentations=presentations,
         store=store,
         retention_days=settings.provided.deleted_retention_days,
     )
     run_job = providers.Factory(
-        RunJob,
+        _lazy("services.jobs:RunJob"),
         ingest_source=ingest_source,
         generate_outline=generate_outline,
         generate_slides=generate_slides,
@@ -325,7 +352,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     )
 
 
-def _in_service(in_process: type, sql: type) -> providers.Selector[Any]:
+def _in_service(in_process: str, sql: str) -> providers.Selector[Any]:
     return _stored(EmbeddedContainer.settings, EmbeddedContainer.database, in_process, sql)
 
 
@@ -334,43 +361,51 @@ class ServiceContainer(EmbeddedContainer):
 
     jwt_secret = providers.Dependency(instance_of=str)
 
-    users = _in_service(InProcessUserRepository, SqlUserRepository)
+    users = _in_service("adapters.memory.accounts:InProcessUserRepository", "adapters.sql.accounts:SqlUserRepository")
     organizations = _stored(
         EmbeddedContainer.settings,
         EmbeddedContainer.database,
-        InProcessOrganizationRepository,
-        SqlOrganizationRepository,
+        "adapters.memory.accounts:InProcessOrganizationRepository",
+        "adapters.sql.accounts:SqlOrganizationRepository",
     )
     sessions = _stored(
-        EmbeddedContainer.settings, EmbeddedContainer.database, InProcessSessionRepository, SqlSessionRepository
+        EmbeddedContainer.settings,
+        EmbeddedContainer.database,
+        "adapters.memory.accounts:InProcessSessionRepository",
+        "adapters.sql.accounts:SqlSessionRepository",
     )
     api_keys = _stored(
-        EmbeddedContainer.settings, EmbeddedContainer.database, InProcessApiKeyRepository, SqlApiKeyRepository
+        EmbeddedContainer.settings,
+        EmbeddedContainer.database,
+        "adapters.memory.accounts:InProcessApiKeyRepository",
+        "adapters.sql.accounts:SqlApiKeyRepository",
     )
-    keys = providers.Singleton(ApiKeys, keys=api_keys, organizations=organizations)
-    members = providers.Singleton(Members, organizations=organizations, users=users)
+    keys = providers.Singleton(_lazy("services.auth:ApiKeys"), keys=api_keys, organizations=organizations)
+    members = providers.Singleton(_lazy("services.members:Members"), organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
-        inprocess=providers.Singleton(InProcessJobQueue, make_runner=EmbeddedContainer.run_job.provider),
+        inprocess=providers.Singleton(
+            _lazy("adapters.jobs.queues:InProcessJobQueue"), make_runner=EmbeddedContainer.run_job.provider
+        ),
         rq=providers.Singleton(
-            RqJobQueue,
+            _lazy("adapters.jobs.queues:RqJobQueue"),
             redis_url=EmbeddedContainer.settings.provided.redis_url,
             queue_name=EmbeddedContainer.settings.provided.rq_queue,
             retry_delays=EmbeddedContainer.settings.provided.retry_delays,
         ),
     )
-    audit_log = _in_service(InProcessAuditLog, SqlAuditLog)
-    hasher = providers.Singleton(Argon2PasswordHasher)
+    audit_log = _in_service("adapters.memory.accounts:InProcessAuditLog", "adapters.sql.accounts:SqlAuditLog")
+    hasher = providers.Singleton(_lazy("adapters.auth.secrets:Argon2PasswordHasher"))
     mailer = providers.Singleton(_mailer, settings=EmbeddedContainer.settings)
     quotas = providers.Singleton(
-        Quotas,
+        _lazy("services.usage:Quotas"),
         organizations=organizations,
         ledger=EmbeddedContainer.usage,
         limits=EmbeddedContainer.settings.provided.token_limits,
     )
     erase_account = providers.Factory(
-        EraseAccount,
+        _lazy("services.erasure:EraseAccount"),
         users=users,
         organizations=organizations,
         sessions=sessions,
@@ -383,13 +418,13 @@ class ServiceContainer(EmbeddedContainer):
         hasher=hasher,
     )
     authenticator = providers.Singleton(
-        Authenticator,
+        _lazy("services.auth:Authenticator"),
         users=users,
         organizations=organizations,
         sessions=sessions,
         hasher=hasher,
-        tokens=providers.Singleton(JwtAccessTokens, secret=jwt_secret),
-        codes=providers.Singleton(PyotpOneTimePasswords),
+        tokens=providers.Singleton(_lazy("adapters.auth.secrets:JwtAccessTokens"), secret=jwt_secret),
+        codes=providers.Singleton(_lazy("adapters.auth.totp:PyotpOneTimePasswords")),
         mailer=mailer,
         public_url=EmbeddedContainer.settings.provided.public_url,
     )
@@ -400,7 +435,9 @@ C = TypeVar("C", bound="EmbeddedContainer")
 
 def _streaming(container: C) -> C:
     """Progress of jobs goes into their event streams (Redis, or in-process), where /ws reads it."""
-    container.progress.override(providers.Singleton(StreamProgressSink, stream=container.events))
+    container.progress.override(
+        providers.Singleton(_lazy("adapters.progress.streams:StreamProgressSink"), stream=container.events)
+    )
     return container
 
 

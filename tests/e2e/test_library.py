@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
@@ -84,10 +86,12 @@ def test_with_nothing_usable_the_error_lists_every_reason(tmp_path: Path) -> Non
     assert "nope.pdf: no such file" in str(caught.value)
 
 
-def test_a_workspace_is_used_by_one_process_at_a_time_with_a_clear_error(tmp_path: Path) -> None:
-    with PresentAI.local(tmp_path / "ws", embedder="static") as first:
+def test_a_workspace_with_a_vector_index_is_used_by_one_process_at_a_time_with_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static", retrieval_mode="hybrid") as first:
         first.generate([SAMPLES / "field-notes.md"], slides=1)
-        second = PresentAI.local(tmp_path / "ws", embedder="static")
+        second = PresentAI.local(tmp_path / "ws", embedder="static", retrieval_mode="hybrid")
         try:
             with pytest.raises(WorkspaceInUse, match="in use by another PresentAI process"):
                 second.generate([SAMPLES / "field-notes.md"], slides=1)
@@ -95,11 +99,28 @@ def test_a_workspace_is_used_by_one_process_at_a_time_with_a_clear_error(tmp_pat
             second.close()
 
 
+def test_keyword_search_runs_share_a_workspace_and_load_no_vector_index_nor_embedding_model(tmp_path: Path) -> None:
+    with PresentAI.local(tmp_path / "ws", embedder="static") as first:
+        first.generate([SAMPLES / "field-notes.md"], slides=1)
+        with PresentAI.local(tmp_path / "ws", embedder="static") as second:
+            deck = second.generate([SAMPLES / "field-notes.md"], slides=1)
+    assert deck.failures == []
+    assert deck.sources[0].vector_model == ""  # searched by keywords; nothing was embedded
+    assert not (tmp_path / "ws" / "qdrant").exists()
+
+
+def test_importing_the_library_loads_none_of_its_heavy_dependencies() -> None:
+    heavy = ("qdrant_client", "dependency_injector", "pptx", "numpy", "tiktoken", "static_model", "aiohttp")
+    probe = f"import sys; from presentai import PresentAI; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_runs_in_the_same_workspace_do_not_pile_up_vectors(tmp_path: Path) -> None:
     from qdrant_client import QdrantClient
 
     for _ in range(3):
-        with PresentAI.local(tmp_path / "ws", embedder="static") as app:
+        with PresentAI.local(tmp_path / "ws", embedder="static", retrieval_mode="hybrid") as app:
             deck = app.generate([SAMPLES / "field-notes.md"], slides=2)
     client = QdrantClient(path=str(tmp_path / "ws" / "qdrant"))
     try:

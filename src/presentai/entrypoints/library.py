@@ -16,12 +16,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from attrs import define, frozen
 
-from presentai.adapters.sql.migrate import upgrade
 from presentai.config import Settings
-from presentai.containers import EmbeddedContainer
 from presentai.domain.errors import (
     FileTooLarge,
     NoUsableSources,
@@ -34,6 +33,9 @@ from presentai.domain.exports import ExportFormat
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus, SourceDocument, megabytes
+
+if TYPE_CHECKING:
+    from presentai.containers import EmbeddedContainer
 
 PathLike = str | os.PathLike[str]
 
@@ -97,8 +99,11 @@ class AsyncPresentAI:
     """The asynchronous facade; use inside an event loop."""
 
     def __init__(self, settings: Settings) -> None:
+        # The wiring is imported here, not at module level: `from presentai import PresentAI` stays light.
+        from presentai.containers import EmbeddedContainer
+
         self.settings = settings
-        self.container = EmbeddedContainer(settings=settings)
+        self.container: EmbeddedContainer = EmbeddedContainer(settings=settings)
         self._ready = False
 
     async def generate(
@@ -164,8 +169,11 @@ class AsyncPresentAI:
         """
         if self._ready:
             return
-        if self.settings.database_kind != "memory":
-            await asyncio.to_thread(upgrade, self.settings.database)
+        # Migrating waits on the disk while building the tokenizer keeps a core busy: do both at once.
+        await asyncio.gather(self._migrate(), asyncio.to_thread(self.container.tokenizer))
+        if not self.settings.indexes_vectors:  # keyword search only: the vector index is never opened
+            self._ready = True
+            return
         index = self.container.vector_index()
         try:
             await index.open()
@@ -175,11 +183,17 @@ class AsyncPresentAI:
             pass
         self._ready = True
 
+    async def _migrate(self) -> None:
+        if self.settings.database_kind != "memory":
+            from presentai.adapters.sql.migrate import upgrade
+
+            await asyncio.to_thread(upgrade, self.settings.database)
+
     async def _ingest_all(self, presentation: Presentation, files: Sequence[PathLike]) -> list[SourceDocument]:
         """Ingest each file, or reuse the workspace's earlier ingestion of the very same bytes."""
         c = self.container
         semaphore = asyncio.Semaphore(self.settings.ingest_concurrency)
-        model = c.embedder().name
+        model = c.embedder().name if self.settings.indexes_vectors else ""
         pending: list[tuple[SourceDocument, bytes | SourceError | None]] = []
         for file in files:
             path = Path(file)
@@ -204,13 +218,15 @@ class AsyncPresentAI:
                 await c.progress().publish(SourceIngested.of(source, presentation.id))
                 return source
             async with semaphore:
-                return await c.ingest_source()(source, data, job_id=presentation.id)
+                ingested: SourceDocument = await c.ingest_source()(source, data, job_id=presentation.id)
+                return ingested
 
         return list(await asyncio.gather(*(one(s, d) for s, d in pending)))
 
     async def regenerate_slide(self, presentation_id: str, slide_id: str) -> Slide:
         """Write a new version of one slide; earlier versions are kept."""
-        return await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
+        slide: Slide = await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
+        return slide
 
     async def render(self, presentation_id: str, template: PathLike | None = None, *, format: str = "pptx") -> bytes:
         """The presentation's current state as PPTX bytes, optionally in a corporate ``template``; or, with
@@ -220,10 +236,11 @@ class AsyncPresentAI:
         if target is ExportFormat.GOOGLE_SLIDES:
             raise ValidationFailed("the library renders pptx, pdf or png", {"format": "unavailable"})
         template_bytes = read_template(template) if template is not None else None
-        pptx = await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
+        pptx: bytes = await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
         if target is ExportFormat.PPTX:
             return pptx
-        return await asyncio.to_thread(self.container.converter().convert, pptx, target.value)
+        converted: bytes = await asyncio.to_thread(self.container.converter().convert, pptx, target.value)
+        return converted
 
     async def aclose(self) -> None:
         """Release the workspace (the local vector index allows one process at a time)."""

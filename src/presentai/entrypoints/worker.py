@@ -59,7 +59,8 @@ async def _give_up(settings: Settings, job: Job, reason: str) -> None:
 async def _housekeeping(settings: Settings) -> HousekeepingReport:
     container = worker_container(settings)
     try:
-        return await container.housekeeping()(datetime.now(UTC))
+        report: HousekeepingReport = await container.housekeeping()(datetime.now(UTC))
+        return report
     finally:
         await _close(container)
 

@@ -60,6 +60,7 @@ class IngestSource:
         rules: ChunkingRules,
         limits: IngestionLimits,
         usage: UsageLedger,
+        index_vectors: bool = True,
     ) -> None:
         self._parser = parser
         self._tokenizer = tokenizer
@@ -72,6 +73,7 @@ class IngestSource:
         self._rules = rules
         self._limits = limits
         self._usage = usage
+        self._index_vectors = index_vectors  # off when every search is lexical: no model, no index
 
     async def __call__(self, source: SourceDocument, data: bytes, *, job_id: str = "") -> SourceDocument:
         """Ingest ``data`` as ``source``; returns the source, ``indexed`` or ``failed``.
@@ -122,19 +124,22 @@ class IngestSource:
         )
         if not chunks:
             raise EmptyDocument("the document has headings but no text under them", source.filename)
-        vectors = await self._embed(chunks, job_id, source.filename)
         embedded = sum(c.token_count for c in chunks)
         await self._usage.add(source.organization_id, month_of(datetime.now(UTC)), embedding=embedded)
-        try:
-            await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)
-            vector_model = self._embedder.name
-        except VectorIndexUnavailable:
-            # Chunks stay usable through lexical retrieval; generation warns the user.
-            vector_model = ""
+        vector_model = await self._index_chunks(source, chunks, job_id) if self._index_vectors else ""
         await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
         source.mark_indexed(parsed, chunks, language, vector_model)
-        if not vector_model:
+        if self._index_vectors and not vector_model:
             source.error_message = "vector index unavailable; indexed for keyword search only"
+
+    async def _index_chunks(self, source: SourceDocument, chunks: list[Chunk], job_id: str) -> str:
+        """Embed and index the chunks; the embedding model's name, or "" when the index is down."""
+        vectors = await self._embed(chunks, job_id, source.filename)
+        try:
+            await self._index.upsert(chunks, vectors, presentation_id=source.presentation_id)
+        except VectorIndexUnavailable:
+            return ""  # chunks stay usable through lexical retrieval; generation warns the user
+        return self._embedder.name
 
     async def _embed(self, chunks: list[Chunk], job_id: str, name: str) -> list[list[float]]:
         vectors: list[list[float]] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -79,6 +78,8 @@ class HtmlParser:
 
     def parse(self, data: bytes, filename: str) -> ParsedDocument:
         """Parse HTML bytes."""
+        from bs4 import BeautifulSoup, Tag  # imported by the first HTML page: not every run reads one
+
         soup = BeautifulSoup(decode_text(data, filename), "lxml")
         for tag in soup.find_all(_SKIP_TAGS):
             tag.decompose()

@@ -6,28 +6,47 @@ embedding model, always narrows searches to the few documents of a
 presentation, and runs every call of the (synchronous) client in a worker
 thread, one at a time, off the event loop. On a Qdrant server the
 organization id is a tenant-partitioned payload index.
+
+qdrant-client is imported on first use, not with this module: its pydantic
+models take about two seconds to build, which a run that searches by keywords
+only never needs to pay.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
-
-import portalocker
-from qdrant_client import QdrantClient, models
-from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from presentai.domain.errors import VectorIndexUnavailable, WorkspaceInUse
 from presentai.domain.sources import Chunk
 from presentai.ports.retrieval import ScoredChunk, SearchScope
 
+if TYPE_CHECKING:
+    from qdrant_client import QdrantClient
+
 _UPSERT_BATCH = 256
-_FAILURES = (ResponseHandlingException, UnexpectedResponse, OSError)
 T = TypeVar("T")
+
+
+@functools.cache
+def _qdrant() -> Any:
+    """qdrant-client's ``models`` module, imported once, on first use."""
+    from qdrant_client import models
+
+    return models
+
+
+@functools.cache
+def _failures() -> tuple[type[BaseException], ...]:
+    """The client's errors that mean the index is unavailable."""
+    from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
+
+    return (ResponseHandlingException, UnexpectedResponse, OSError)
 
 
 def _in_use(path: str) -> WorkspaceInUse:
@@ -36,7 +55,8 @@ def _in_use(path: str) -> WorkspaceInUse:
     )
 
 
-def _organization(organization_id: str) -> models.FieldCondition:
+def _organization(organization_id: str) -> Any:
+    models = _qdrant()
     return models.FieldCondition(key="organization_id", match=models.MatchValue(value=organization_id))
 
 
@@ -67,7 +87,7 @@ class QdrantVectorIndex:
             with self._lock:
                 try:
                     return action(self._connect())
-                except _FAILURES as error:
+                except _failures() as error:
                     raise VectorIndexUnavailable(f"Qdrant {failure} failed: {error}", "qdrant") from error
 
         return await asyncio.to_thread(run)
@@ -75,6 +95,9 @@ class QdrantVectorIndex:
     def _connect(self) -> QdrantClient:
         if self._client is not None:
             return self._client
+        from qdrant_client import QdrantClient
+
+        models = _qdrant()
         if self._path is not None and self._path != ":memory:":
             _refuse_if_locked(self._path)
         try:
@@ -97,7 +120,7 @@ class QdrantVectorIndex:
                         models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=True),
                     )
                     client.create_payload_index(self._collection, "document_id", models.PayloadSchemaType.KEYWORD)
-        except _FAILURES as error:
+        except _failures() as error:
             client.close()
             raise VectorIndexUnavailable(f"Qdrant is unreachable: {error}", "qdrant") from error
         self._client = client
@@ -111,6 +134,7 @@ class QdrantVectorIndex:
         self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], *, presentation_id: str = ""
     ) -> None:
         """Replace the vectors of the chunks' documents with these."""
+        models = _qdrant()
         points = [
             models.PointStruct(
                 id=chunk.id,
@@ -139,6 +163,7 @@ class QdrantVectorIndex:
         """Nearest chunks among the scope's documents of the scope's organization."""
         if not scope.document_ids:
             return []
+        models = _qdrant()
         query_filter = models.Filter(
             must=[
                 _organization(scope.organization_id),
@@ -159,6 +184,7 @@ class QdrantVectorIndex:
 
     async def retain_documents(self, organization_id: str, document_ids: Sequence[str]) -> None:
         """Remove the organization's vectors of every document not in ``document_ids``."""
+        models = _qdrant()
         keep = models.FieldCondition(key="document_id", match=models.MatchAny(any=list(document_ids)))
         selector = models.FilterSelector(
             filter=models.Filter(must=[_organization(organization_id)], must_not=[keep] if document_ids else [])
@@ -166,6 +192,7 @@ class QdrantVectorIndex:
         await self._call(lambda client: client.delete(self._collection, points_selector=selector, wait=True), "delete")
 
     def _delete(self, client: QdrantClient, organization_id: str, document_ids: list[str]) -> None:
+        models = _qdrant()
         selector = models.FilterSelector(
             filter=models.Filter(
                 must=[
@@ -193,6 +220,8 @@ def _refuse_if_locked(path: str) -> None:
     lock = Path(path) / ".lock"
     if not lock.exists():
         return
+    import portalocker  # it imports redis on the way: only when there is a lock to check
+
     with lock.open("r+") as handle:
         try:
             portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
