@@ -235,3 +235,15 @@ def test_db_upgrade_applies_the_migrations_once(tmp_path: Path) -> None:
     assert f"applied {len(ids)} migration(s): {', '.join(ids)}" in " ".join(first.stderr.split())
     assert second.returncode == 0
     assert "already up to date" in second.stderr
+
+
+def test_generate_help_describes_every_option_and_the_slide_range() -> None:
+    from presentai.entrypoints.cli import _parser
+
+    commands = next(a for a in _parser()._actions if a.dest == "command")
+    generate = commands.choices["generate"]  # type: ignore[index]
+    undescribed = [a.dest for a in generate._actions if not (a.help or "").strip()]
+    assert undescribed == []
+    slides = next(a for a in generate._actions if a.dest == "slides")
+    assert "1 to" in (slides.help or "")
+    assert "100" in (slides.help or "")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
-
-from yoyo import get_backend, read_migrations
 
 from presentai.domain.errors import DatabaseUnavailable
 
@@ -31,7 +31,12 @@ def dialect(database_url: str) -> str:
 def upgrade(database_url: str) -> list[str]:
     """Apply every pending migration; returns the ids applied (none when up to date)."""
     if dialect(database_url) == "sqlite":
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database_url.removeprefix("sqlite:///"))
+        if _sqlite_is_current(path):
+            return []
+        path.parent.mkdir(parents=True, exist_ok=True)
+    from yoyo import get_backend, read_migrations  # with sqlparse, a quarter of a second to import
+
     backend = get_backend(yoyo_url(database_url))
     try:
         migrations = read_migrations(str(_MIGRATIONS / dialect(database_url)))
@@ -41,3 +46,21 @@ def upgrade(database_url: str) -> list[str]:
         return [m.id for m in pending]
     finally:
         backend.connection.close()
+
+
+def _sqlite_is_current(path: Path) -> bool:
+    """Whether a SQLite database already has every migration, read from yoyo's own table.
+
+    Every library run opens its workspace this way; an up-to-date one then skips
+    importing yoyo and parsing the migration files. Anything unexpected (no file,
+    no table, a missing id) says no, and yoyo decides.
+    """
+    if not path.is_file():
+        return False
+    expected = {file.stem for file in (_MIGRATIONS / "sqlite").glob("*.sql") if not file.stem.endswith(".rollback")}
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            applied = {row[0] for row in connection.execute("SELECT migration_id FROM _yoyo_migration")}
+    except sqlite3.Error:
+        return False
+    return expected <= applied
