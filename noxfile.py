@@ -29,5 +29,14 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks; they print numbers and write bench/results/*.json, they assert nothing."""
-    for script in ("startup", "ingestion", "generation", "render", "service", "llm_generation", "websocket", "worker_capacity"):
+    for script in (
+        "startup",
+        "ingestion",
+        "generation",
+        "render",
+        "service",
+        "llm_generation",
+        "websocket",
+        "worker_capacity",
+    ):
         session.run(sys.executable, f"bench/{script}.py", *session.posargs)
