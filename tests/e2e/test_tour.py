@@ -38,7 +38,7 @@ def run_tour(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[st
 
 def started_server(tour: subprocess.CompletedProcess[str], folder: Path) -> int:
     """The port of the server the tour says it started, with its workspace under ``folder``."""
-    said = re.search(rf"^==> Start the server on port (\d+) \(state in {re.escape(str(folder))}/", tour.stdout, re.M)
+    said = re.search(rf"^==> Started the server on port (\d+) \(state in {re.escape(str(folder))}/", tour.stdout, re.M)
     assert said, tour.stdout
     return int(said[1])
 
@@ -109,7 +109,7 @@ def test_a_server_without_the_api_stops_the_tour_at_its_first_request(tmp_path: 
     tour = run_tour(tmp_path, API=wrong_server)
 
     assert tour.returncode != 0
-    assert "Start the server" not in tour.stdout
+    assert "Started the server" not in tour.stdout
     assert tour.stderr.strip().splitlines()[-1] == (
         'tour: POST /auth/register failed: {"error": "not_found", "message": "nothing at /api/v1/auth/register"}'
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -97,8 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--workspace", type=Path, default=None, help="state folder (default ./workspace)")
     generate.add_argument("--quiet", action="store_true", help="no progress bars")
     serve = commands.add_parser("serve", help="run the HTTP API (configured by PRESENTAI_* variables)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on; 0 lets the system pick a free one")
     serve.add_argument("--workspace", type=Path, default=None, help="state folder of the embedded defaults")
     worker = commands.add_parser(
         "worker",
@@ -164,12 +165,18 @@ def _serve(args: argparse.Namespace) -> int:
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
-    if "PRESENTAI_PUBLIC_URL" not in os.environ:  # links in emails point at this very server
-        settings = attrs.evolve(settings, public_url=f"http://{args.host}:{args.port}")
+    try:  # bound before anything else: with --port 0 the system picks a free port, and links name it
+        listening = socket.create_server((args.host, args.port))
+    except OSError as error:
+        console.print(f"[red]error:[/] cannot listen on {args.host}:{args.port}: {error.strerror}")
+        return EXIT_USAGE
+    port = listening.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    if "PRESENTAI_PUBLIC_URL" not in os.environ:  # links in emails and downloads point at this very server
+        settings = attrs.evolve(settings, public_url=f"http://{host}:{port}")
     _quiet_logging()
-    web.run_app(
-        create_app(settings), host=args.host, port=args.port, print=console.print, access_log_class=AccessLogger
-    )
+    console.print(f"PresentAI is serving at http://{host}:{port}", highlight=False, soft_wrap=True)
+    web.run_app(create_app(settings), sock=listening, print=None, access_log_class=AccessLogger)
     return EXIT_OK
 
 
