@@ -13,17 +13,22 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+import attrs
 from attrs import frozen
 
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
-from presentai.domain.text import collapse_whitespace, content_stems, numbers
+from presentai.domain.text import collapse_whitespace, content_stems, numbers, words
+from presentai.domain.wording import is_back_matter, is_informative_heading, is_statement, normalized
 from presentai.ports.writing import PlanningInput
 
 MAX_BULLETS = 5
 MIN_BULLETS = 3
-MIN_WORDS, MAX_WORDS = 6, 40
+MIN_WORDS, MAX_WORDS = 6, 32
+SLIDE_WORDS = 60  # body text of a content slide, at most about
+TITLE_WORDS = 8
+MAX_PARTS = 2  # a section fills at most two slides: "Title" and "Title (2/2)"
 BULLET_WORDS = 28  # a bullet longer than this is condensed further if it can be
 
 _CONNECTIVES = re.compile(
@@ -68,14 +73,27 @@ class ExtractiveWriter:
         groups = _groups(request.chunks)
         weight = {g.order: _group_weight(g, request.relevance) for g in groups}
         chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance))
-        items = tuple(self._item(group, part, parts) for group, part, parts in chosen)
-        return Outline(_deck_title(request), items, _subtitle(request.parameters, request.language))
+        items: list[OutlineItem] = []
+        titles: set[str] = set()
+        for group, part, parts in chosen:
+            item = self._item(group, part, parts)
+            if normalized(item.title) in titles:  # two sections with one heading: name the second by its content
+                item = attrs.evolve(item, title=_title_from_text(_part(group.chunks, part, parts)))
+            if normalized(item.title) in titles or not item.key_points:
+                continue  # nothing distinct to say: a shorter deck rather than a repeated slide
+            titles.add(normalized(item.title))
+            items.append(item)
+        if not items and chosen:  # sources of nothing but fragments still get their one slide
+            items.append(self._item(*chosen[0]))
+        return Outline(_deck_title(request), tuple(items), _subtitle(request.parameters, request.language))
 
     def _item(self, group: _Group, part: int, parts: int) -> OutlineItem:
         chunks = _part(group.chunks, part, parts)
-        title = clean_heading(group.section) if group.section else _title_from_text(chunks)
-        if parts > 1:
-            title = f"{title} ({part + 1}/{parts})"
+        heading = clean_heading(group.section) if group.section else ""
+        if heading and is_informative_heading(heading):
+            title = f"{heading} ({part + 1}/{parts})" if parts > 1 else heading
+        else:
+            title = _title_from_text(chunks)
         key_points = tuple(_shorten(s, 12) for s in _top_sentences(chunks, 3))
         return OutlineItem(title, key_points, tuple(c.id for c in chunks), Layout.BULLETS, group.section)
 
@@ -120,9 +138,15 @@ class ExtractiveWriter:
             scored.append((score, candidate))
         scored.sort(key=lambda pair: pair[0], reverse=True)
         picked: list[_Sentence] = []
+        body = 0
         for _, candidate in scored:
-            if all(_overlap(candidate, other) < 0.5 for other in picked):
-                picked.append(candidate)
+            if any(_overlap(candidate, other) >= 0.5 for other in picked):
+                continue
+            length = len(condense(candidate.quote).split())
+            if len(picked) >= MIN_BULLETS and body + length > SLIDE_WORDS:
+                continue  # a shorter sentence further down may still fit
+            picked.append(candidate)
+            body += length
             if len(picked) == MAX_BULLETS:
                 break
         picked.sort(key=lambda c: (c.chunk.document_id, c.chunk.index, c.start))
@@ -150,6 +174,8 @@ def _candidates(chunks: Sequence[Chunk]) -> list[_Sentence]:
             text = chunk.text[start:end]
             if text in seen or not text.rstrip().endswith((".", "!", "?", "…", ";")):
                 continue  # repeats (chunk overlaps) and unfinished lines are not bullets
+            if not is_statement(text):
+                continue  # fragments, code, links, contents lines, page furniture
             count = len(text.split())
             if count > MAX_WORDS:
                 continue
@@ -164,7 +190,7 @@ def _salience(sentence: _Sentence, centroid: Counter[str], focus: Counter[str]) 
     central = sum(centroid[s] for s in set(sentence.stems)) / math.sqrt(len(sentence.stems))
     focused = sum(1 for s in set(sentence.stems) if s in focus)
     has_number = 1.25 if numbers(sentence.quote) else 1.0
-    length = 1.0 if 10 <= sentence.words <= 30 else 0.8
+    length = 1.0 if 8 <= sentence.words <= 22 else 0.7
     return (central + 3.0 * focused) * has_number * length
 
 
@@ -223,10 +249,11 @@ def _allocate(
 
     With a topic (``focused``), sections with nothing relevant to it are left out.
     """
+    argument = [g for g in groups if not is_back_matter(clean_heading(g.section))] or groups
     if focused:
-        eligible = [g for g in groups if weight[g.order] > 0] or groups
+        eligible = [g for g in argument if weight[g.order] > 0] or argument
     else:
-        eligible = [g for g in groups if g.tokens >= 40] or groups
+        eligible = [g for g in argument if g.tokens >= 40] or argument
     by_document: dict[str, list[_Group]] = {}
     for group in eligible:
         by_document.setdefault(group.document_id, []).append(group)
@@ -239,7 +266,7 @@ def _allocate(
     parts = {g.order: 1 for g in chosen}
     spare = count - len(chosen)
     while spare > 0:  # fewer sections than slides: split the biggest sections, a chunk per part at least
-        splittable = [g for g in chosen if len(g.chunks) > parts[g.order]]
+        splittable = [g for g in chosen if len(g.chunks) > parts[g.order] and parts[g.order] < MAX_PARTS]
         if not splittable:
             break  # the sources are exhausted: a shorter outline, never repeated slides
         biggest = max(splittable, key=lambda g: g.tokens / parts[g.order])
@@ -296,9 +323,32 @@ def _shorten(text: str, max_words: int) -> str:
 
 
 def _title_from_text(chunks: Sequence[Chunk]) -> str:
-    """A title for text without headings: the most central sentence, cut short."""
-    best = _top_sentences(chunks, 1)
-    return _shorten(best[0], 7) if best else _shorten(chunks[0].text, 7)
+    """A title for text without an informative heading: a short phrase of its own, never a cut sentence.
+
+    The most central sentence if it is short; else its first clause; else the
+    passage's most central words.
+    """
+    for sentence in _top_sentences(chunks, 3):
+        text = condense(sentence)
+        if 2 <= len(text.split()) <= TITLE_WORDS:
+            return text
+        clause = re.split(r"\s*[,;:—–]\s+|\s+(?:and|but|which|и|но|который)\s+", text, maxsplit=1)[0]
+        if 3 <= len(clause.split()) <= TITLE_WORDS and is_informative_heading(clause):
+            return clause
+    return _keywords(chunks)
+
+
+def _keywords(chunks: Sequence[Chunk]) -> str:
+    """The passage's three most frequent content words, as they are written: "Turbines, grid, storage"."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for word in words(" ".join(c.text for c in chunks)):
+        stems = content_stems(word)
+        if stems and len(word) > 2 and not word.isdigit():
+            counts[stems[0]] += 1
+            spelling.setdefault(stems[0], word.lower())
+    top = [spelling[stem] for stem, _ in counts.most_common(3)]
+    return ", ".join(top).capitalize() if top else "Key points"
 
 
 def _deck_title(request: PlanningInput) -> str:

@@ -1,0 +1,118 @@
+"""What text may stand on a slide: policies for titles and bullets that hold for every writer.
+
+A source is more than its argument: tables of contents, reference lists, page
+furniture, code and sentence fragments left by a PDF's line breaks are all
+text, and none of it is something a presenter would show.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BACK_MATTER = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:"
+    r"(?:table of )?contents|list of (?:figures|tables|abbreviations|symbols)|abbreviations|glossary|"
+    r"bibliography|references|works cited|literature|sources|index|acknowledge?ments?|about the authors?|"
+    r"authors?|author biograph(?:y|ies)|biograph(?:y|ies)|appendix(?:\s+\S+)?|colophon|"
+    r"оглавление|содержание|список (?:литературы|источников|использованных источников|сокращений|"
+    r"иллюстраций|таблиц|рисунков)|литература|библиография|приложени[ея](?:\s+\S+)?|благодарности|об авторах?"
+    r")\s*:?$",
+    re.I,
+)
+_GENERIC = re.compile(
+    r"^(?:(?:slide|page|section|part|chapter|слайд|страница|раздел|часть|глава)\s*\d+|"
+    r"\d+\s*(?:slide|слайд)|untitled|без названия|title|заголовок)\.?$",
+    re.I,
+)
+_IDENTIFIER = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{16,}\b|VerDate|\bJkt\b|\bSfmt\b|"
+    r"\bFrm \d|[A-Z]:\\",
+    re.I,
+)
+_LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}")
+_TRAILING_PAGE = re.compile(r"\s\d{1,4}$")
+# "11 3.2 Spock testing basics", "9 2.2 Классификация": a page number glued to a numbered heading
+_TOC_ENTRY = re.compile(r"^\d{1,4}\s+\d+(?:\.\d+)+\.?\s|\s\d+(?:\.\d+)+\s.*\s\d+(?:\.\d+)+\s")
+_URL = re.compile(r"https?://|www\.|\]\(|\[[^\]]*\]\(")
+_MARKUP = re.compile(r"\*\*|__|`|^#{1,6}\s|</?[a-z][a-z0-9]*[\s>/]|\{\{|\}\}", re.I)
+_CODE = re.compile(r"[{}<>=;]|=>|\(\)|//|/\*|\*/|\b(?:const|let|var|function|return|import|def|class)\b\s*[\w({]")
+# Words that make a sentence lean on the one before it, or a clause torn from its sentence.
+_DANGLING_START = re.compile(
+    r"^(?:but|and|or|nor|yet|which|whom|whose|than|whereas|of|also|"
+    r"но|и|а|или|либо|что|который|которая|которое|которые|которого|которой|которым|потому|поэтому|также)\b",
+    re.I,
+)
+_DANGLING_REFERENCE = re.compile(
+    r"\b(?:(?:the )?(?:table|figure|chart|list|example|code|listing)s? (?:below|above)|as (?:discussed|shown|"
+    r"mentioned|described|noted) (?:above|below|earlier|previously)|see (?:figure|table|section|chapter|"
+    r"appendix|page)|(?:таблиц[аеыу]|рисун(?:ок|ке|ка)|схем[аеу]) ниже|(?:см\.|смотри) (?:рис|табл|раздел|главу)|"
+    r"как (?:показано|сказано|отмечено|описано) (?:выше|ниже|ранее))\b",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|listing|chart|exhibit|рис\.|рисунок|таблица|табл\.|листинг|схема)\s*[\dIVX]+[.:]?",
+    re.I,
+)
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-zа-я])[.)]\s+(?=\w)", re.I)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def normalized(text: str) -> str:
+    """Text compared for repetition: lower case, letters and digits only, single spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def letter_share(text: str) -> float:
+    """The share of a text's non-space characters that are letters."""
+    visible = [c for c in text if not c.isspace()]
+    return sum(1 for c in visible if _LETTER.match(c)) / len(visible) if visible else 0.0
+
+
+def is_back_matter(heading: str) -> bool:
+    """Whether a section with this heading is apparatus, not argument (contents, references, index …)."""
+    return bool(_BACK_MATTER.match(" ".join(heading.split())))
+
+
+def is_informative_heading(heading: str) -> bool:
+    """Whether a heading can be a slide's title as it is (after its numbering is cleaned off)."""
+    text = " ".join(heading.split())
+    if not text or len(text.split()) > 10 or len(text) > 90:
+        return False
+    if _GENERIC.match(text) or _IDENTIFIER.search(text) or _LEADERS.search(text) or _URL.search(text):
+        return False
+    if _TOC_ENTRY.search(text):
+        return False
+    if _MARKUP.search(text) or _CODE.search(text) or letter_share(text) < 0.6:
+        return False
+    if _TRAILING_PAGE.search(text) and not re.search(r"\b(?:19|20)\d\d$", text):
+        return False  # "2.2 Cloud services 9": a line of a table of contents
+    first = text[0]
+    return not (first.isalpha() and first.islower())
+
+
+def is_statement(sentence: str) -> bool:
+    """Whether a source sentence can be a bullet: complete, self-contained prose.
+
+    Not a fragment (it starts with a capital or a figure, not with a word that
+    leans on what came before), not code, markup, a link, a line of a table of
+    contents or page furniture, and it does not point at a table or figure the
+    slide does not show.
+    """
+    text = " ".join(sentence.split())
+    if len(text) < 12 or letter_share(text) < 0.7 or _CAPTION.match(text):
+        return False
+    text = _ENUMERATOR.sub("", text)  # "3. as a middle ground, …" is judged by what follows its number
+    first = text[0]
+    if first.isalpha() and first.islower():
+        return False
+    if not (first.isalnum() or first in "«\"“‘'("):
+        return False
+    if _DANGLING_START.match(text) or _DANGLING_REFERENCE.search(text):
+        return False
+    if _URL.search(text) or _MARKUP.search(text) or _LEADERS.search(text) or _IDENTIFIER.search(text):
+        return False
+    if _TOC_ENTRY.search(text):
+        return False
+    if len(_CODE.findall(text)) >= 2:
+        return False
+    return text.count("(") == text.count(")")

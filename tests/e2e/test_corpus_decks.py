@@ -1,0 +1,59 @@
+"""Decks from real documents by other authors (tests/corpus): the invariants a presenter relies on.
+
+The corpus documents marked ``holdout`` in its manifest are kept out of these
+tests and of tuning; bench/deck_quality.py measures every document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from presentai import GeneratedDeck, PresentAI
+from presentai.domain.wording import is_back_matter, normalized
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+TUNING = [e["file"] for e in MANIFEST if not e.get("holdout") and not e.get("deck_of")]
+MARKUP = re.compile(r"\]\(|\[[^\]]+\]\(|\*\*|`|^#+\s|</?[a-z]+>|https?://")
+
+
+@pytest.fixture(scope="module", params=TUNING)
+def deck(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GeneratedDeck:
+    with PresentAI.local(tmp_path_factory.mktemp("corpus")) as app:
+        return app.generate([CORPUS / request.param], slides=10)
+
+
+def test_no_two_content_slides_share_a_title_and_a_section_fills_at_most_two(deck: GeneratedDeck) -> None:
+    titles = Counter(normalized(s.content.title) for s in deck.slides)
+    assert [t for t, n in titles.items() if n > 1] == []
+    sections = Counter(normalized(re.sub(r"\s*\(\d+/\d+\)$", "", s.content.title)) for s in deck.slides)
+    assert [t for t, n in sections.items() if n > 2] == []
+
+
+def test_a_section_is_continued_at_most_once_and_no_title_is_cut_short(deck: GeneratedDeck) -> None:
+    for slide in deck.slides:
+        title = slide.content.title
+        assert not re.search(r"\((?:[3-9]|\d\d)/\d+\)$", title), title
+        assert not title.endswith(("…", "...")), title
+        assert len(re.sub(r"\s*\(\d+/\d+\)$", "", title).split()) <= 10, title
+
+
+def test_contents_references_and_indexes_do_not_become_slides(deck: GeneratedDeck) -> None:
+    assert [s.content.title for s in deck.slides if is_back_matter(s.content.title)] == []
+
+
+def test_no_bullet_carries_markup_or_starts_mid_sentence(deck: GeneratedDeck) -> None:
+    for slide in deck.slides:
+        for bullet in slide.content.bullets:
+            assert not MARKUP.search(bullet.text), bullet.text
+            quote = bullet.attributions[0].quote.lstrip()
+            assert not (quote[:1].isalpha() and quote[:1].islower()), quote
+
+
+def test_every_bullet_quotes_its_source_verbatim(deck: GeneratedDeck) -> None:
+    assert all(b.supported and b.attributions for s in deck.slides for b in s.content.bullets)

@@ -1,0 +1,83 @@
+"""What may stand on a slide: the title and bullet policies, on lines seen in real documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from presentai.domain.wording import is_back_matter, is_informative_heading, is_statement, normalized
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Which is new to both the AFM and the QRH).",
+        "But if you penalty to any tax due.",
+        "of change of the AOA sensor position values.",
+        "VerDate Sep<11>2014 16:21 Aug 05, 2020 Jkt 250001 PO 00000 Frm 00014.",
+        "11 3.2 Spock testing DSL basics and 40 6.3 Interaction declaration parsing.",
+        "The [ECMAScript](https://tc39.es) standard defines the language.",
+        "Dec. 2017. url: http://web.archive.org/web/2017/docs.",
+        "17 switch { 18 case 'BlockStatement': 19 return path; }",
+        "The table below summarises the results for each region.",
+        "Figure 5: An example specification that uses the Spock Framework.",
+        "Но это решение не было принято.",
+        "Который был построен в 2019 году.",
+        "Introduction ........................ 4",
+    ],
+)
+def test_fragments_code_links_and_furniture_are_not_statements(sentence: str) -> None:
+    assert not is_statement(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2025, revenue grew by 12 percent to 4.1 billion euros.",
+        "The Ashby Moor battery, with a capacity of 50 megawatts, was commissioned in April.",
+        "В 2025 году выработка ветропарка выросла на 12 %.",
+        "3. A custom compilation DSL keeps the syntax of its host language.",
+    ],
+)
+def test_complete_sentences_are_statements(sentence: str) -> None:
+    assert is_statement(sentence)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "1 слайд",
+        "Slide 4",
+        "9 2.2 Классификация облачных услуг",
+        "0,2414 · 100% = 4, 97% Критерий",
+        "3f2b8c1e-9a7d-4e21-b0c4-5d6e7f8a9b0c",
+        "experimental-mocking-direct-compilation",
+    ],
+)
+def test_uninformative_headings_are_recognised(heading: str) -> None:
+    assert not is_informative_heading(heading)
+
+
+@pytest.mark.parametrize("heading", ["Battery storage", "Annual report 2025", "Введение", "Chief Executive's review"])
+def test_informative_headings_are_kept(heading: str) -> None:
+    assert is_informative_heading(heading)
+
+
+@pytest.mark.parametrize(
+    ("heading", "back"),
+    [
+        ("Contents", True),
+        ("Bibliography", True),
+        ("7 References", True),
+        ("Список литературы", True),
+        ("Оглавление", True),
+        ("Appendix B", True),
+        ("Battery storage", False),
+        ("Sources of revenue", False),
+    ],
+)
+def test_apparatus_sections_are_told_from_the_argument(heading: str, back: bool) -> None:
+    assert is_back_matter(heading) is back
+
+
+def test_repetition_is_compared_without_case_and_punctuation() -> None:
+    assert normalized("Operating EXPENSE line-items.") == normalized("operating expense line items")
