@@ -48,6 +48,12 @@ class MongoTraceSink:
 
     After a failure, MongoDB is left alone for ``outage_s`` and traces go straight to the buffer, so a
     generation does not wait out a connection timeout for every model call while MongoDB is down.
+
+    ``timeout_ms`` is how long a record looks for MongoDB before the trace goes to the buffer;
+    ``answer_timeout_ms`` how long a MongoDB that was found may take to answer (``timeout_ms`` unless
+    given). A client that saw MongoDB go away looks for it again only every half second (pymongo's
+    shortest heartbeat), so a record just after MongoDB returns may still buffer its trace: the next
+    record, or a flush, moves it.
     """
 
     def __init__(
@@ -57,12 +63,14 @@ class MongoTraceSink:
         *,
         redis_url: str = "",
         timeout_ms: int = 2000,
+        answer_timeout_ms: int | None = None,
         outage_s: float = OUTAGE_S,
     ) -> None:
         import pymongo
 
+        answer_ms = timeout_ms if answer_timeout_ms is None else answer_timeout_ms
         self._client: Any = pymongo.MongoClient(
-            url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms
+            url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=answer_ms, socketTimeoutMS=answer_ms
         )
         self._collection = self._client[database]["generation_traces"]
         self._redis: Any = None
