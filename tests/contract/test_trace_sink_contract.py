@@ -166,3 +166,15 @@ async def test_two_processes_flushing_at_once_move_every_trace_once(tmp_path: Pa
         await second.close()
         plain.close()
         mongo.stop()
+
+
+async def test_while_redis_is_down_traces_still_reach_mongodb(mongo_url: str, refusing_port: int) -> None:
+    sink = MongoTraceSink(mongo_url, "no-redis", redis_url=f"redis://127.0.0.1:{refusing_port}/0", timeout_ms=ANSWER_MS)
+    organization = new_id()
+    try:
+        for n in range(2):
+            await sink.record(a_trace(organization, n))  # the buffer cannot even be looked at: no matter
+        assert sorted(t.input_tokens for t in await sink.traces(organization)) == [100, 101]
+        assert await sink.flush() == 0
+    finally:
+        await sink.close()

@@ -135,15 +135,25 @@ class MongoTraceSink:
             moved += 1
         if self._redis is None:
             return moved
+        from redis.exceptions import RedisError
+
         while True:
-            payload = self._redis.lindex(self.buffer_key, 0)
+            try:
+                payload = self._redis.lindex(self.buffer_key, 0)
+            except RedisError as error:  # what Redis holds waits there; the trace being recorded goes on
+                log.warning("Redis is unavailable; the traces buffered there wait for it: %s", error)
+                return moved
             if payload is None:
                 return moved
             self._insert(orjson.loads(payload))  # raises while MongoDB is down: the trace stays first in line
-            # Remove this very trace: another process flushing at the same time may have taken it already,
-            # and popping blindly would drop the next one, never inserted.
-            self._redis.lrem(self.buffer_key, 1, payload)
             moved += 1
+            try:
+                # Remove this very trace: another process flushing at the same time may have taken it
+                # already, and popping blindly would drop the next one, never inserted.
+                self._redis.lrem(self.buffer_key, 1, payload)
+            except RedisError as error:  # still first in line: inserted again next time, a no-op (same _id)
+                log.warning("Redis is unavailable; the traces buffered there wait for it: %s", error)
+                return moved
 
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
         """Newest first."""
