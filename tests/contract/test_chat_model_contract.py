@@ -14,19 +14,24 @@ from presentai.ports.llm import ChatMessage
 from tests.llm_servers import FakeProvider, anthropic_app, openai_app, serving
 
 Model = AnthropicChatModel | OpenAIChatModel
+# How long the models wait for an answer: long, as nothing here is slow, except in the test of a stalled
+# answer, which must time out; there a reply that should come at once may take STALL_TIMEOUT_S too.
+TIMEOUT_S, STALL_TIMEOUT_S = 60.0, 3.0
 
 
 @pytest.fixture(params=["anthropic", "openai"])
 async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Model, FakeProvider]]:
     provider = FakeProvider()
+    trouble = request.node.callspec.params.get("trouble")
+    timeout_s = STALL_TIMEOUT_S if trouble == "stall" else TIMEOUT_S
     if request.param == "anthropic":
         async with serving(anthropic_app(provider), provider):
-            model: Model = AnthropicChatModel("sk-ant-test", base_url=provider.url, timeout_s=1.5, backoff_s=0.01)
+            model: Model = AnthropicChatModel("sk-ant-test", base_url=provider.url, timeout_s=timeout_s, backoff_s=0.01)
             yield model, provider
             await model.close()
     else:
         async with serving(openai_app(provider), provider):
-            model = OpenAIChatModel("sk-test", base_url=f"{provider.url}/v1", timeout_s=1.5, backoff_s=0.01)
+            model = OpenAIChatModel("sk-test", base_url=f"{provider.url}/v1", timeout_s=timeout_s, backoff_s=0.01)
             yield model, provider
             await model.close()
 

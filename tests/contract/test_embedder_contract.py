@@ -11,7 +11,6 @@ from presentai.adapters.embeddings.http import OpenAIEmbedder
 from presentai.adapters.embeddings.local import E5Embedder, StaticEmbedder
 from presentai.domain.errors import EmbeddingUnavailable
 from presentai.ports.embeddings import Embedder
-from tests.conftest import free_port
 from tests.fakes import InMemoryEmbedder
 
 ADAPTERS = {"e5": E5Embedder, "static": StaticEmbedder, "in-memory": InMemoryEmbedder}
@@ -85,8 +84,10 @@ async def test_the_served_model_answers_a_question_like_the_local_one(embeddings
     assert cosine(query, passages[0]) > cosine(query, passages[1])
 
 
-async def test_a_server_that_is_down_or_misconfigured_is_unavailable(embeddings_server: str) -> None:
-    down = OpenAIEmbedder(base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", dimension=384, max_attempts=2)
+async def test_a_server_that_is_down_or_misconfigured_is_unavailable(
+    embeddings_server: str, refusing_port: int
+) -> None:
+    down = OpenAIEmbedder(base_url=f"http://127.0.0.1:{refusing_port}/v1", model="m", dimension=384, max_attempts=2)
     with pytest.raises(EmbeddingUnavailable):
         await down.embed_passages(["text"])
     await down.close()

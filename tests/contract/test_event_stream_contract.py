@@ -46,11 +46,12 @@ async def test_events_come_back_in_order_and_resume_after_any_id(stream: EventSt
 async def test_a_blocked_reader_wakes_when_an_event_arrives(stream: EventStream) -> None:
     job = a_job()
     first = await stream.append(job.id, {"type": "outline_generated"})
-    reader = asyncio.create_task(stream.read(job.id, first, block_ms=5000))
-    await asyncio.sleep(0.1)
+    # The read blocks for two minutes; it must come back with the event long before, not at its end.
+    reader = asyncio.create_task(stream.read(job.id, first, block_ms=120_000))
+    await asyncio.sleep(0.1)  # a chance to start waiting (had it not, it would find the event at once)
     assert not reader.done()
     await stream.append(job.id, {"type": "generation_done", "total_slides": 3})
-    found = await asyncio.wait_for(reader, 3)
+    found = await asyncio.wait_for(reader, 60)
     assert [e["type"] for _, e in found] == ["generation_done"]
     assert await stream.read(job.id, found[-1][0], block_ms=100) == []  # waits, then answers empty
 

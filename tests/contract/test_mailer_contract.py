@@ -30,7 +30,7 @@ class Inbox:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ready_timeout=60)
     controller.start()
     try:
         yield controller, inbox
@@ -69,8 +69,8 @@ async def test_a_message_arrives_with_its_headers_and_unicode_text(
     assert first["Message-ID"]
 
 
-async def test_an_unreachable_smtp_server_is_unavailable() -> None:
-    mailer = SmtpMailer(f"smtp://127.0.0.1:{free_port()}", "noreply@presentai.example", timeout_s=2)
+async def test_an_unreachable_smtp_server_is_unavailable(refusing_port: int) -> None:
+    mailer = SmtpMailer(f"smtp://127.0.0.1:{refusing_port}", "noreply@presentai.example", timeout_s=2)
     with pytest.raises(MailUnavailable):
         await mailer.send(Email("anna@example.com", "Hello", "Text"))
 

@@ -75,8 +75,9 @@ async def test_s3_with_a_wrong_secret_is_unavailable_not_missing(s3_server: S3Se
         await store.get("k")
 
 
-async def test_s3_that_does_not_answer_is_unavailable(tmp_path: Path) -> None:
-    store = S3ObjectStore("s3://bucket/p", endpoint_url="http://127.0.0.1:9", key="k", secret="s", retries=1)
+async def test_s3_that_does_not_answer_is_unavailable(refusing_port: int) -> None:
+    endpoint = f"http://127.0.0.1:{refusing_port}"
+    store = S3ObjectStore("s3://bucket/p", endpoint_url=endpoint, key="k", secret="s", retries=1)
     with pytest.raises(StorageUnavailable):
         await store.put("k", b"x")
 
