@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
 from collections.abc import Sequence
@@ -179,15 +180,23 @@ class RecordingProgressSink:
 class QuotingWriter:
     """Plans one item per slide over the chunks in order; writes one bullet per chunk quoting its first sentence.
 
-    It records how many slides it was writing at once, and can be told to fail on one item.
+    It records how many slides it was writing at once, and can be told to fail on one item, to take
+    ``delay`` seconds over each slide, or to ``meet``: then writes wait until that many are under way
+    at once (60 s at most: if they never are, the test's assertion says so), and go on from then on,
+    so that a test of concurrency does not depend on writes happening to overlap in time.
     """
 
-    def __init__(self, *, delay: float = 0.0, fail_on: str | None = None) -> None:
+    def __init__(self, *, delay: float = 0.0, meet: int = 0, fail_on: str | None = None) -> None:
         self.delay = delay
         self.fail_on = fail_on
         self.running = 0
         self.peak = 0
         self.written: list[str] = []
+        self.meet(meet)
+
+    def meet(self, writes: int) -> None:
+        """From now on, writes wait until ``writes`` of them are under way at once."""
+        self._company, self._met = writes, asyncio.Event()
 
     async def plan(self, request: PlanningInput) -> Outline:
         count = request.parameters.slide_count
@@ -210,6 +219,10 @@ class QuotingWriter:
         self.running += 1
         self.peak = max(self.peak, self.running)
         try:
+            if self.running >= self._company:
+                self._met.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._met.wait(), 60)
             await asyncio.sleep(self.delay)
             if item.title == self.fail_on:
                 from presentai.domain.errors import LLMUnavailable

@@ -237,7 +237,7 @@ async def test_every_bullet_is_assessed_against_the_chunk_it_quotes() -> None:
 
 
 async def test_slides_are_written_concurrently_but_never_above_the_bound() -> None:
-    writer = QuotingWriter(delay=0.01)
+    writer = QuotingWriter(meet=3)
     world = World(writer=writer, concurrency=3)
     presentation = await world.presentation(slides=10)
     await world.outline("org", presentation.id)
@@ -366,7 +366,7 @@ async def test_a_bug_while_outlining_leaves_the_presentation_failed_with_an_erro
 async def test_two_regenerations_of_one_presentation_at_once_both_keep_their_version() -> None:
     import asyncio
 
-    world = World(writer=QuotingWriter(delay=0.01))
+    world = World(writer=QuotingWriter(delay=0.01))  # the second starts while the first is writing
     presentation = await world.presentation(slides=2)
     await world.outline("org", presentation.id)
     ready = await world.slides("org", presentation.id)
