@@ -14,6 +14,7 @@ from tests.conftest import SAMPLES
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
 from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
+from tests.waiting import DEADLINE_S
 
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
@@ -34,7 +35,7 @@ async def start_slides(client: TestClient, auth: str, deck_id: str) -> str:
 async def events_until(socket: aiohttp.ClientWebSocketResponse, last: str, limit: int = 100) -> list[dict[str, Any]]:
     received: list[dict[str, Any]] = []
     while len(received) < limit:
-        message = await socket.receive_json(timeout=30)
+        message = await socket.receive_json(timeout=DEADLINE_S)
         if message["type"] in ("subscribed", "authenticated"):
             continue
         received.append(message)
@@ -49,11 +50,11 @@ async def test_a_subscriber_gets_every_slide_then_the_end_each_with_an_id(client
     job_id = await start_slides(client, anna["auth"], deck["id"])
     token = anna["auth"].removeprefix("Bearer ")
     async with client.ws_connect(f"/ws?token={token}") as socket:
-        assert (await socket.receive_json(timeout=10))["type"] == "authenticated"
+        assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
         await socket.send_json({"type": "subscribe", "job_id": job_id})
         events = await events_until(socket, "generation_done")
         await socket.send_json({"type": "ping"})
-        assert (await socket.receive_json(timeout=10)) == {"type": "pong"}
+        assert (await socket.receive_json(timeout=DEADLINE_S)) == {"type": "pong"}
     slides = [e for e in events if e["type"] == "slide_completed"]
     assert [e["type"] for e in events][-1] == "generation_done"
     assert sorted(e["slide_number"] for e in slides) == [1, 2, 3, 4]
@@ -93,9 +94,9 @@ async def test_another_organizations_job_cannot_be_watched(client: TestClient) -
     job_id = await start_slides(client, anna["auth"], deck["id"])
     async with client.ws_connect(f"/ws?token={boris['access_token']}") as socket:
         await socket.send_json({"type": "subscribe", "job_id": job_id})
-        answers = [await socket.receive_json(timeout=10) for _ in range(2)]
+        answers = [await socket.receive_json(timeout=DEADLINE_S) for _ in range(2)]
         await socket.send_json({"type": "subscribe", "job_id": "no-such-job"})
-        unknown = await socket.receive_json(timeout=10)
+        unknown = await socket.receive_json(timeout=DEADLINE_S)
     assert answers[0]["type"] == "authenticated"
     assert (answers[1]["type"], answers[1]["error"], answers[1]["job_id"]) == ("error", "not_found", job_id)
     assert (unknown["error"], unknown["job_id"]) == ("not_found", "no-such-job")  # the same answer: nothing leaks
@@ -104,27 +105,27 @@ async def test_another_organizations_job_cannot_be_watched(client: TestClient) -
 async def test_bad_tokens_and_bad_messages_get_clear_answers(client: TestClient) -> None:
     anna = await signed_up(client)
     async with client.ws_connect("/ws?token=not-a-token") as socket:
-        refused = await socket.receive_json(timeout=10)
-        closing = await socket.receive(timeout=10)
+        refused = await socket.receive_json(timeout=DEADLINE_S)
+        closing = await socket.receive(timeout=DEADLINE_S)
     assert (refused["type"], refused["error"]) == ("error", "unauthorized")
     assert closing.type is aiohttp.WSMsgType.CLOSE
     assert socket.close_code == 4401
     async with client.ws_connect(f"/ws?token={anna['access_token']}") as socket:
-        await socket.receive_json(timeout=10)
+        await socket.receive_json(timeout=DEADLINE_S)
         for bad in ("not json", "[1, 2]", '{"type": "dance"}', '{"type": "subscribe"}'):
             await socket.send_str(bad)
-            answer = await socket.receive_json(timeout=10)
+            answer = await socket.receive_json(timeout=DEADLINE_S)
             assert (answer["type"], answer["error"]) == ("error", "bad_request"), bad
         await socket.send_json({"type": "subscribe", "job_id": "x", "last_event_id": 5})
-        assert (await socket.receive_json(timeout=10))["error"] == "bad_request"
+        assert (await socket.receive_json(timeout=DEADLINE_S))["error"] == "bad_request"
 
 
 async def test_a_silent_connection_is_closed(tmp_path: Path) -> None:
     async with service(tmp_path, ws_idle_timeout_s=1) as client:
         anna = await signed_up(client)
         async with client.ws_connect(f"/ws?token={anna['access_token']}") as socket:
-            await socket.receive_json(timeout=10)
-            closing = await socket.receive(timeout=10)
+            await socket.receive_json(timeout=DEADLINE_S)
+            closing = await socket.receive(timeout=DEADLINE_S)
         assert closing.type is aiohttp.WSMsgType.CLOSE
         assert socket.close_code == 4408
 
