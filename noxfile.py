@@ -38,5 +38,6 @@ def bench(session: nox.Session) -> None:
         "llm_generation",
         "websocket",
         "worker_capacity",
+        "deck_quality",
     ):
         session.run(sys.executable, f"bench/{script}.py", *session.posargs)
