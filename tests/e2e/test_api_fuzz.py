@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.waiting import answers_ok, wait_until
 
 # No server error, and every answer is one the document declares (status, content type, body schema,
 # headers), including the 405 (with Allow) to a method a path does not have.
@@ -44,12 +44,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until(lambda: answers_ok(f"{base}/health"), "the API answering /health", process=process)
         yield base
     finally:
         process.terminate()

@@ -21,6 +21,7 @@ from aiohttp.typedefs import Handler
 
 from tests.conftest import SAMPLES, free_port
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
+from tests.waiting import until
 
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
@@ -86,16 +87,18 @@ class Deployment:
 async def deployed(tmp_path: Path, postgres_url: str, **env: str) -> AsyncIterator[Deployment]:
     """The API up and answering (``env``: more PRESENTAI_* variables); everything stopped after."""
     deployment = Deployment(tmp_path, postgres_url, **env)
-    deployment.start("serve", "--port", str(deployment.port), log="api.log")
+    api = deployment.start("serve", "--port", str(deployment.port), log="api.log")
     try:
         async with aiohttp.ClientSession() as session:
-            for _ in range(150):
+
+            async def healthy() -> bool:
                 try:
                     async with session.get(f"{deployment.url}/health") as response:
-                        if response.status == 200:
-                            break
+                        return response.status == 200
                 except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
+                    return False
+
+            await until(healthy, f"the API answering /health (log: {tmp_path / 'api.log'})", process=api)
         yield deployment
     finally:
         deployment.stop()
