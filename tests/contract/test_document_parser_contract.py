@@ -183,3 +183,17 @@ def test_garbage_bytes_raise_a_source_error_naming_the_file_never_a_library_exce
 def test_an_empty_file_raises_a_source_error(make_parser: Callable[[], DocumentParser]) -> None:
     with pytest.raises(SourceError):
         make_parser().parse(b"", "empty")
+
+
+def test_markdown_front_matter_gives_the_title_and_never_becomes_text() -> None:
+    document = MarkdownParser().parse(
+        b"---\ntitle: 'Thinking in React'\nlayout: page\n---\n\n# Start\n\nSome text here.\n", "a.md"
+    )
+    assert document.title == "Thinking in React"
+    assert not any("layout:" in block.text for block in document.blocks)
+
+
+def test_html_heading_anchors_do_not_reach_the_headings() -> None:
+    page = '<html><body><h2>When to use logging<a class="headerlink" href="#w">¶</a></h2><p>Often.</p></body></html>'
+    document = HtmlParser().parse(page.encode(), "a.html")
+    assert next(b.text for b in document.blocks) == "When to use logging"

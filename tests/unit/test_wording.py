@@ -81,3 +81,13 @@ def test_apparatus_sections_are_told_from_the_argument(heading: str, back: bool)
 
 def test_repetition_is_compared_without_case_and_punctuation() -> None:
     assert normalized("Operating EXPENSE line-items.") == normalized("operating expense line items")
+
+
+def test_a_sentence_does_not_end_at_us_or_a_section_abbreviation() -> None:
+    from presentai.domain.text import sentence_spans
+
+    text = "It was made with the U.S. Access Board. See Pub. 915 for details."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "It was made with the U.S. Access Board.",
+        "See Pub. 915 for details.",
+    ]

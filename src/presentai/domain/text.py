@@ -9,7 +9,7 @@ from collections.abc import Iterator
 # Abbreviations after which a period does not end a sentence (lower-case, without the dot).
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc vs mr mrs ms dr prof inc ltd co corp fig no approx est dept jan feb mar apr "
-    "jun jul aug sep sept oct nov dec st mt vol pp ed al "
+    "jun jul aug sep sept oct nov dec st mt vol pp ed al u.s u.k u.n div sec art para ch chap pub figs eq ref "
     "т.е т.к т.н т.д т.п др пр г гг руб тыс млн млрд см рис стр ул им проф акад в.т.ч".split()
 )
 

@@ -23,7 +23,8 @@ class MarkdownParser:
 
     def parse(self, data: bytes, filename: str) -> ParsedDocument:
         """Parse Markdown bytes."""
-        tokens = self._markdown.parse(decode_text(data, filename))
+        text, title = _front_matter(decode_text(data, filename))
+        tokens = self._markdown.parse(text)
         builder = BlockBuilder()
         kind_stack: list[BlockKind] = []
         heading_level = 0
@@ -54,7 +55,19 @@ class MarkdownParser:
                     builder.add(kind, text, level=max(len(kind_stack) - 1, 0))
             elif token.type in ("fence", "code_block"):
                 builder.add(BlockKind.PARAGRAPH, token.content)
-        return _non_empty(builder.document(self.media_type), filename)
+        return _non_empty(builder.document(self.media_type, title), filename)
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    """The Markdown without its YAML front matter (``---`` … ``---``), and the ``title:`` it gives."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text, ""
+    title = re.search(r"^title:\s*(.+?)\s*$", match.group(1), re.M)
+    return text[match.end() :], title.group(1).strip("'\"") if title else ""
 
 
 def _inline_text(token: Token) -> str:
@@ -82,6 +95,8 @@ class HtmlParser:
 
         soup = BeautifulSoup(decode_text(data, filename), "lxml")
         for tag in soup.find_all(_SKIP_TAGS):
+            tag.decompose()
+        for tag in soup.select("a.headerlink, a.anchor, a.anchorjs-link"):  # the "¶" beside each heading
             tag.decompose()
         root = soup.find("main") or soup.find("article") or soup.body or soup
         builder = BlockBuilder()
