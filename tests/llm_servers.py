@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from aiohttp.typedefs import Handler, Middleware
 
 Reply = Callable[[dict[str, Any]], str]
 
@@ -127,6 +128,22 @@ def openai_app(provider: FakeProvider) -> web.Application:
     app = web.Application()
     app.router.add_post("/v1/chat/completions", completions)
     return app
+
+
+def held_after(calls: int, until: asyncio.Event) -> Middleware:
+    """A middleware that answers the first ``calls`` requests and holds the others until ``until``: a
+    job writing a deck cannot get past that call, however slowly the test watching it runs."""
+    seen = 0
+
+    @web.middleware
+    async def hold(request: web.Request, handler: Handler) -> web.StreamResponse:
+        nonlocal seen
+        seen += 1
+        if seen > calls:
+            await until.wait()
+        return await handler(request)
+
+    return hold
 
 
 @asynccontextmanager

@@ -15,8 +15,6 @@ from typing import Any
 
 import aiohttp
 import redis
-from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 from rq.job import Job as RqJob
 
 from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
@@ -24,10 +22,11 @@ from presentai.domain.tracing import GenerationTrace
 from tests.conftest import MongoServer
 from tests.e2e.test_redis_outage import PrivateRedis
 from tests.e2e.test_workers import REDIS_URL, call, deployed, language_models, ready_for_slides, watch
-from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
+from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
 
-# Production beats every 30 s, takes a job silent for 90 s for dead and looks every 60 s; here 1, 5 and 1 s.
-QUICK_RECOVERY = ("--heartbeat-interval", "1", "--abandoned-after", "5", "--maintenance-interval", "1")
+# Production beats every 30 s, takes a job silent for 90 s for dead and looks every 60 s; here 1, 10 and 1 s
+# (ten missed beats before a live job looks dead: a loaded machine delays a beat, not nine).
+QUICK_RECOVERY = ("--heartbeat-interval", "1", "--abandoned-after", "10", "--maintenance-interval", "1")
 
 
 def kill_machine(worker: subprocess.Popen[bytes]) -> None:
@@ -48,7 +47,16 @@ def kill_machine(worker: subprocess.Popen[bytes]) -> None:
 async def test_a_job_whose_worker_machine_dies_is_run_again_by_a_fresh_worker_and_finishes_the_deck(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    async with deployed(tmp_path, postgres_url) as deployment, aiohttp.ClientSession() as session:
+    claude, gpt = FakeProvider(deck_writing_reply), FakeProvider(deck_writing_reply)
+    dead = asyncio.Event()
+    claude_app = anthropic_app(claude)
+    claude_app.middlewares.append(held_after(4, dead))  # the outline and three slides; the fourth waits
+    async with (
+        serving(claude_app, claude),
+        serving(openai_app(gpt), gpt),
+        deployed(tmp_path, postgres_url, **language_models(claude, gpt)) as deployment,
+        aiohttp.ClientSession() as session,
+    ):
         doomed = deployment.worker("doomed", *QUICK_RECOVERY, machine=True)
         token, deck_id, headers = await ready_for_slides(session, deployment.url, slides=40)
         job = await call(
@@ -64,6 +72,7 @@ async def test_a_job_whose_worker_machine_dies_is_run_again_by_a_fresh_worker_an
                 if len(before_kill) == 3:
                     kill_machine(doomed)
                     left_behind.append(RqJob.fetch(job["job_id"], connection=queue).get_status())
+                    dead.set()
                     deployment.worker("fresh", *QUICK_RECOVERY)
 
         events = await watch(deployment.url, token, job["job_id"], "generation_done", kill_after_three)
@@ -79,21 +88,6 @@ async def test_a_job_whose_worker_machine_dies_is_run_again_by_a_fresh_worker_an
     saved_before = {e["slide_id"] for e in before_kill}
     assert saved_before <= {s["id"] for s in deck["slides"]}  # kept, not written again
     assert all(s["version"] == 1 for s in deck["slides"])
-
-
-def held_after(calls: int, until: asyncio.Event) -> Middleware:
-    """A middleware that answers the first ``calls`` requests and holds the others until ``until``."""
-    seen = 0
-
-    @web.middleware
-    async def hold(request: web.Request, handler: Handler) -> web.StreamResponse:
-        nonlocal seen
-        seen += 1
-        if seen > calls:
-            await until.wait()
-        return await handler(request)
-
-    return hold
 
 
 async def test_mongodb_stopping_mid_generation_leaves_the_deck_alone_and_every_trace_arrives_once(
@@ -151,7 +145,7 @@ async def test_mongodb_stopping_mid_generation_leaves_the_deck_alone_and_every_t
 
 async def traces_once_drained(url: str, buffer: redis.Redis, *, expected: int) -> list[GenerationTrace]:
     """Every stored trace, once ``expected`` of them are in MongoDB and none waits in Redis (60 s at most)."""
-    sink = MongoTraceSink(url, "presentai")
+    sink = MongoTraceSink(url, "presentai", timeout_ms=60_000)  # MongoDB is up: however slowly, it answers
     try:
         deadline = time.monotonic() + 60
         while True:

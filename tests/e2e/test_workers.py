@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from tests.conftest import SAMPLES, free_port
-from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, openai_app, serving
+from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
 from tests.waiting import until
 
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -190,11 +190,33 @@ async def test_workers_in_other_processes_ingest_and_generate(deployment: Deploy
     assert pdf[1].startswith(b"%PDF-")
 
 
+@asynccontextmanager
+async def held_after_three_slides(
+    tmp_path: Path, postgres_url: str, killed: asyncio.Event, **env: str
+) -> AsyncIterator[Deployment]:
+    """A deployment whose model answers the outline and three slides, then holds every call until
+    ``killed``: a job cannot finish before the test has killed its process, however late the test's
+    view of its progress is (the extractive writer did the 37 slides left in under a second)."""
+    claude, gpt = FakeProvider(deck_writing_reply), FakeProvider(deck_writing_reply)
+    claude_app = anthropic_app(claude)
+    claude_app.middlewares.append(held_after(4, killed))
+    async with (
+        serving(claude_app, claude),
+        serving(openai_app(gpt), gpt),
+        deployed(tmp_path, postgres_url, **language_models(claude, gpt), **env) as deployment,
+    ):
+        yield deployment
+
+
 async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finishes_without_duplicates(
-    deployment: Deployment,
+    tmp_path: Path, postgres_url: str
 ) -> None:
-    worker = deployment.worker("worker")
-    async with aiohttp.ClientSession() as session:
+    released = asyncio.Event()
+    async with (
+        held_after_three_slides(tmp_path, postgres_url, released) as deployment,
+        aiohttp.ClientSession() as session,
+    ):
+        worker = deployment.worker("worker")
         token, deck_id, headers = await ready_for_slides(session, deployment.url, slides=40)
         scheduler = set(_children(worker.pid))  # the worker's scheduler (it runs retries at their time) lives on
         job = await call(
@@ -210,6 +232,7 @@ async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finis
                     killed.extend(set(_children(worker.pid)) - scheduler)
                     for pid in killed:
                         os.kill(pid, signal.SIGKILL)
+                    released.set()
 
         events = await watch(deployment.url, token, job["job_id"], "generation_done", kill_after_three)
         deck = await call(session, "GET", f"{deployment.url}/api/v1/presentations/{deck_id}", headers=headers)
@@ -228,7 +251,9 @@ async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finis
 async def test_a_job_killed_on_its_last_attempt_fails_the_deck_cleanly_and_it_can_be_generated_again(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    async with deployed(tmp_path, postgres_url, PRESENTAI_JOB_RETRY_DELAYS="") as deployment:  # no retries
+    released = asyncio.Event()
+    no_retries = {"PRESENTAI_JOB_RETRY_DELAYS": ""}
+    async with held_after_three_slides(tmp_path, postgres_url, released, **no_retries) as deployment:
         worker = deployment.worker("worker")
         async with aiohttp.ClientSession() as session:
             token, deck_id, headers = await ready_for_slides(session, deployment.url, slides=40)
@@ -242,6 +267,7 @@ async def test_a_job_killed_on_its_last_attempt_fails_the_deck_cleanly_and_it_ca
                     killed.extend(set(_children(worker.pid)) - scheduler)
                     for pid in killed:
                         os.kill(pid, signal.SIGKILL)
+                    released.set()
 
             events = await watch(deployment.url, token, job["job_id"], "generation_done", kill_after_three)
             failed = await call(session, "GET", url, headers=headers)
