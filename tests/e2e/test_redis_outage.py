@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from tests.conftest import SAMPLES, free_port
 from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_presentations import add_source, generate, presentation, upload
 from tests.e2e.test_llm_generation import with_models
+from tests.llm_servers import FakeProvider
+from tests.waiting import until, wait_until
 
 
 class PrivateRedis:
@@ -33,19 +34,24 @@ class PrivateRedis:
         assert binary, "redis-server is installed on this machine (see README)"
         command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         self._process = subprocess.Popen(command, cwd=self._folder, stdout=subprocess.DEVNULL)
-        for _ in range(100):
+        wait_until(self._answers, f"redis-server answering on port {self.port}", process=self._process)
+
+    def _answers(self) -> bool:
+        with redis.Redis.from_url(self.url, socket_timeout=5) as probe:
             try:
-                redis.Redis.from_url(self.url).ping()
-                return
+                return bool(probe.ping())
             except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail("redis-server did not start")
+                return False
 
     def stop(self) -> None:
         if self._process is not None:
             self._process.kill()
             self._process.wait(timeout=10)
             self._process = None
+
+
+async def model_calls(model: FakeProvider, *, more_than: int) -> bool:
+    return len(model.requests) > more_than
 
 
 @pytest.fixture
@@ -68,8 +74,11 @@ async def test_a_generation_outlives_a_redis_restart_and_its_events_all_arrive(
         await generate(client, auth, deck["id"], "outline")
         started = await client.post(f"/api/v1/presentations/{deck['id']}/generate/slides", headers=auth)
         job_id = (await started.json())["job_id"]
-        await asyncio.sleep(0.4)
+        await until(lambda: model_calls(claude, more_than=1), "the first slide being written")  # 1: the outline
         private_redis.stop()  # progress events cannot be written for a while
+        # The outage lasts a second of the event loop's time: shorter than the 3.1 s an event is retried
+        # for, however loaded the machine, as both are timers of this loop (and starting Redis again
+        # blocks the loop, so no retry is spent meanwhile). This sleep sets the scenario; it waits for nothing.
         await asyncio.sleep(1.0)
         private_redis.start()
         await client.server.app[CONTAINER].jobs().drain()
