@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from presentai.adapters.limits.limiters import InProcessRateLimiter
 from presentai.config import Settings
 from presentai.entrypoints.http.app import create_app
-from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.keys import CONTAINER, LIMITER
 
 REQUEST_ID = re.compile(r"^req_[0-9a-f-]{36}$")
 
@@ -145,9 +149,19 @@ async def test_an_unknown_route_answers_in_the_spec_shape(client: TestClient) ->
     assert (await response.json())["error"] == "not_found"
 
 
+@asynccontextmanager
+async def rate_limited(tmp_path: Path, **settings: Any) -> AsyncIterator[TestClient]:
+    """The API whose rate limiter's clock stands still, so that all of a test's requests fall in one
+    window: the limits count per minute of the wall clock, and a minute ending between two requests
+    started the count again (more likely the slower the machine)."""
+    app = create_app(Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, **settings))
+    app[LIMITER] = InProcessRateLimiter(clock=lambda: 1_000_000.0)
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
 async def test_too_many_sign_ins_from_one_address_answer_429_with_retry_after(tmp_path: Path) -> None:
-    settings = Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, auth_rate_limit_per_minute=3)
-    async with TestClient(TestServer(create_app(settings))) as client:
+    async with rate_limited(tmp_path, auth_rate_limit_per_minute=3) as client:
         statuses = []
         for _ in range(4):
             response = await client.post("/api/v1/auth/login", json={"email": "a@b.co", "password": "whatever long"})
@@ -160,8 +174,7 @@ async def test_too_many_sign_ins_from_one_address_answer_429_with_retry_after(tm
 
 
 async def test_a_busy_user_is_limited_per_account(tmp_path: Path) -> None:
-    settings = Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, rate_limit_per_minute=2)
-    async with TestClient(TestServer(create_app(settings))) as client:
+    async with rate_limited(tmp_path, rate_limit_per_minute=2) as client:
         anna = await signed_up(client)
         statuses = [
             (await client.get("/api/v1/users/me", headers={"Authorization": anna["auth"]})).status for _ in range(3)

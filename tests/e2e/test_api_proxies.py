@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from tests.e2e.test_api import signed_up
+from tests.e2e.test_api import rate_limited, signed_up
 from tests.e2e.test_api_files import service
 
 
@@ -23,7 +23,7 @@ async def failed_logins(client: TestClient, forwarded_for: str, times: int) -> l
 
 
 async def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(tmp_path: Path) -> None:
-    async with service(tmp_path, auth_rate_limit_per_minute=3, trusted_proxies="127.0.0.1/32") as client:
+    async with rate_limited(tmp_path, auth_rate_limit_per_minute=3, trusted_proxies="127.0.0.1/32") as client:
         assert await failed_logins(client, "198.51.100.7", 4) == [401, 401, 401, 429]
         assert await failed_logins(client, "198.51.100.8", 1) == [401]  # another client is not punished
         # A client cannot dodge its limit by writing its own X-Forwarded-For in front of the proxy's.
@@ -31,7 +31,7 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(tmp_
 
 
 async def test_without_trusted_proxies_a_forged_header_changes_nothing(tmp_path: Path) -> None:
-    async with service(tmp_path, auth_rate_limit_per_minute=3) as client:
+    async with rate_limited(tmp_path, auth_rate_limit_per_minute=3) as client:
         assert await failed_logins(client, "198.51.100.1", 2) == [401, 401]
         assert await failed_logins(client, "198.51.100.2", 2) == [401, 429]
 
