@@ -51,7 +51,7 @@ def test_no_bullet_carries_markup_or_starts_mid_sentence(deck: GeneratedDeck) ->
     for slide in deck.slides:
         for bullet in slide.content.bullets:
             assert not MARKUP.search(bullet.text), bullet.text
-            quote = bullet.attributions[0].quote.lstrip()
+            quote = re.sub(r"^(?:\d{1,2}|[a-z])[.)]\s+", "", bullet.attributions[0].quote.lstrip())  # "a) …"
             assert not (quote[:1].isalpha() and quote[:1].islower()), quote
 
 

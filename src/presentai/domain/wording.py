@@ -35,6 +35,7 @@ _TRAILING_PAGE = re.compile(r"\s\d{1,4}$")
 _TOC_ENTRY = re.compile(r"^\d{1,4}\s+\d+(?:\.\d+)+\.?\s|\s\d+(?:\.\d+)+\s.*\s\d+(?:\.\d+)+\s")
 _URL = re.compile(r"https?://|www\.|\]\(|\[[^\]]*\]\(")
 _MARKUP = re.compile(r"\*\*|__|`|^#{1,6}\s|</?[a-z][a-z0-9]*[\s>/]|\{\{|\}\}", re.I)
+_NUMBERED_CODE = re.compile(r"^\d{1,4}\s+(?:\*|#|//)\s")  # "37 * Users will see …": a listing's line
 _CODE = re.compile(r"[{}<>=;]|=>|\(\)|//|/\*|\*/|\b(?:const|let|var|function|return|import|def|class)\b\s*[\w({]")
 # Words that make a sentence lean on the one before it, or a clause torn from its sentence.
 _DANGLING_START = re.compile(
@@ -113,6 +114,6 @@ def is_statement(sentence: str) -> bool:
         return False
     if _TOC_ENTRY.search(text):
         return False
-    if len(_CODE.findall(text)) >= 2:
+    if len(_CODE.findall(text)) >= 2 or _NUMBERED_CODE.match(text):
         return False
     return text.count("(") == text.count(")")

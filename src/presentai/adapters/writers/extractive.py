@@ -38,6 +38,7 @@ _CONNECTIVES = re.compile(
     r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,\s+",
     re.I,
 )
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-zа-я])[.)]\s+(?=\w)", re.I)  # "a) ", "3. " of a list item
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-ZА-Я]\))\s+")
 
@@ -71,8 +72,10 @@ class ExtractiveWriter:
     def _plan(self, request: PlanningInput) -> Outline:
         count = request.parameters.slide_count
         groups = _groups(request.chunks)
-        weight = {g.order: _group_weight(g, request.relevance) for g in groups}
-        chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance))
+        # A section weighs what it has to say: the words of its statements, not its code, tables or lists.
+        prose = {g.order: sum(c.words for c in _candidates(g.chunks)) for g in groups}
+        weight = {g.order: _group_weight(g, request.relevance) if request.relevance else prose[g.order] for g in groups}
+        chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose)
         items: list[OutlineItem] = []
         titles: set[str] = set()
         for group, part, parts in chosen:
@@ -216,7 +219,7 @@ def _bullet(sentence: _Sentence) -> Bullet:
 
 def condense(sentence: str) -> str:
     """Shorten a sentence by removing words only: a leading connective, parentheticals, the final period."""
-    text = _CONNECTIVES.sub("", sentence.strip())
+    text = _CONNECTIVES.sub("", _ENUMERATOR.sub("", sentence.strip()))
     if len(text.split()) > BULLET_WORDS:
         text = _PARENTHETICAL.sub("", text)
     text = text.rstrip(" .;")
@@ -243,17 +246,21 @@ def _group_weight(group: _Group, relevance: dict[str, float]) -> float:
 
 
 def _allocate(
-    groups: list[_Group], weight: dict[int, float], count: int, documents: Sequence[SourceDocument], *, focused: bool
+    groups: list[_Group],
+    weight: dict[int, float],
+    count: int,
+    documents: Sequence[SourceDocument],
+    *,
+    focused: bool,
+    prose: dict[int, int],
 ) -> list[tuple[_Group, int, int]]:
     """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few.
 
     With a topic (``focused``), sections with nothing relevant to it are left out.
     """
     argument = [g for g in groups if not is_back_matter(clean_heading(g.section))] or groups
-    if focused:
-        eligible = [g for g in argument if weight[g.order] > 0] or argument
-    else:
-        eligible = [g for g in argument if g.tokens >= 40] or argument
+    said = [g for g in argument if prose[g.order] >= 2 * MIN_WORDS] or argument  # two statements at least
+    eligible = ([g for g in said if weight[g.order] > 0] or said) if focused else said
     by_document: dict[str, list[_Group]] = {}
     for group in eligible:
         by_document.setdefault(group.document_id, []).append(group)
