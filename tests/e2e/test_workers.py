@@ -21,7 +21,7 @@ from aiohttp.typedefs import Handler
 
 from tests.conftest import SAMPLES, free_port
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
-from tests.waiting import until
+from tests.waiting import DEADLINE_S, until
 
 REDIS_URL = os.environ.get("PRESENTAI_TEST_REDIS", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
@@ -315,14 +315,14 @@ async def test_one_worker_command_with_two_processes_writes_two_decks_at_the_sam
             (await call(session, "POST", f"{base}/{d}/generate/slides", headers=headers))["job_id"] for d in deck_ids
         ]
         try:
-            await asyncio.wait_for(both_writing.wait(), 60)
+            await asyncio.wait_for(both_writing.wait(), DEADLINE_S)
         except TimeoutError:
             pytest.fail("the second deck waited for the first: one job ran at a time")
         for job in jobs:
             assert (await watch(deployment.url, token, job, "generation_done"))[-1]["type"] == "generation_done"
         decks = [await call(session, "GET", f"{base}/{d}", headers=headers) for d in deck_ids]
         pool.terminate()
-        stopped = pool.wait(timeout=30)
+        stopped = pool.wait(timeout=DEADLINE_S)
     assert [(d["status"], len(d["slides"])) for d in decks] == [("ready", 3), ("ready", 3)]
     assert stopped == 0  # SIGTERM stops the command and its worker processes cleanly
 
