@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -29,6 +30,16 @@ def run_cli(*args: str | Path, workspace: Path) -> subprocess.CompletedProcess[s
         timeout=600,
         check=False,
     )
+
+
+_SERVING = re.compile(r"PresentAI is serving at (http://\S+)")
+
+
+def served_address(log: Path) -> str | None:
+    """The address ``presentai serve --port 0`` says in ``log`` it took (the system picked the port,
+    so no other program can have it), or ``None`` while it has not said yet."""
+    found = _SERVING.search(log.read_text(errors="replace")) if log.exists() else None
+    return found.group(1) if found else None
 
 
 def slides_of(path: Path) -> list[dict[str, object]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.e2e.conftest import served_address
 from tests.waiting import DEADLINE_S, answers_ok, wait_until
 
 # No server error, and every answer is one the document declares (status, content type, body schema,
@@ -29,21 +29,23 @@ CHECKS = (
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
     env = {
         **os.environ,
         "PRESENTAI_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_JWT_SECRET": "f" * 40,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "presentai.entrypoints.cli", "serve", "--port", str(port), "--workspace", str(tmp_path)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "presentai.entrypoints.cli", "serve", "--port", "0", "--workspace", str(tmp_path)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
+        wait_until(lambda: served_address(log) is not None, f"the API naming its address (log: {log})", process=process)
+        base = served_address(log) or ""
         wait_until(lambda: answers_ok(f"{base}/health"), "the API answering /health", process=process)
         yield base
     finally:

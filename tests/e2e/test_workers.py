@@ -19,7 +19,8 @@ import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from tests.conftest import SAMPLES, free_port
+from tests.conftest import SAMPLES
+from tests.e2e.conftest import served_address
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
 from tests.waiting import DEADLINE_S, until
 
@@ -31,8 +32,7 @@ class Deployment:
     """An API process and worker processes sharing PostgreSQL, Redis and a workspace."""
 
     def __init__(self, tmp_path: Path, postgres_url: str, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = ""  # once the API has said where it listens
         self.env = {
             **os.environ,
             "PRESENTAI_DATABASE_URL": postgres_url,
@@ -43,7 +43,6 @@ class Deployment:
             "PRESENTAI_WORKSPACE": str(tmp_path / "ws"),
             "PRESENTAI_SLIDE_CONCURRENCY": "1",
             "PRESENTAI_RATE_LIMIT_PER_MINUTE": "100000",
-            "PRESENTAI_PUBLIC_URL": self.url,  # the workers' export links point here
             **env,
         }
         self.logs = tmp_path
@@ -87,8 +86,15 @@ class Deployment:
 async def deployed(tmp_path: Path, postgres_url: str, **env: str) -> AsyncIterator[Deployment]:
     """The API up and answering (``env``: more PRESENTAI_* variables); everything stopped after."""
     deployment = Deployment(tmp_path, postgres_url, **env)
-    api = deployment.start("serve", "--port", str(deployment.port), log="api.log")
+    api = deployment.start("serve", "--port", "0", log="api.log")  # the system picks the port
     try:
+
+        async def named() -> bool:
+            deployment.url = served_address(tmp_path / "api.log") or ""
+            return bool(deployment.url)
+
+        await until(named, f"the API naming its address (log: {tmp_path / 'api.log'})", process=api)
+        deployment.env["PRESENTAI_PUBLIC_URL"] = deployment.url  # the workers' export links point at it
         async with aiohttp.ClientSession() as session:
 
             async def healthy() -> bool:
