@@ -8,6 +8,11 @@ text, and none of it is something a presenter would show.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+import attrs
+
+from presentai.domain.slides import Bullet, SlideContent
 
 _BACK_MATTER = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:"
@@ -117,3 +122,28 @@ def is_statement(sentence: str) -> bool:
     if len(_CODE.findall(text)) >= 2 or _NUMBERED_CODE.match(text):
         return False
     return text.count("(") == text.count(")")
+
+
+def said_keys(bullets: Iterable[Bullet]) -> set[str]:
+    """What the bullets say, as compared across a deck: each one's text and its quotes, normalised."""
+    keys = set()
+    for bullet in bullets:
+        keys.add(normalized(bullet.text))
+        keys.update(normalized(a.quote) for a in bullet.attributions)
+    return keys - {""}
+
+
+def without_repeats(content: SlideContent, said: Iterable[str]) -> SlideContent:
+    """``content`` without the bullets that repeat one another or anything in ``said`` (normalised keys).
+
+    A deck states each thing once: this is the invariant every writer's slide passes through.
+    """
+    seen = set(said)
+    kept = []
+    for bullet in content.bullets:
+        keys = said_keys([bullet])
+        if keys & seen:
+            continue
+        seen |= keys
+        kept.append(bullet)
+    return content if len(kept) == len(content.bullets) else attrs.evolve(content, bullets=tuple(kept))

@@ -41,10 +41,12 @@ class SlideWriter(Protocol):
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        said: Sequence[str] = (),
     ) -> SlideContent:
         """The slide's content; every bullet carries attributions into ``chunks``.
 
         ``previous`` is the content being regenerated: the writer should offer a
-        different take on it.
+        different take on it. ``said`` holds the bullets already on the deck's other
+        slides: none of them may be repeated (the service drops any that are).
         """
         ...

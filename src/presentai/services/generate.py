@@ -18,6 +18,7 @@ from presentai.domain.slides import Slide, SlideContent, VersionReason
 from presentai.domain.sources import Chunk, IngestionStatus, SourceDocument
 from presentai.domain.text import dominant_language
 from presentai.domain.tracing import GenerationContext, generation_context
+from presentai.domain.wording import said_keys, without_repeats
 from presentai.ports.progress import ProgressSink
 from presentai.ports.repositories import ChunkRepository, PresentationRepository, SourceRepository
 from presentai.ports.retrieval import SearchScope
@@ -135,16 +136,26 @@ class _SlideComposer:
         self._writer = writer
 
     async def compose(
-        self, context: _Context, item: OutlineItem, previous: SlideContent | None = None
+        self,
+        context: _Context,
+        item: OutlineItem,
+        previous: SlideContent | None = None,
+        said: Sequence[str] = (),
     ) -> tuple[SlideContent, bool]:
-        """The assessed slide content, and whether retrieval was degraded."""
+        """The assessed slide content, and whether retrieval was degraded.
+
+        ``said`` is what the deck's other slides already say; no bullet of the result repeats it.
+        """
         presentation = context.presentation
         own = [context.by_id[i] for i in item.chunk_ids if i in context.by_id]
         query = " ".join((item.title, *item.key_points))
         found = await self._retriever.search(query, context.scope, context.chunks, CHUNKS_PER_SLIDE)
         extra = [context.by_id[h.chunk_id] for h in found.hits if h.chunk_id in context.by_id]
         chunks = list({c.id: c for c in [*own, *extra]}.values())
-        content = await self._writer.write(item, chunks, presentation.parameters, presentation.language, previous)
+        content = await self._writer.write(
+            item, chunks, presentation.parameters, presentation.language, previous, said=said
+        )
+        content = without_repeats(content, said)
         by_id = {c.id: c for c in chunks}
         content = evolve(content, bullets=tuple(assess_bullet(b, by_id) for b in content.bullets))
         return content, found.degraded
@@ -195,7 +206,15 @@ class GenerateSlides(_Failing):
             async def write_one(index: int, item: OutlineItem) -> None:
                 nonlocal done
                 async with semaphore:
-                    content, degraded = await self._composer.compose(context, item)
+                    said = sorted(_said(presentation.slides, *(s for s, _ in unsaved)))
+                    content, degraded = await self._composer.compose(context, item, said=said)
+                # Slides written side by side may pick the same statement: the one finished first keeps it
+                # (no await between this check and the append below, so no other slide comes between).
+                content = without_repeats(content, _said(presentation.slides, *(s for s, _ in unsaved)))
+                if not content.bullets:
+                    presentation.warn(f"Slide {index + 1} ({content.title}) was left out: it only repeated others.")
+                    done += 1
+                    return
                 slide = Slide.create(presentation.id, content, outline_index=index, by=author)
                 unsaved.append((slide, degraded))
                 async with save_lock:
@@ -284,7 +303,10 @@ class RegenerateSlide:
             slide = presentation.slide(slide_id)
             context = await _Context.load(presentation, self._sources, self._chunks)
             item = _item_for(presentation, slide)
-            content, degraded = await self._composer.compose(context, item, previous=slide.content)
+            others = [s for s in presentation.slides if s.id != slide.id]
+            content, degraded = await self._composer.compose(
+                context, item, previous=slide.content, said=sorted(_said(others))
+            )
             slide.revise(content, by=by, reason=VersionReason.REGENERATED)
             if degraded:
                 presentation.warn(DEGRADED_WARNING)
@@ -300,6 +322,11 @@ class RegenerateSlide:
                 )
             )
         return slide
+
+
+def _said(slides: Sequence[Slide], *more: Slide) -> set[str]:
+    """What these slides say (their bullets' normalised texts and quotes)."""
+    return said_keys(b for slide in (*slides, *more) for b in slide.content.bullets)
 
 
 def _item_for(presentation: Presentation, slide: Slide) -> OutlineItem:

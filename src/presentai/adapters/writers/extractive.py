@@ -107,9 +107,10 @@ class ExtractiveWriter:
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        said: Sequence[str] = (),
     ) -> SlideContent:
         """Bullets from the best sentences of the item's own chunks, in reading order."""
-        return await asyncio.to_thread(self._write, item, chunks, parameters, previous)
+        return await asyncio.to_thread(self._write, item, chunks, parameters, previous, said)
 
     def _write(
         self,
@@ -117,6 +118,7 @@ class ExtractiveWriter:
         chunks: Sequence[Chunk],
         parameters: GenerationParameters,
         previous: SlideContent | None,
+        said: Sequence[str] = (),
     ) -> SlideContent:
         """Pick and condense sentences (CPU work, run in a worker thread).
 
@@ -124,9 +126,11 @@ class ExtractiveWriter:
         is too thin to give three bullets.
         """
         own = set(item.chunk_ids)
-        candidates = [c for c in _candidates(chunks) if c.words >= MIN_WORDS]
+        stated = {normalized(s) for s in said}
+        fresh = [c for c in _candidates(chunks) if not {normalized(c.quote), normalized(condense(c.quote))} & stated]
+        candidates = [c for c in fresh if c.words >= MIN_WORDS]
         if not candidates:  # very short sources: take what there is
-            candidates = _candidates(chunks)
+            candidates = fresh
         if sum(1 for c in candidates if c.chunk.id in own) >= MIN_BULLETS:
             candidates = [c for c in candidates if c.chunk.id in own]
         focus = Counter(content_stems(" ".join((item.title, *item.key_points, parameters.topic))))

@@ -107,6 +107,7 @@ class LlmWriter:
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        said: Sequence[str] = (),
     ) -> SlideContent:
         """The slide for ``item`` from ``chunks``."""
         by_id = {c.id: c for c in chunks}
