@@ -22,6 +22,7 @@ from presentai.entrypoints.http import (
     api_keys,
     exports,
     files,
+    hygiene,
     journal,
     members,
     openapi,
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> web.Application:
     ws.install(app)
     app.add_routes(openapi.routes)
     openapi.add_viewer_assets(app)
+    hygiene.install(app)
     app.cleanup_ctx.append(_lifecycle)
     return app
 

@@ -196,8 +196,17 @@ _VIEWER = """<!doctype html>
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui"});</script>
+<script src="/api/docs/assets/presentai-init.js"></script>
 </body></html>"""
+# A script file rather than an inline one, so the page's CSP can refuse every inline script.
+_INIT = 'window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui"});\n'
+# The only files of the swagger-ui-bundle package the viewer loads; its index.html (the petstore
+# example) and oauth2-redirect.html are not served.
+VIEWER_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "favicon-32x32.png": "image/png",
+}
 
 
 @routes.get("/api/docs")
@@ -207,7 +216,24 @@ async def viewer(request: web.Request) -> web.Response:
 
 
 def add_viewer_assets(app: web.Application) -> None:
-    """Serve Swagger UI's files from the swagger-ui-bundle package (nothing is fetched at run time)."""
+    """Serve the viewer's few files from the swagger-ui-bundle package (nothing is fetched at run time)."""
     from swagger_ui_bundle import swagger_ui_path
 
-    app.router.add_static("/api/docs/assets", Path(swagger_ui_path))
+    folder = Path(swagger_ui_path)
+
+    async def init(request: web.Request) -> web.Response:
+        return web.Response(text=_INIT, content_type="text/javascript", headers=_CACHE)
+
+    app.router.add_get("/api/docs/assets/presentai-init.js", init)
+    for name in VIEWER_ASSETS:
+        app.router.add_get(f"/api/docs/assets/{name}", _asset(folder / name))
+
+
+_CACHE = {"Cache-Control": "public, max-age=3600"}
+
+
+def _asset(path: Path) -> Callable[[web.Request], Any]:
+    async def serve(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(path, headers=_CACHE)
+
+    return serve

@@ -163,7 +163,7 @@ async def verify_email_link(request: web.Request) -> web.Response:
 def _page(title: str, text: str) -> str:
     return (
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)} · PresentAI</title>"
-        f"<body style='font-family:sans-serif;max-width:36em;margin:4em auto'><h1>{html.escape(title)}</h1>"
+        f"<body><h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(text)}</p></body></html>"
     )
 
