@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from presentai.adapters.parsers.detecting import ContentSniffingParser
+from presentai.adapters.parsers.markup import HtmlParser, MarkdownParser
 from presentai.adapters.parsers.pdf import PdfParser
 from presentai.domain.errors import (
     CorruptDocument,
@@ -199,7 +200,7 @@ def test_an_html_page_keeps_its_article_and_drops_navigation_scripts_and_footer(
     document = parse(parser, html_page)
 
     assert document.media_type == "text/html"
-    assert document.title == "GridBank battery storage | Northwind Grid"
+    assert document.title == "GridBank battery storage"  # the site's name after "|" is not the page's title
     assert headings(document) == [(1, "GridBank battery storage"), (2, "Ashby Moor")]
     assert texts(document, BlockKind.LIST_ITEM) == ["Frequency response", "Peak shaving"]
     assert texts(document, BlockKind.TABLE) == ["Site | MW\nAshby Moor | 50"]
@@ -589,3 +590,19 @@ def test_a_sentence_cites_the_page_it_is_on_even_inside_a_paragraph_that_crosses
     assert pages[sentences[0]] == 1
     assert pages[sentences[-1]] == parsed.page_count
     assert list(pages.values()) == sorted(pages.values())
+
+
+def test_markdown_heading_anchors_and_html_landmarks_stay_out_of_the_text() -> None:
+    markdown = MarkdownParser().parse(
+        b"# Guide {#guide}\n\n## Step 1: Break the UI apart {/*step-1*/}\n\nText of step one.\n", "guide.md"
+    )
+    assert [b.text for b in markdown.blocks if b.kind is BlockKind.HEADING] == ["Guide", "Step 1: Break the UI apart"]
+    html = HtmlParser().parse(
+        b"<html><head><title>Logging HOWTO &mdash; Python 3.11 documentation</title></head><body>"
+        b"<div role='navigation'><h3>Navigation</h3><ul><li>index</li></ul></div>"
+        b"<div class='body'><h2>Basic tutorial</h2><p>Logging tracks events that happen.</p></div></body></html>",
+        "howto.html",
+    )
+    assert html.title == "Logging HOWTO"
+    assert "Navigation" not in html.text
+    assert "index" not in html.text

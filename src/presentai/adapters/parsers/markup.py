@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -24,6 +25,7 @@ class MarkdownParser:
     def parse(self, data: bytes, filename: str) -> ParsedDocument:
         """Parse Markdown bytes."""
         text, title = _front_matter(decode_text(data, filename))
+        text = _HEADING_ATTRIBUTES.sub(r"\1", text)
         tokens = self._markdown.parse(text)
         builder = BlockBuilder()
         kind_stack: list[BlockKind] = []
@@ -58,6 +60,8 @@ class MarkdownParser:
         return _non_empty(builder.document(self.media_type, title), filename)
 
 
+# "## Step 1 {#step-1}", "## Шаг 1 {/*step-1*/}": an anchor id (Pandoc, kramdown, MDX) is not heading text
+_HEADING_ATTRIBUTES = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\{(?:#[^}\n]*|/\*[^}\n]*?\*/|\.[^}\n]*)\}[ \t]*$", re.M)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -81,6 +85,10 @@ def _inline_text(token: Token) -> str:
 
 
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "blockquote", "pre", "dd", "dt", "figcaption")
+_CHROME = (
+    "[role=navigation], [role=banner], [role=contentinfo], [role=search], [role=complementary], "
+    "[aria-hidden=true], .sphinxsidebar, .breadcrumb, .breadcrumbs, .skip-link"
+)
 _SKIP_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "template", "svg")
 
 
@@ -97,6 +105,8 @@ class HtmlParser:
         for tag in soup.find_all(_SKIP_TAGS):
             tag.decompose()
         for tag in soup.select("a.headerlink, a.anchor, a.anchorjs-link"):  # the "¶" beside each heading
+            tag.decompose()
+        for tag in soup.select(_CHROME):  # ARIA landmarks and sidebars that are not the page's text
             tag.decompose()
         root = soup.find("main") or soup.find("article") or soup.body or soup
         builder = BlockBuilder()
@@ -115,8 +125,19 @@ class HtmlParser:
             # A page that keeps its text in div/span soup: take its lines of text as paragraphs.
             for line in root.get_text("\n").split("\n"):
                 builder.add(BlockKind.PARAGRAPH, line)
-        title = soup.title.get_text(" ").strip() if soup.title else ""
-        return _non_empty(builder.document(self.media_type, title), filename)
+        return _non_empty(builder.document(self.media_type, _page_title(soup, builder)), filename)
+
+
+def _page_title(soup: Any, builder: BlockBuilder) -> str:
+    """The page's own title: its first H1, else ``<title>`` without the site's name after a separator."""
+    first = next((b for b in builder.blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
+    if first is not None:
+        return first.text
+    title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
+    for separator in (" — ", " – ", " | ", " · ", " - "):
+        if separator in title:
+            return title.split(separator)[0].strip() or title
+    return title
 
 
 class TextParser:
