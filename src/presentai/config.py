@@ -11,6 +11,7 @@ import attrs
 from attrs import field, frozen
 
 from presentai.domain.errors import ValidationFailed
+from presentai.domain.limits import DEFAULT_LIMITS, Limits
 
 EMBEDDERS = ("static", "e5", "openai")
 RETRIEVAL_MODES = ("dense", "lexical", "hybrid")
@@ -78,6 +79,22 @@ class Settings:
     max_slides: int = 100
     slide_concurrency: int = 50
     ingest_concurrency: int = 2
+    # The limits of one request (domain/limits.py; max_slides above is the slides per deck).
+    limit_title_chars: int = DEFAULT_LIMITS.title_chars
+    limit_topic_chars: int = DEFAULT_LIMITS.topic_chars
+    limit_label_chars: int = DEFAULT_LIMITS.label_chars
+    limit_notes_chars: int = DEFAULT_LIMITS.notes_chars
+    limit_bullet_chars: int = DEFAULT_LIMITS.bullet_chars
+    limit_bullets_per_slide: int = DEFAULT_LIMITS.bullets_per_slide
+    limit_versions_per_slide: int = DEFAULT_LIMITS.versions_per_slide
+    limit_table_cells: int = DEFAULT_LIMITS.table_cells
+    limit_url_chars: int = DEFAULT_LIMITS.url_chars
+    limit_json_body_bytes: int = DEFAULT_LIMITS.json_body_bytes
+    limit_multipart_parts: int = DEFAULT_LIMITS.multipart_parts
+    limit_form_field_bytes: int = DEFAULT_LIMITS.form_field_bytes
+    limit_ws_message_bytes: int = DEFAULT_LIMITS.ws_message_bytes
+    limit_ws_subscriptions: int = DEFAULT_LIMITS.ws_subscriptions
+    limit_jobs_per_organization: int = DEFAULT_LIMITS.jobs_per_organization
 
     def __attrs_post_init__(self) -> None:
         positive = (
@@ -97,7 +114,8 @@ class Settings:
             "ingest_concurrency",
             "chunk_max_tokens",
         )
-        for name in positive:
+        limits = tuple(a.name for a in attrs.fields(type(self)) if a.name.startswith("limit_"))
+        for name in positive + limits:
             if getattr(self, name) < 1:
                 raise ValidationFailed(f"{name} must be at least 1", {name: "must be at least 1"})
         if not 1 <= self.max_slides <= 1000:
@@ -171,6 +189,12 @@ class Settings:
                 values[attribute.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def limits(self) -> Limits:
+        """The limits of one request, from the ``limit_*`` settings and ``max_slides``."""
+        values = {a.name: getattr(self, f"limit_{a.name}") for a in attrs.fields(Limits) if a.name != "slides_per_deck"}
+        return Limits(slides_per_deck=self.max_slides, **values)
 
     @property
     def retrieval(self) -> str:

@@ -386,7 +386,9 @@ class ServiceContainer(EmbeddedContainer):
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
         inprocess=providers.Singleton(
-            _lazy("adapters.jobs.queues:InProcessJobQueue"), make_runner=EmbeddedContainer.run_job.provider
+            _lazy("adapters.jobs.queues:InProcessJobQueue"),
+            make_runner=EmbeddedContainer.run_job.provider,
+            per_organization=EmbeddedContainer.settings.provided.limit_jobs_per_organization,
         ),
         rq=providers.Singleton(
             _lazy("adapters.jobs.queues:RqJobQueue"),
@@ -427,6 +429,7 @@ class ServiceContainer(EmbeddedContainer):
         codes=providers.Singleton(_lazy("adapters.auth.totp:PyotpOneTimePasswords")),
         mailer=mailer,
         public_url=EmbeddedContainer.settings.provided.public_url,
+        limits=EmbeddedContainer.settings.provided.limits,
     )
 
 

@@ -10,8 +10,9 @@ from attrs import define, field, frozen
 
 from presentai.domain.errors import Conflict, InsufficientRole, ValidationFailed
 from presentai.domain.ids import new_id
+from presentai.domain.limits import DEFAULT_LIMITS, Limits
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD_LENGTH = 10
 LAST_OWNER = "the organization's last owner cannot be removed or demoted; make someone else owner first"
 
@@ -83,6 +84,14 @@ def check_password(password: str) -> None:
         )
 
 
+def check_name(name: str, limits: Limits = DEFAULT_LIMITS, field: str = "name") -> None:
+    """Raise ``ValidationFailed`` for a person's or an organization's name over the limit."""
+    problems: dict[str, str] = {}
+    limits.text(problems, field, name.strip(), limits.label_chars)
+    if problems:
+        raise ValidationFailed(f"the {field} is too long", problems)
+
+
 @define
 class User:
     """A person who signs in."""
@@ -101,8 +110,9 @@ class User:
     email_verified_at: datetime | None = None
 
     @classmethod
-    def register(cls, email: str, name: str, password_hash: str) -> User:
+    def register(cls, email: str, name: str, password_hash: str, limits: Limits = DEFAULT_LIMITS) -> User:
         """A new user; the password must already be hashed."""
+        check_name(name, limits)
         return cls(new_id(), normalize_email(email), name.strip() or email.split("@", maxsplit=1)[0], password_hash)
 
     def verify_email(self, email: str, now: datetime) -> None:
@@ -165,23 +175,27 @@ class Organization:
     created_at: datetime = field(factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def found(cls, name: str, slug: str = "") -> Organization:
+    def found(cls, name: str, slug: str = "", limits: Limits = DEFAULT_LIMITS) -> Organization:
         """A new organization."""
         clean = name.strip()
         if not clean:
             raise ValidationFailed("the organization needs a name", {"name": "required"})
+        check_name(clean, limits)
         slug = slug or re.sub(r"[^a-z0-9]+", "-", clean.lower()).strip("-") or "org"
         _check_slug(slug)
         return cls(new_id(), clean, slug)
 
-    def rename(self, name: str | None = None, slug: str | None = None) -> None:
-        """Change the name or the slug (slugs are unique: the repository says if one is taken)."""
+    def rename(self, name: str | None = None, slug: str | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        """Change the name or the slug (slugs are unique: the repository says if one is taken); all or nothing."""
         if name is not None:
             if not name.strip():
                 raise ValidationFailed("the organization needs a name", {"name": "required"})
-            self.name = name.strip()
+            check_name(name, limits)
         if slug is not None:
             _check_slug(slug)
+        if name is not None:
+            self.name = name.strip()
+        if slug is not None:
             self.slug = slug
 
 

@@ -10,6 +10,7 @@ from attrs import define, field, frozen
 
 from presentai.domain.errors import Conflict, NotFound, SlideCountOutOfRange, ValidationFailed
 from presentai.domain.ids import new_id
+from presentai.domain.limits import DEFAULT_LIMITS, Limits
 from presentai.domain.slides import Layout, Slide, SlideContent, VersionReason
 
 MIN_SLIDES = 1
@@ -30,8 +31,14 @@ class GenerationParameters:
     audience: str = "general"
     language: str | None = None
 
-    def validate(self, max_slides: int = MAX_SLIDES) -> None:
-        """Raise unless the parameters are acceptable under ``max_slides``."""
+    def validate(self, max_slides: int = MAX_SLIDES, limits: Limits = DEFAULT_LIMITS) -> None:
+        """Raise unless the parameters are acceptable under ``max_slides`` and ``limits``."""
+        problems: dict[str, str] = {}
+        limits.text(problems, "topic", self.topic, limits.topic_chars)
+        limits.text(problems, "tone", self.tone, limits.label_chars)
+        limits.text(problems, "audience", self.audience, limits.label_chars)
+        if problems:
+            raise ValidationFailed("the parameters are too long", problems)
         if not MIN_SLIDES <= self.slide_count <= max_slides:
             raise SlideCountOutOfRange(
                 f"slide count must be between {MIN_SLIDES} and {max_slides}, got {self.slide_count}",
@@ -118,10 +125,16 @@ class Presentation:
 
     @classmethod
     def create(
-        cls, organization_id: str, title: str, parameters: GenerationParameters, max_slides: int = MAX_SLIDES
+        cls,
+        organization_id: str,
+        title: str,
+        parameters: GenerationParameters,
+        max_slides: int = MAX_SLIDES,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> Presentation:
         """A new draft presentation, with parameters checked against the plan's ``max_slides``."""
-        parameters.validate(max_slides)
+        _check_title(title, limits)
+        parameters.validate(max_slides, limits)
         return cls(new_id(), organization_id, title or "Untitled presentation", parameters)
 
     def add_source(self, source_id: str, limit: int = 20) -> None:
@@ -199,16 +212,24 @@ class Presentation:
         self.job_id = ""
 
     def update(
-        self, *, title: str | None = None, parameters: GenerationParameters | None = None, max_slides: int = MAX_SLIDES
+        self,
+        *,
+        title: str | None = None,
+        parameters: GenerationParameters | None = None,
+        max_slides: int = MAX_SLIDES,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        """Change the title or the generation parameters (not while generating)."""
+        """Change the title or the generation parameters (not while generating); all or nothing."""
         self._refuse_if_busy()
         if title is not None:
             if not title.strip():
                 raise ValidationFailed("the title must not be empty", {"title": "empty"})
+            _check_title(title, limits)
+        if parameters is not None:
+            parameters.validate(max_slides, limits)
+        if title is not None:
             self.title = title.strip()
         if parameters is not None:
-            parameters.validate(max_slides)
             self.parameters = parameters
 
     def delete(self) -> None:
@@ -216,9 +237,10 @@ class Presentation:
         self._refuse_if_busy()
         self.deleted_at = self.deleted_at or datetime.now(UTC)
 
-    def duplicate(self, title: str = "") -> Presentation:
+    def duplicate(self, title: str = "", limits: Limits = DEFAULT_LIMITS) -> Presentation:
         """A copy with the same sources, outline and current slides (each starting a new history)."""
         self._refuse_if_busy()
+        _check_title(title, limits)
         copy = Presentation(
             new_id(),
             self.organization_id,
@@ -233,9 +255,17 @@ class Presentation:
         copy.slides = [Slide.create(copy.id, s.content, outline_index=s.outline_index) for s in self.slides]
         return copy
 
-    def add_slide(self, content: SlideContent, position: int | None = None, *, by: str = "") -> Slide:
-        """Insert a new slide (written by hand) at ``position`` (1-based; default last)."""
+    def add_slide(
+        self, content: SlideContent, position: int | None = None, *, by: str = "", limits: Limits = DEFAULT_LIMITS
+    ) -> Slide:
+        """Insert a new slide (written by hand) at ``position`` (1-based; default last), at most
+        ``limits.slides_per_deck`` of them."""
         self._refuse_if_busy()
+        if len(self.slides) >= limits.slides_per_deck:
+            raise ValidationFailed(
+                f"a presentation holds at most {limits.slides_per_deck} slides", {"slides": "too many"}
+            )
+        content.validate(limits)
         slide = Slide.create(self.id, content, reason=VersionReason.EDITED, by=by)
         index = len(self.slides) if position is None else max(0, min(position - 1, len(self.slides)))
         self.slides.insert(index, slide)
@@ -298,3 +328,10 @@ class PresentationSummary:
         """The summary of a loaded presentation."""
         p = presentation
         return cls(p.id, p.organization_id, p.title, p.status, p.parameters, p.language, p.created_at)
+
+
+def _check_title(title: str, limits: Limits) -> None:
+    problems: dict[str, str] = {}
+    limits.text(problems, "title", title, limits.title_chars)
+    if problems:
+        raise ValidationFailed("the title is too long", problems)

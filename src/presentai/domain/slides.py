@@ -9,6 +9,7 @@ from attrs import define, field, frozen
 
 from presentai.domain.errors import NotFound, ValidationFailed
 from presentai.domain.ids import new_id
+from presentai.domain.limits import DEFAULT_LIMITS, Limits
 
 
 class Layout(enum.StrEnum):
@@ -75,16 +76,25 @@ class SlideContent:
         """Every attribution of every bullet, in order."""
         return tuple(a for bullet in self.bullets for a in bullet.attributions)
 
-    def validate(self) -> None:
-        """Raise ``ValidationFailed`` unless the content is well-formed."""
+    def validate(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        """Raise ``ValidationFailed`` unless the content is well-formed and within ``limits``."""
         problems: dict[str, str] = {}
         if not self.title.strip():
             problems["title"] = "must not be empty"
-        for i, bullet in enumerate(self.bullets):
+        limits.text(problems, "title", self.title, limits.title_chars)
+        limits.text(problems, "notes", self.notes, limits.notes_chars)
+        if len(self.bullets) > limits.bullets_per_slide:
+            problems["bullets"] = f"at most {limits.bullets_per_slide} bullets, got {len(self.bullets)}"
+        for i, bullet in enumerate(self.bullets[: limits.bullets_per_slide]):
             if not bullet.text.strip():
                 problems[f"bullets[{i}].text"] = "must not be empty"
+            limits.text(problems, f"bullets[{i}].text", bullet.text, limits.bullet_chars)
             if not 0 <= bullet.level <= 4:
                 problems[f"bullets[{i}].level"] = "must be between 0 and 4"
+        if self.table is not None:
+            cells = len(self.table.header) + sum(len(row) for row in self.table.rows)
+            if cells > limits.table_cells:
+                problems["table"] = f"at most {limits.table_cells} cells, got {cells}"
         if problems:
             raise ValidationFailed("slide content is invalid", problems)
 
@@ -143,17 +153,28 @@ class Slide:
         return self.versions[-1].number
 
     def revise(
-        self, content: SlideContent, *, by: str = "", reason: VersionReason = VersionReason.EDITED
+        self,
+        content: SlideContent,
+        *,
+        by: str = "",
+        reason: VersionReason = VersionReason.EDITED,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> SlideVersion:
-        """Make ``content`` the new current version; the old ones are kept."""
-        content.validate()
+        """Make ``content`` the new current version; the last ``limits.versions_per_slide`` are kept."""
+        content.validate(limits)
         version = SlideVersion(self.version + 1, content, reason, by)
         self.versions.append(version)
+        del self.versions[: -limits.versions_per_slide]
         return version
 
-    def restore(self, number: int, *, by: str = "") -> SlideVersion:
+    @property
+    def oldest_kept(self) -> int:
+        """The number of the oldest version still kept (older ones were dropped)."""
+        return self.versions[0].number
+
+    def restore(self, number: int, *, by: str = "", limits: Limits = DEFAULT_LIMITS) -> SlideVersion:
         """Make a new version whose content is that of version ``number``."""
         for version in self.versions:
             if version.number == number:
-                return self.revise(version.content, by=by, reason=VersionReason.RESTORED)
+                return self.revise(version.content, by=by, reason=VersionReason.RESTORED, limits=limits)
         raise NotFound.of("slide version", f"{self.id}/{number}")

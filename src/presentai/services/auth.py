@@ -9,9 +9,18 @@ from datetime import UTC, datetime
 
 from attrs import frozen
 
-from presentai.domain.accounts import Membership, Organization, Role, User, check_password, normalize_email
+from presentai.domain.accounts import (
+    Membership,
+    Organization,
+    Role,
+    User,
+    check_name,
+    check_password,
+    normalize_email,
+)
 from presentai.domain.api_keys import ApiKey, Scope
 from presentai.domain.errors import Conflict, MailUnavailable, NotFound, Unauthorized, ValidationFailed
+from presentai.domain.limits import DEFAULT_LIMITS, Limits
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
@@ -101,7 +110,9 @@ class Authenticator:
         codes: OneTimePasswords,
         mailer: Mailer,
         public_url: str = "http://localhost:8080",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        self._limits = limits
         self._users = users
         self._organizations = organizations
         self._sessions = sessions
@@ -117,7 +128,8 @@ class Authenticator:
         check_password(password)
         if await self._users.by_email(normalize_email(email)) is not None:
             raise Conflict("an account with this email already exists")
-        user = User.register(email, name, self._hasher.hash(password))
+        check_name(name, self._limits)
+        user = User.register(email, name, self._hasher.hash(password), self._limits)
         await self._users.add(user)
         await self._ensure_workspace(user)
         try:
@@ -249,6 +261,8 @@ class Authenticator:
         if name is not None:
             if not name.strip():
                 raise ValidationFailed("the name must not be empty", {"name": "empty"})
+            check_name(name, self._limits)
+        if name is not None:
             user.name = name.strip()
         if password is not None:
             if not self._hasher.verify(user.password_hash, current_password):
@@ -265,6 +279,11 @@ class Authenticator:
         token = await self._sessions.by_hash(_digest(refresh_token))
         if token is not None:
             await self._sessions.revoke_family(token.family_id, datetime.now(UTC))
+
+    async def end_session(self, family_id: str) -> None:
+        """End one login (the session an access token names)."""
+        if family_id:
+            await self._sessions.revoke_family(family_id, datetime.now(UTC))
 
     async def logout_all(self, user_id: str) -> None:
         """End every login of the user, on every device."""

@@ -23,13 +23,25 @@ class InProcessJobQueue:
 
     Each job gets a runner from ``make_runner``. An outside system's failure is retried a few times
     with backoff, as the RQ workers would; a job that fails for good is given up with the reason.
+    At most ``per_organization`` jobs of one organization run at once; its others wait their turn,
+    so one tenant's flood of uploads or exports cannot starve another's.
     """
 
-    def __init__(self, make_runner: Callable[[], JobRunner], *, attempts: int = 3, backoff_s: float = 1.0):
+    def __init__(
+        self,
+        make_runner: Callable[[], JobRunner],
+        *,
+        attempts: int = 3,
+        backoff_s: float = 1.0,
+        per_organization: int = 4,
+    ):
         self._make_runner = make_runner
         self._attempts = attempts
         self._backoff = backoff_s
         self._tasks: set[asyncio.Task[None]] = set()
+        self._per_organization = per_organization
+        self._turns: dict[str, asyncio.Semaphore] = {}
+        self._waiting: dict[str, int] = {}
 
     async def enqueue(self, job: Job) -> None:
         """Start the job in the background."""
@@ -38,6 +50,19 @@ class InProcessJobQueue:
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, job: Job) -> None:
+        organization = job.organization_id
+        turn = self._turns.setdefault(organization, asyncio.Semaphore(self._per_organization))
+        self._waiting[organization] = self._waiting.get(organization, 0) + 1
+        try:
+            async with turn:
+                await self._attempt(job)
+        finally:
+            self._waiting[organization] -= 1
+            if not self._waiting[organization]:  # nothing of this organization left: forget its semaphore
+                del self._waiting[organization]
+                self._turns.pop(organization, None)
+
+    async def _attempt(self, job: Job) -> None:
         runner = self._make_runner()
         for attempt in range(1, self._attempts + 1):
             try:

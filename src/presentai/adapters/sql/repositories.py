@@ -216,6 +216,10 @@ class SqlPresentationRepository:
                 " ON CONFLICT (id) DO UPDATE SET position = excluded.position, outline_index = excluded.outline_index",
                 [slide.id, presentation.id, position, slide.outline_index],
             )
+            if slide.versions and slide.oldest_kept > 1:  # versions beyond the limit were dropped
+                await session.execute(
+                    "DELETE FROM slide_versions WHERE slide_id = %s AND number < %s", [slide.id, slide.oldest_kept]
+                )
             await session.executemany(
                 "INSERT INTO slide_versions (slide_id, number, content, reason, created_by, created_at)"
                 " VALUES (%s, %s, %s, %s, %s, %s)",

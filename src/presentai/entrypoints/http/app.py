@@ -31,6 +31,7 @@ from presentai.entrypoints.http import (
     slides,
     ws,
 )
+from presentai.entrypoints.http.bodies import clean_input
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
@@ -74,7 +75,9 @@ class AccessLogger(AbstractAccessLogger):
 def create_app(settings: Settings) -> web.Application:
     """The service, wired for ``settings``."""
     container = service_container(settings, jwt_secret(settings))
-    app = web.Application(middlewares=[request_ids, errors], client_max_size=settings.max_upload_bytes + 2**20)
+    app = web.Application(
+        middlewares=[request_ids, errors, clean_input], client_max_size=settings.max_upload_bytes + 2**20
+    )
     app[CONTAINER] = container
     app[AUTHENTICATOR] = container.authenticator()
     app[API_KEYS] = container.keys()

@@ -88,6 +88,8 @@ def to_response(request: web.Request, error: PresentAIError) -> web.Response:
                 extra = {"fields": dict(error.fields)}
             elif isinstance(error, (RateLimited, LLMUnavailable, TokenLimitExceeded)):
                 extra = {"retry_after": error.retry_after}
+            elif isinstance(error, FileTooLarge) and error.limit:
+                extra = {"limit": error.limit}
             elif isinstance(error, ProviderError):
                 extra = {"retry_after": 30}
             return _response(request, status, code, str(error), **extra)

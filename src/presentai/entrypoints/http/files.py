@@ -8,6 +8,7 @@ straight into a presentation. Every upload is ingested through the foundation's 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import BodyPartReader, web
 from attrs import frozen
@@ -31,14 +32,28 @@ from presentai.services.ingest import original_key
 
 routes = web.RouteTableDef()
 
-_FIELD_LIMIT = 200  # bytes of a plain form field (an id)
-
 
 @frozen
 class UrlImportBody:
     url: str
     organization_id: str = ""
     presentation_id: str = ""
+
+
+_HOST_CHARS = 253  # DNS: a name of at most 253 characters, in labels of at most 63
+
+
+def check_url(url: str, url_chars: int) -> None:
+    """Refuse an address no fetch could use (too long, no host, a host name DNS cannot hold) before fetching."""
+    if len(url) > url_chars:
+        raise ValidationFailed(f"the URL is over {url_chars} characters", {"url": "too long"})
+    try:
+        host = urlsplit(url).hostname or ""
+        host.encode("idna")
+    except (ValueError, UnicodeError) as error:
+        raise ValidationFailed("the URL's host name is not valid", {"url": "invalid host"}) from error
+    if not host or len(host) > _HOST_CHARS or any(len(label) > 63 for label in host.split(".")):
+        raise ValidationFailed("the URL's host name is not valid", {"url": "invalid host"})
 
 
 def file_body(source: SourceDocument) -> dict[str, Any]:
@@ -60,34 +75,57 @@ def file_body(source: SourceDocument) -> dict[str, Any]:
 
 
 async def read_upload(request: web.Request, limit: int) -> tuple[str, bytes, dict[str, str]]:
-    """The ``file`` part of a multipart form (streamed, stopped at ``limit``) and its small text fields."""
+    """The ``file`` part of a multipart form (streamed, stopped at ``limit``) and its small text fields.
+
+    At most ``limit_multipart_parts`` parts are read, and a field no more than ``limit_form_field_bytes``:
+    a form of a hundred thousand empty parts is refused at the ninth, not parsed to the end.
+    """
     if not request.content_type.startswith("multipart/"):
         raise ValidationFailed("upload the file as multipart/form-data in a field named 'file'", {"file": "missing"})
+    limits = request.app[CONTAINER].settings().limits
     try:
         reader = await request.multipart()
     except ValueError as error:  # no boundary in the Content-Type
         raise BadRequest(f"the multipart body cannot be read: {error}") from error
     fields: dict[str, str] = {}
     upload: tuple[str, bytes] | None = None
+    parts = 0
     async for part in reader:
+        parts += 1
+        if parts > limits.multipart_parts:
+            raise ValidationFailed(
+                f"an upload form has at most {limits.multipart_parts} parts", {"form": "too many parts"}
+            )
         if not isinstance(part, BodyPartReader):
             continue
         if part.name == "file" and upload is None:
             filename = part.filename or "upload"
-            data = bytearray()
-            while chunk := await part.read_chunk(2**16):
-                data += chunk
-                if len(data) > limit:
-                    raise FileTooLarge(f"the file is over the {megabytes(limit)} limit", filename, limit)
-            upload = (filename, bytes(data))
+            upload = (filename, await _read_part(part, limit, _too_large(filename, limit)))
         elif part.name:
-            value = await part.read(decode=True)
-            if len(value) > _FIELD_LIMIT:
-                raise ValidationFailed(f"the form field {part.name!r} is too long", {part.name: "too long"})
-            fields[part.name] = value.decode("utf-8", "replace").strip()
+            name = part.name[:100]
+            value = await _read_part(
+                part,
+                limits.form_field_bytes,
+                ValidationFailed(f"the form field {name!r} is too long", {name: "too long"}),
+            )
+            fields[name] = value.decode("utf-8", "replace").replace("\x00", "").strip()
     if upload is None:
         raise ValidationFailed("the form has no field named 'file'", {"file": "missing"})
     return upload[0], upload[1], fields
+
+
+def _too_large(filename: str, limit: int) -> FileTooLarge:
+    return FileTooLarge(f"the file is over the {megabytes(limit)} limit", filename, limit)
+
+
+async def _read_part(part: BodyPartReader, limit: int, refusal: Exception) -> bytes:
+    """A part's bytes, refused with ``refusal`` as soon as they pass ``limit`` (never read whole first)."""
+    data = bytearray()
+    while chunk := await part.read_chunk(min(2**16, limit + 1)):
+        data += chunk
+        if len(data) > limit:
+            raise refusal
+    return bytes(data)  # not decoded: a Content-Encoding could make a small part inflate without bound
 
 
 async def presentation_for_upload(request: web.Request, presentation_id: str) -> Presentation:
@@ -166,6 +204,7 @@ async def upload_file(request: web.Request) -> web.Response:
 async def import_url(request: web.Request) -> web.Response:
     """Download a file from a public http(s) address and ingest it."""
     body = await read_body(request, UrlImportBody)
+    check_url(body.url, request.app[CONTAINER].settings().limits.url_chars)
     organization_id, presentation = await _target(request, body.organization_id, body.presentation_id)
     fetched = await request.app[CONTAINER].fetcher().fetch(body.url)
     answer = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)

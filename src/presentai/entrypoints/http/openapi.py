@@ -33,6 +33,7 @@ _ERRORS = {
     "404": "No such resource, or another organization's",
     "409": "Conflict with the resource's state",
     "410": "The resource was deleted (gone)",
+    "413": "The body is over its size limit (file_too_large)",
     "422": "A business rule was violated",
     "429": "Rate limit or monthly token limit exceeded (retry_after)",
     "503": "A system the service depends on is unavailable (retry later)",

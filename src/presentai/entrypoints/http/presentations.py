@@ -118,7 +118,8 @@ async def create_presentation(request: web.Request) -> web.Response:
     organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
     container = request.app[CONTAINER]
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
-    presentation = Presentation.create(organization_id, body.title, parameters, container.settings().max_slides)
+    settings = container.settings()
+    presentation = Presentation.create(organization_id, body.title, parameters, settings.max_slides, settings.limits)
     if body.project_id:
         await container.projects().get(organization_id, body.project_id)  # another organization's: 404
         presentation.project_id = body.project_id
@@ -256,7 +257,8 @@ async def update_presentation(request: web.Request) -> web.Response:
         body.language if body.language is not None else current.language,
     )
     container = request.app[CONTAINER]
-    presentation.update(title=body.title, parameters=parameters, max_slides=container.settings().max_slides)
+    settings = container.settings()
+    presentation.update(title=body.title, parameters=parameters, max_slides=settings.max_slides, limits=settings.limits)
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
     return json_response(presentation_body(presentation))
@@ -280,7 +282,7 @@ async def duplicate_presentation(request: web.Request) -> web.Response:
     """A copy with the same sources and current slides."""
     presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, DuplicateBody)
-    copy = presentation.duplicate(body.title)
+    copy = presentation.duplicate(body.title, request.app[CONTAINER].settings().limits)
     await request.app[CONTAINER].presentations().add(copy)
     await audit(request, presentation.organization_id, "presentation.duplicate", "presentation", copy.id)
     return json_response(presentation_body(copy), status=201)

@@ -12,7 +12,7 @@ from presentai.domain.api_keys import Scope
 from presentai.domain.errors import NotFound
 from presentai.domain.projects import Project
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for
-from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.bodies import check_lengths, dump, read_body
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, answers
@@ -54,6 +54,11 @@ async def load_project(request: web.Request, project_id: str, action: Action, sc
     return await find_in_my_organizations(request, action, scope, find, NotFound.of("project", project_id))
 
 
+def _check(request: web.Request, name: str | None, description: str | None) -> None:
+    limits = request.app[CONTAINER].settings().limits
+    check_lengths(name=(name, limits.title_chars), description=(description, limits.topic_chars))
+
+
 def _project(project: Project) -> dict[str, Any]:
     return dump(project)  # type: ignore[no-any-return]
 
@@ -64,6 +69,7 @@ def _project(project: Project) -> dict[str, Any]:
 async def create_project(request: web.Request) -> web.Response:
     """A new project."""
     body = await read_body(request, CreateProjectBody)
+    _check(request, body.name, body.description)
     organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
     project = Project.start(organization_id, body.name, body.description)
     await _projects(request).add(project)
@@ -93,6 +99,7 @@ async def update_project(request: web.Request) -> web.Response:
     """Rename, describe, archive or unarchive a project."""
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, UpdateProjectBody)
+    _check(request, body.name, body.description)
     if body.name is not None:
         project.rename(body.name)
     if body.description is not None:

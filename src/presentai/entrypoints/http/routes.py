@@ -199,13 +199,23 @@ async def refresh(request: web.Request) -> web.Response:
     return json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
 
 
+@frozen
+class LogoutBody:
+    refresh_token: str = ""
+
+
 @routes.post("/api/v1/auth/logout")
-@accepts(RefreshBody)
+@accepts(LogoutBody)
 @answers(204)
 async def logout(request: web.Request) -> web.Response:
-    """End the login this refresh token belongs to."""
-    body = await read_body(request, RefreshBody)
-    await request.app[AUTHENTICATOR].logout(body.refresh_token)
+    """End the login this refresh token belongs to, or, without one, the login of the Bearer access token."""
+    body = await read_body(request, LogoutBody) if request.body_exists else LogoutBody()
+    authenticator = request.app[AUTHENTICATOR]
+    if body.refresh_token:
+        await authenticator.logout(body.refresh_token)
+    else:
+        caller = await person(request)
+        await authenticator.end_session(caller.session_family)
     return web.Response(status=204)
 
 
@@ -328,7 +338,7 @@ async def create_organization(request: web.Request) -> web.Response:
     """A new organization; the caller owns it."""
     caller = await person(request)
     body = await read_body(request, OrganizationBody)
-    organization = Organization.found(body.name, body.slug)
+    organization = Organization.found(body.name, body.slug, request.app[CONTAINER].settings().limits)
     owner = Membership(organization.id, caller.user_id, Role.OWNER)
     await request.app[ORGANIZATIONS].add(organization, owner)
     await audit(request, organization.id, "organization.create", "organization", organization.id)
@@ -351,7 +361,7 @@ async def update_organization(request: web.Request) -> web.Response:
     body = await read_body(request, OrganizationUpdateBody)
     organizations = request.app[ORGANIZATIONS]
     organization = await organizations.get(membership.organization_id)
-    organization.rename(body.name, body.slug)
+    organization.rename(body.name, body.slug, request.app[CONTAINER].settings().limits)
     await organizations.save(organization)
     await audit(request, organization.id, "organization.update", "organization", organization.id)
     return json_response(_organization(organization, membership))

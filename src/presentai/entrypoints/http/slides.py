@@ -13,10 +13,12 @@ from presentai.domain.presentation import Presentation
 from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
 from presentai.entrypoints.http.auth import find_in_my_organizations, principal
 from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.errors import BadRequest
 from presentai.entrypoints.http.jobs import accepted, start
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, answers
+from presentai.entrypoints.http.paging import DEFAULT_LIMIT, MAX_LIMIT
 from presentai.entrypoints.http.presentations import ensure_writer, load_presentation, presentation_body, slide_body
 from presentai.entrypoints.http.responses import json_response
 from presentai.ports.repositories import PresentationRepository
@@ -98,7 +100,7 @@ async def edit_slide(request: web.Request) -> web.Response:
         content = evolve(content, title=body.title)
     if body.notes is not None:
         content = evolve(content, notes=body.notes)
-    slide.revise(content, by=caller.user_id)
+    slide.revise(content, by=caller.user_id, limits=request.app[CONTAINER].settings().limits)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1))
@@ -106,8 +108,11 @@ async def edit_slide(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/slides/{id}/versions")
 async def slide_versions(request: web.Request) -> web.Response:
-    """Every version of a slide, oldest first."""
+    """A slide's kept versions, oldest first, a page at a time (``?limit=``, ``?cursor=``)."""
     _, slide = await load_slide(request, request.match_info["id"], Action.READ, _READ)
+    limit, after = _version_page(request)
+    later = [v for v in slide.versions if v.number > after]
+    page = later[:limit]
     data = [
         {
             "number": v.number,
@@ -116,9 +121,21 @@ async def slide_versions(request: web.Request) -> web.Response:
             "created_at": v.created_at.isoformat(),
             **dump(v.content),
         }
-        for v in slide.versions
+        for v in page
     ]
-    return json_response({"data": data, "next_cursor": None})
+    more = len(later) > limit
+    return json_response({"data": data, "next_cursor": f"v{page[-1].number}" if more else None})
+
+
+def _version_page(request: web.Request) -> tuple[int, int]:
+    """The page size and the version number the page starts after (a cursor names the last one seen)."""
+    raw_limit, cursor = request.query.get("limit", str(DEFAULT_LIMIT)), request.query.get("cursor", "")
+    if not (raw_limit.isdigit() and len(raw_limit) <= 3 and 1 <= int(raw_limit) <= MAX_LIMIT):
+        raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}", {"limit": "out of range"})
+    number = cursor.removeprefix("v")
+    if cursor and not (cursor.startswith("v") and number.isdigit() and len(number) <= 18):
+        raise BadRequest("the cursor is not one this API gave out", {"cursor": "invalid"})
+    return int(raw_limit), int(number) if cursor else 0
 
 
 @routes.post("/api/v1/slides/{id}/restore/{vnum}")
@@ -131,7 +148,7 @@ async def restore_slide(request: web.Request) -> web.Response:
     except ValueError as error:
         raise NotFound.of("slide version", request.match_info["vnum"]) from error
     presentation.ensure_idle()
-    slide.restore(number, by=caller.user_id)
+    slide.restore(number, by=caller.user_id, limits=request.app[CONTAINER].settings().limits)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1))
@@ -167,7 +184,9 @@ async def add_slide(request: web.Request) -> web.Response:
     body = await read_body(request, NewSlideBody)
     caller = await principal(request)
     bullets = tuple(Bullet(b.text, b.level) for b in body.bullets or [])
-    slide = presentation.add_slide(SlideContent(Layout.BULLETS, body.title, bullets), body.position, by=caller.user_id)
+    content = SlideContent(Layout.BULLETS, body.title, bullets)
+    limits = request.app[CONTAINER].settings().limits
+    slide = presentation.add_slide(content, body.position, by=caller.user_id, limits=limits)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.add", "slide", slide.id)
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1), status=201)

@@ -55,6 +55,12 @@ class Connection:
         if job is None:
             await self.error("not_found", f"no job {job_id}", job_id=job_id)
             return
+        most = self.request.app[CONTAINER].settings().limits.ws_subscriptions
+        if job_id not in self.streams and len(self.streams) >= most:
+            await self.error(
+                "validation_error", f"a connection follows at most {most} jobs; unsubscribe first", job_id=job_id
+            )
+            return
         if job_id in self.streams:
             self.streams.pop(job_id).cancel()
         await self.send({"type": "subscribed", "job_id": job_id})
@@ -84,9 +90,10 @@ class Connection:
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     """Live job progress."""
     # Uncompressed: the events are a few hundred bytes, and each client's deflate would cost per message.
-    socket = web.WebSocketResponse(compress=False)
+    settings = request.app[CONTAINER].settings()
+    socket = web.WebSocketResponse(compress=False, max_msg_size=settings.limits.ws_message_bytes)
     await socket.prepare(request)
-    idle = request.app[CONTAINER].settings().ws_idle_timeout_s
+    idle = settings.ws_idle_timeout_s
     caller = await _authenticate(request, socket)
     if caller is None:
         return socket
