@@ -154,17 +154,28 @@ async def serving(app: web.Application, provider: FakeProvider) -> AsyncIterator
 
 
 def deck_writing_reply(body: dict[str, Any]) -> str:
-    """A well-behaved model: plans from the passage ids it is shown, writes bullets that copy sentences."""
+    """A well-behaved model: plans distinct, informative titles from the passage ids it is shown, and writes
+    three short bullets that copy whole sentences, none of them already on the deck."""
     system = body.get("system") or next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
     prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
     if system.startswith("You plan"):
         wanted = int(re.search(r"Plan (\d+) content slides", prompt).group(1))  # type: ignore[union-attr]
         ids = re.findall(r"^\[([^\]]+)\]", prompt, re.MULTILINE)
-        items = [{"title": f"Point {i + 1}", "key_points": ["growth"], "chunk_ids": [ids[i]]} for i in range(wanted)]
+        items = [
+            {"title": f"Point {i + 1} of the report", "key_points": ["growth"], "chunk_ids": [ids[i]]}
+            for i in range(wanted)
+        ]
         return json.dumps({"title": "Northwind in 2025", "subtitle": "", "items": items})
-    passages = re.findall(r"^\[([^\]]+)\] \([^)]*\)\n(.+)$", prompt, re.MULTILINE)
-    bullets = []
-    for chunk_id, text in passages[:3]:
-        sentence = re.split(r"(?<=[.!?])\s", text.strip())[0]
-        bullets.append({"text": sentence[:150], "chunk_ids": [chunk_id], "quote": sentence})
+    shown, _, already = prompt.partition("\n\nAlready on other slides of the deck (do not repeat these):\n")
+    passages = re.findall(r"^\[([^\]]+)\] \([^)]*\)\n(.+?)(?=\n\n\[|\n\nThe current version|\Z)", shown, re.M | re.S)
+    said = set(re.findall(r"^- (.+)$", already.split("\n\n")[0], re.MULTILINE))
+    bullets: list[dict[str, Any]] = []
+    for chunk_id, text in passages:
+        for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+            if "\n" in sentence:
+                continue  # a heading run into its paragraph, not a sentence
+            key = " ".join(re.sub(r"[^\w]+", " ", sentence.casefold()).split())
+            if len(bullets) < 3 and 5 <= len(sentence.split()) <= 18 and sentence[:1].isupper() and key not in said:
+                bullets.append({"text": sentence, "chunk_ids": [chunk_id], "quote": sentence})
+                said.add(key)
     return "Here you are:\n" + json.dumps({"title": "What the report says", "bullets": bullets, "notes": ""})

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from presentai.adapters.writers.llm import TEMPLATE_VERSION
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.conftest import SAMPLES
 from tests.e2e.conftest import run_cli
@@ -46,14 +47,14 @@ async def test_a_deck_takes_one_call_per_slide_plus_one_and_every_bullet_cites_i
     async with with_models(tmp_path) as (client, claude, gpt):
         auth, deck = await ready_deck(client, slides=4)
         outlined = await generate(client, auth, deck["id"], "outline")
-        assert [i["title"] for i in outlined["outline"]["items"]] == ["Point 1", "Point 2", "Point 3", "Point 4"]
+        assert [i["title"] for i in outlined["outline"]["items"]] == [f"Point {n} of the report" for n in range(1, 5)]
         ready = await generate(client, auth, deck["id"], "slides")
         org = deck["organization_id"]
         usage = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
         traces = await client.server.app[CONTAINER].traces().traces(org)
     assert sorted(t.kind for t in traces) == ["outline"] + ["slide"] * 4
     assert {(t.presentation_id, t.provider, t.template_version) for t in traces} == {
-        (deck["id"], "anthropic", "builtin-2026-11")
+        (deck["id"], "anthropic", TEMPLATE_VERSION)
     }
     assert all(t.job_id and t.input_tokens and t.latency_ms >= 0 and not t.fallback_triggered for t in traces)
     assert (ready["status"], len(ready["slides"])) == ("ready", 4)
@@ -109,7 +110,7 @@ async def test_platform_admins_see_quality_metrics_per_template_version(tmp_path
         assert granted.returncode == 0, granted.stderr
         metrics = await (await client.get("/api/v1/admin/quality-metrics", headers=auth)).json()
     (row,) = metrics["data"]
-    assert (row["template_version"], row["calls"], row["slides"]) == ("builtin-2026-11", 5, 3)
+    assert (row["template_version"], row["calls"], row["slides"]) == (TEMPLATE_VERSION, 5, 3)
     assert row["regeneration_rate"] == round(1 / 3, 4)
     assert (row["attribution_coverage"], row["unsupported_bullet_rate"], row["fallback_rate"]) == (1.0, 0.0, 0.0)
     assert row["tokens_per_slide"] > 0
@@ -154,4 +155,4 @@ async def test_stored_prompt_versions_are_used_by_weight_and_recorded_in_every_t
         await generate(client, auth, deck["id"], "slides")
         traces = await client.server.app[CONTAINER].traces().traces(deck["organization_id"])
     versions = [t.template_version for t in sorted(traces, key=lambda t: t.created_at)]
-    assert versions == ["builtin-2026-11", "slide-v1", "slide-v1", "slide-v2", "slide-v2"]
+    assert versions == [TEMPLATE_VERSION, "slide-v1", "slide-v1", "slide-v2", "slide-v2"]
