@@ -215,6 +215,7 @@ class QuotingWriter:
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        *,
         said: Sequence[str] = (),
     ) -> SlideContent:
         self.running += 1

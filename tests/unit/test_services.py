@@ -301,10 +301,10 @@ async def test_another_organization_cannot_reach_the_presentation() -> None:
 class LyingWriter(QuotingWriter):
     """Cites real chunks but misquotes one bullet and invents a number in another."""
 
-    async def write(self, item, chunks, parameters, language, previous=None, said=()):  # type: ignore[no-untyped-def]
+    async def write(self, item, chunks, parameters, language, previous=None, *, said=()):  # type: ignore[no-untyped-def]
         from attrs import evolve
 
-        content = await super().write(item, chunks, parameters, language, previous, said)
+        content = await super().write(item, chunks, parameters, language, previous, said=said)
         first, second, *rest = content.bullets
         shifted = evolve(first.attributions[0], start=first.attributions[0].start + 1)
         misquoted = evolve(first, attributions=(shifted,))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from presentai.domain.wording import is_back_matter, is_informative_heading, is_statement, normalized
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
+from presentai.domain.wording import (
+    is_back_matter,
+    is_closing,
+    is_informative_heading,
+    is_opening,
+    is_statement,
+    normalized,
+    said_keys,
+    without_repeats,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +101,33 @@ def test_a_sentence_does_not_end_at_us_or_a_section_abbreviation() -> None:
         "It was made with the U.S. Access Board.",
         "See Pub. 915 for details.",
     ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Abstract", "1. Introduction", "Executive summary", "Введение", "Глава 1. Введение"]
+)
+def test_openings_are_recognised(heading: str) -> None:
+    assert is_opening(heading)
+    assert not is_closing(heading)
+
+
+@pytest.mark.parametrize("heading", ["5 Conclusions", "Next steps", "Заключение", "Выводы", "Что дальше"])
+def test_closings_are_recognised(heading: str) -> None:
+    assert is_closing(heading)
+    assert not is_opening(heading)
+
+
+def test_a_slide_loses_the_bullets_the_deck_already_said_and_its_own_repeats() -> None:
+    quote = Attribution("d", "c", "Revenue grew by 7 percent.", 0, 26)
+    content = SlideContent(
+        Layout.BULLETS,
+        "Results",
+        (
+            Bullet("Revenue grew by 7 percent", 0, (quote,)),
+            Bullet("Costs fell", 0, ()),
+            Bullet("costs  fell.", 0, ()),
+            Bullet("Staff grew", 0, ()),
+        ),
+    )
+    said = said_keys([Bullet("Another wording", 0, (quote,))])
+    assert [b.text for b in without_repeats(content, said).bullets] == ["Costs fell", "Staff grew"]

@@ -44,14 +44,17 @@ _NUMBERED_CODE = re.compile(r"^\d{1,4}\s+(?:\*|#|//)\s")  # "37 * Users will see
 _CODE = re.compile(r"[{}<>=;]|=>|\(\)|//|/\*|\*/|\b(?:const|let|var|function|return|import|def|class)\b\s*[\w({]")
 # Words that make a sentence lean on the one before it, or a clause torn from its sentence.
 _DANGLING_START = re.compile(
-    r"^(?:but|and|or|nor|yet|which|whom|whose|than|whereas|of|also|"
-    r"но|и|а|или|либо|что|который|которая|которое|которые|которого|которой|которым|потому|поэтому|также)\b",
+    r"^(?:but|and|or|nor|yet|which|whom|whose|than|whereas|of|also|this is why|that is why|in this case|"
+    r"но|и|а|или|либо|что|который|которая|которое|которые|которого|которой|которым|потому|поэтому|также|"
+    r"для этого|в этом случае|в данном (?:примере|случае))\b",
     re.I,
 )
 _DANGLING_REFERENCE = re.compile(
-    r"\b(?:(?:the )?(?:table|figure|chart|list|example|code|listing)s? (?:below|above)|as (?:discussed|shown|"
+    r"\b(?:(?:the )?(?:table|figure|chart|list|example|code|listing|matrix|diagram|image|graph|picture|"
+    r"screenshot|illustration)s? (?:below|above)|as (?:discussed|shown|"
     r"mentioned|described|noted) (?:above|below|earlier|previously)|see (?:figure|table|section|chapter|"
-    r"appendix|page)|(?:таблиц[аеыу]|рисун(?:ок|ке|ка)|схем[аеу]) ниже|(?:см\.|смотри) (?:рис|табл|раздел|главу)|"
+    r"appendix|page)|(?:таблиц[аеыу]|рисун(?:ок|ке|ка)|схем[аеу]|код[аеу]?|пример[аеу]?) (?:ниже|выше|сверху)|"
+    r"(?:ниже|выше|сверху) (?:в )?(?:редакторе|примере|таблице|коде)|(?:см\.|смотри) (?:рис|табл|раздел|главу)|"
     r"как (?:показано|сказано|отмечено|описано) (?:выше|ниже|ранее))\b",
     re.I,
 )
@@ -147,3 +150,53 @@ def without_repeats(content: SlideContent, said: Iterable[str]) -> SlideContent:
         seen |= keys
         kept.append(bullet)
     return content if len(kept) == len(content.bullets) else attrs.evolve(content, bullets=tuple(kept))
+
+
+# Words that do not name what a passage is about: a title made of them says nothing.
+FUNCTION_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each else even ever every few for from further
+    had has have having he her here hers herself him himself his how however i if in into is it its itself just
+    let like made make many may me might more most much must my myself need never no nor not now of off often on
+    once one only or other others our ours ourselves out over own per please rather same see shall she should
+    since so some such than that the their theirs them themselves then there these they this those though
+    through thus to too under until up upon us use used uses using very via was we well were what when where
+    whether which while who whom whose why will with within without would yet you your yours yourself
+    yourselves example e g i.e etc new first second also can't don't it's
+    а без более бы был была были было быть в вам вас весь во вот все всё всех вы где да даже для до его её ее
+    если есть ещё еще же за здесь и из или им их к как какой когда кто ли либо лишь между меня мне много может
+    можно мой мы на над надо наш не него нее неё нет ни них но ну о об однако он она они оно от очень по под
+    при про раз с сам свой себя себе со так также такой там те тем то того тоже той только том ты у уже хотя
+    чего чей чем что чтобы чём эта эти это этого этой этом этот эту я вы вас ваш ваша ваше ваши вам вами
+    нужно нужен будет будут может могут""".split()
+)
+
+
+_OPENING = re.compile(
+    r"^(?:abstract|summary|executive summary|overview|introduction|purpose|purpose and scope|background|"
+    r"about this (?:document|guide|report)|key (?:findings|points|messages)|at a glance|"
+    r"аннотация|реферат|резюме|введение|обзор|общие сведения|цель(?: работы)?|цели и задачи|назначение)$",
+    re.I,
+)
+_CLOSING = re.compile(
+    r"^(?:conclusions?|concluding remarks|summary(?: and (?:conclusions?|outlook|next steps))?|next steps|"
+    r"outlook|future work|recommendations?|results|findings|lessons learned|what'?s next|where to go from here|"
+    r"заключение|выводы|итоги|результаты(?: работы)?|дальнейшие шаги|рекомендации|что дальше|перспективы)$",
+    re.I,
+)
+
+
+def _bare(heading: str) -> str:
+    return re.sub(
+        r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|глава \d+\.?|chapter \d+\.?)\s*", "", " ".join(heading.split()), flags=re.I
+    ).strip(" .:")
+
+
+def is_opening(heading: str) -> bool:
+    """Whether a section opens the argument: an abstract, a summary, an introduction, a purpose."""
+    return bool(_OPENING.match(_bare(heading)))
+
+
+def is_closing(heading: str) -> bool:
+    """Whether a section closes the argument: conclusions, results, recommendations, next steps."""
+    return bool(_CLOSING.match(_bare(heading)))

@@ -41,6 +41,7 @@ class SlideWriter(Protocol):
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        *,
         said: Sequence[str] = (),
     ) -> SlideContent:
         """The slide's content; every bullet carries attributions into ``chunks``.

@@ -19,8 +19,16 @@ from attrs import frozen
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
-from presentai.domain.text import collapse_whitespace, content_stems, numbers, words
-from presentai.domain.wording import is_back_matter, is_informative_heading, is_statement, normalized
+from presentai.domain.text import STEM_LENGTH, collapse_whitespace, content_stems, numbers, words
+from presentai.domain.wording import (
+    FUNCTION_WORDS,
+    is_back_matter,
+    is_closing,
+    is_informative_heading,
+    is_opening,
+    is_statement,
+    normalized,
+)
 from presentai.ports.writing import PlanningInput
 
 MAX_BULLETS = 5
@@ -29,7 +37,8 @@ MIN_WORDS, MAX_WORDS = 6, 32
 SLIDE_WORDS = 60  # body text of a content slide, at most about
 TITLE_WORDS = 8
 MAX_PARTS = 2  # a section fills at most two slides: "Title" and "Title (2/2)"
-BULLET_WORDS = 28  # a bullet longer than this is condensed further if it can be
+SAME_TOPIC = 0.3  # two sections of different sources whose vocabularies overlap this much are told together
+BULLET_WORDS = 20  # a bullet longer than this is condensed further if it can be
 
 _CONNECTIVES = re.compile(
     r"^(?:however|moreover|furthermore|in addition|additionally|as a result|therefore|thus|also|meanwhile|"
@@ -78,13 +87,23 @@ class ExtractiveWriter:
         chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose)
         items: list[OutlineItem] = []
         titles: set[str] = set()
+        sections: dict[str, tuple[int, str]] = {}  # a one-slide section's title → its item, its document
         for group, part, parts in chosen:
             item = self._item(group, part, parts)
+            earlier = sections.get(normalized(item.title)) if parts == 1 else None
+            if earlier is not None and earlier[1] != group.document_id:
+                # Two sources with one section ("Results"): one slide tells both.
+                index = earlier[0]
+                merged = (*items[index].chunk_ids, *item.chunk_ids)
+                items[index] = attrs.evolve(items[index], chunk_ids=merged)
+                continue
             if normalized(item.title) in titles:  # two sections with one heading: name the second by its content
                 item = attrs.evolve(item, title=_title_from_text(_part(group.chunks, part, parts)))
             if normalized(item.title) in titles or not item.key_points:
                 continue  # nothing distinct to say: a shorter deck rather than a repeated slide
             titles.add(normalized(item.title))
+            if parts == 1:
+                sections.setdefault(normalized(item.title), (len(items), group.document_id))
             items.append(item)
         if not items and chosen:  # sources of nothing but fragments still get their one slide
             items.append(self._item(*chosen[0]))
@@ -94,7 +113,12 @@ class ExtractiveWriter:
         chunks = _part(group.chunks, part, parts)
         heading = clean_heading(group.section) if group.section else ""
         if heading and is_informative_heading(heading):
-            title = f"{heading} ({part + 1}/{parts})" if parts > 1 else heading
+            title = heading
+            if part > 0:  # the section's second slide: named by what it says, else "(2/2)"
+                own = _title_from_text(chunks)
+                stems = set(content_stems(own))
+                fresh = stems and not stems <= set(content_stems(heading)) and len(own.split()) <= TITLE_WORDS
+                title = own if fresh and is_informative_heading(own) else f"{heading} ({part + 1}/{parts})"
         else:
             title = _title_from_text(chunks)
         key_points = tuple(_shorten(s, 12) for s in _top_sentences(chunks, 3))
@@ -107,6 +131,7 @@ class ExtractiveWriter:
         parameters: GenerationParameters,
         language: str,
         previous: SlideContent | None = None,
+        *,
         said: Sequence[str] = (),
     ) -> SlideContent:
         """Bullets from the best sentences of the item's own chunks, in reading order."""
@@ -149,9 +174,10 @@ class ExtractiveWriter:
         for _, candidate in scored:
             if any(_overlap(candidate, other) >= 0.5 for other in picked):
                 continue
-            length = len(condense(candidate.quote).split())
-            if len(picked) >= MIN_BULLETS and body + length > SLIDE_WORDS:
-                continue  # a shorter sentence further down may still fit
+            shown = condense(candidate.quote)
+            length = max(len(shown.split()), len(words(shown)))  # "U.S." is one word or two, as one counts
+            if body + length > SLIDE_WORDS:
+                continue  # a shorter sentence further down may still fit; the slide never overflows
             picked.append(candidate)
             body += length
             if len(picked) == MAX_BULLETS:
@@ -224,7 +250,7 @@ def _bullet(sentence: _Sentence) -> Bullet:
 def condense(sentence: str) -> str:
     """Shorten a sentence by removing words only: a leading connective, parentheticals, the final period."""
     text = _CONNECTIVES.sub("", _ENUMERATOR.sub("", sentence.strip()))
-    if len(text.split()) > BULLET_WORDS:
+    if len(text.split()) > BULLET_WORDS:  # long: drop its parentheticals
         text = _PARENTHETICAL.sub("", text)
     text = text.rstrip(" .;")
     return text[:1].upper() + text[1:] if text else sentence.strip()
@@ -265,12 +291,20 @@ def _allocate(
     argument = [g for g in groups if not is_back_matter(clean_heading(g.section))] or groups
     said = [g for g in argument if prose[g.order] >= 2 * MIN_WORDS] or argument  # two statements at least
     eligible = ([g for g in said if weight[g.order] > 0] or said) if focused else said
+    # A story: the sources' opening (summary, introduction) and closing (conclusions, next steps) are told
+    # whenever there are seats for the main parts too.
+    opening = next((g for g in eligible if is_opening(clean_heading(g.section))), None)
+    closing = next((g for g in reversed(eligible) if is_closing(clean_heading(g.section)) and g != opening), None)
+    framing = [g for g in (opening, closing) if g is not None] if count >= 3 else []
+    framing = framing[: count - 1]
+    framed = {g.order for g in framing}
     by_document: dict[str, list[_Group]] = {}
     for group in eligible:
-        by_document.setdefault(group.document_id, []).append(group)
+        if group.order not in framed:
+            by_document.setdefault(group.document_id, []).append(group)
     doc_weight = {d: sum(weight[g.order] for g in gs) for d, gs in by_document.items()}
-    seats = _seats(doc_weight, count)
-    chosen: list[_Group] = []
+    seats = _seats(doc_weight, count - len(framing)) if doc_weight else {}
+    chosen: list[_Group] = list(framing)
     for document_id, n in seats.items():
         ranked = sorted(by_document[document_id], key=lambda g: weight[g.order], reverse=True)
         chosen.extend(ranked[:n])
@@ -283,8 +317,49 @@ def _allocate(
         biggest = max(splittable, key=lambda g: g.tokens / parts[g.order])
         parts[biggest.order] += 1
         spare -= 1
-    ordered = sorted(chosen, key=lambda g: (_doc_rank(g.document_id, documents), g.order))
+    ordered = _story_order(
+        chosen, documents, opening if opening in framing else None, closing if closing in framing else None
+    )
     return [(g, p, parts[g.order]) for g in ordered for p in range(parts[g.order])]
+
+
+def _story_order(
+    chosen: list[_Group], documents: Sequence[SourceDocument], opening: _Group | None, closing: _Group | None
+) -> list[_Group]:
+    """The opening first, the closing last, the main parts in the sources' order between.
+
+    With several sources, one deck: a part of a later source that speaks of what an earlier
+    source's part does follows that part, instead of waiting in its own source's block.
+    """
+    main = sorted(
+        (g for g in chosen if g not in (opening, closing)), key=lambda g: (_doc_rank(g.document_id, documents), g.order)
+    )
+    placed: list[_Group] = []
+    vocabulary = {g.order: _vocabulary(g) for g in main}
+    for group in main:
+        others = [i for i, p in enumerate(placed) if p.document_id != group.document_id]
+        best = max(
+            others, key=lambda i: _similarity(vocabulary[placed[i].order], vocabulary[group.order]), default=None
+        )
+        if best is not None and _similarity(vocabulary[placed[best].order], vocabulary[group.order]) >= SAME_TOPIC:
+            while best + 1 < len(placed) and placed[best + 1].document_id != placed[best].document_id:
+                best += 1  # after the other sources' parts already gathered there
+            placed.insert(best + 1, group)
+        else:
+            placed.append(group)
+    return [g for g in (opening, *placed, closing) if g is not None]
+
+
+def _vocabulary(group: _Group) -> set[str]:
+    """The 30 content stems a section uses most, its heading's counted thrice."""
+    counts = Counter(content_stems(" ".join(c.text for c in group.chunks)))
+    for stem in content_stems(group.section):
+        counts[stem] += 3
+    return {stem for stem, _ in counts.most_common(30)}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
 
 
 def _seats(weights: dict[str, float], count: int) -> dict[str, int]:
@@ -336,30 +411,64 @@ def _shorten(text: str, max_words: int) -> str:
 def _title_from_text(chunks: Sequence[Chunk]) -> str:
     """A title for text without an informative heading: a short phrase of its own, never a cut sentence.
 
-    The most central sentence if it is short; else its first clause; else the
-    passage's most central words.
+    The most central sentence if it is short; else its first clause when that is
+    a main clause; else the passage's key phrase.
     """
     for sentence in _top_sentences(chunks, 3):
         text = condense(sentence)
-        if 2 <= len(text.split()) <= TITLE_WORDS:
+        if 2 <= len(text.split()) <= TITLE_WORDS and is_informative_heading(text):
             return text
         clause = re.split(r"\s*[,;:—–]\s+|\s+(?:and|but|which|и|но|который)\s+", text, maxsplit=1)[0]
-        if 3 <= len(clause.split()) <= TITLE_WORDS and is_informative_heading(clause):
+        if (
+            3 <= len(clause.split()) <= TITLE_WORDS
+            and not _SUBORDINATE.match(clause)
+            and is_informative_heading(clause)
+            and is_statement(clause + ".")
+        ):
             return clause
-    return _keywords(chunks)
+    return _keyphrase(chunks)
 
 
-def _keywords(chunks: Sequence[Chunk]) -> str:
-    """The passage's three most frequent content words, as they are written: "Turbines, grid, storage"."""
-    counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for word in words(" ".join(c.text for c in chunks)):
-        stems = content_stems(word)
-        if stems and len(word) > 2 and not word.isdigit():
-            counts[stems[0]] += 1
-            spelling.setdefault(stems[0], word.lower())
-    top = [spelling[stem] for stem, _ in counts.most_common(3)]
-    return ", ".join(top).capitalize() if top else "Key points"
+# A clause that opens with these leans on a main clause that the title would cut off.
+_SUBORDINATE = re.compile(
+    r"^(?:when|whenever|if|unless|because|since|although|though|while|whereas|before|after|until|once|to|"
+    r"in order to|so that|as|where|how|why|what|whether|for example|for instance|such as|"
+    r"когда|если|чтобы|потому что|так как|хотя|пока|после того|прежде чем|тем не менее|например|где|как|"
+    r"поскольку|в то время как|однако)\b",
+    re.I,
+)
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*|\S", re.U)
+
+
+def _keyphrase(chunks: Sequence[Chunk]) -> str:
+    """The passage's key phrase: its most frequent content word, in the longest run of words that repeats.
+
+    "Tax return", "Direct deposit", "Состояние компонента"; runs never cross punctuation
+    or function words, and a run counts only when it occurs twice.
+    """
+    counts: Counter[tuple[str, ...]] = Counter()
+    spelling: dict[tuple[str, ...], str] = {}
+    for chunk in chunks:
+        run: list[str] = []
+        for token in [*_TOKEN.findall(chunk.text), "."]:
+            if token[0].isalpha() and len(token) > 2 and token.lower() not in FUNCTION_WORDS:
+                run.append(token)
+                continue
+            for n in (1, 2, 3):
+                for i in range(len(run) - n + 1):
+                    key = tuple(w.lower()[:STEM_LENGTH] for w in run[i : i + n])
+                    counts[key] += 1
+                    spelling.setdefault(key, " ".join(run[i : i + n]))
+            run = []
+    singles = [k for k in counts if len(k) == 1]
+    if not singles:
+        return "Key points"
+    top = max(singles, key=lambda k: counts[k])
+    floor = max(2, 0.3 * counts[top])
+    phrases = [k for k in counts if top[0] in k and counts[k] >= floor]
+    best = max(phrases, key=lambda k: (len(k), counts[k]))
+    phrase = spelling[best]
+    return phrase[:1].upper() + phrase[1:]
 
 
 def _deck_title(request: PlanningInput) -> str:
