@@ -208,3 +208,10 @@ async def test_an_outline_with_fewer_items_than_asked_is_accepted_as_it_is() -> 
     outline = await LlmWriter(model, WordTokenizer()).plan(planning(slides=5))
     assert [i.title for i in outline.items] == ["Battery storage"]
     assert len(model.calls) == 1
+
+
+async def test_when_the_model_fails_on_the_retry_the_first_answer_is_kept_repaired() -> None:
+    model = ScriptedChatModel(slide_answer("Results of 2025", f"**{SENTENCES[0]}.**", f"{SENTENCES[1]}."))
+    content = await write(model)
+    assert len(model.calls) == 2
+    assert [b.text for b in content.bullets] == [f"{SENTENCES[0]}.", f"{SENTENCES[1]}."]
