@@ -97,3 +97,14 @@ def test_sources_are_named_by_title_and_file_and_tool_made_titles_are_ignored() 
     assert indexed("untitled", "scan.pdf") == "scan.pdf"
     assert indexed("Microsoft Word - draft.docx", "draft.pdf") == "draft.pdf"
     assert indexed("", "notes.md") == "notes.md"
+
+
+def test_the_title_slide_names_a_source_the_deck_is_named_after_by_its_file_only() -> None:
+    slides = [SlideContent(Layout.BULLETS, "Scope", (Bullet("Fact", 0, (attribution("It", 0, page=1),)),))]
+    source = SourceDocument.from_upload("org", "practices.html", b"x")
+    source.id = "doc"
+    source.title = "6. Best Packaging Practices"
+    presentation = presentation_with(slides)
+    presentation.title = "Best Packaging Practices"
+    deck = compose_deck(presentation, {"doc": source})
+    assert deck.subtitle == "Built from: practices.html"

@@ -9,6 +9,7 @@ from attrs import frozen
 from presentai.domain.presentation import Presentation
 from presentai.domain.slides import Bullet, Layout, SlideContent
 from presentai.domain.sources import SourceDocument
+from presentai.domain.wording import normalized
 
 _LABELS = {
     "en": {
@@ -72,7 +73,12 @@ def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocumen
         for doc_id, pages in cited.items()
     }
     subtitle = presentation.outline.subtitle if presentation.outline else ""
-    names = [s.name for s in deck_sources.values() if s.name != presentation.title]
+    # A source the deck is named after is given by its file name: the title would only repeat the deck's.
+    names = [
+        sources[d].filename if d in sources and _names(presentation.title, sources[d].title) else s.name
+        for d, s in deck_sources.items()
+        if s.name != presentation.title
+    ]
     if not subtitle and names:
         subtitle = f"{label(language, 'generated')}: {', '.join(names)}"
     slides = [SlideContent(Layout.TITLE, presentation.title, notes=subtitle)]
@@ -89,6 +95,12 @@ def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocumen
             )
         )
     return Deck(presentation.title, subtitle, language, tuple(slides), deck_sources)
+
+
+def _names(deck_title: str, document_title: str) -> bool:
+    """Whether the deck's title is the document's (perhaps without its numbering)."""
+    deck, document = normalized(deck_title), normalized(document_title)
+    return bool(deck) and (deck == document or document.endswith(" " + deck))
 
 
 def _source_line(source: DeckSource, language: str) -> str:
