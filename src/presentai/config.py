@@ -52,6 +52,7 @@ class Settings:
     jwt_secret: str = ""  # "" → a random secret kept in the workspace
     redis_url: str = ""  # "" → rate limits and job progress kept in-process
     ws_idle_timeout_s: int = 75  # a WebSocket with no message (clients ping every 30 s) for this long is closed
+    ws_session_check_s: int = 10  # an open WebSocket re-checks its session (and memberships) this often
     workers: str = "inprocess"  # "rq": jobs go to RQ workers (presentai worker) through redis_url
     rq_queue: str = "presentai"  # the RQ queue the service fills and the workers empty
     job_retry_delays: str = "5,30,120"  # seconds before each new attempt of a failed job; "": no retries
@@ -105,6 +106,7 @@ class Settings:
             "export_link_ttl_s",
             "deleted_retention_days",
             "ws_idle_timeout_s",
+            "ws_session_check_s",
             "llm_timeout_s",
             "embedding_dimension",
             "max_unzipped_bytes",

@@ -298,6 +298,12 @@ class Authenticator:
             raise Unauthorized("this session has ended; sign in again")
         return Principal(str(claims["sub"]), str(claims["sid"]))
 
+    async def session_active(self, caller: Principal) -> bool:
+        """Whether the login ``caller`` signed in with is still going (an API key's has none to end)."""
+        if not caller.session_family:
+            return caller.scopes is not None
+        return await self._sessions.family_active(caller.session_family)
+
     async def _start_session(self, user_id: str) -> Tokens:
         return await self._issue(user_id, family_id="")
 

@@ -38,6 +38,7 @@ class Connection:
         self.socket = socket
         self.caller = caller
         self.streams: dict[str, Subscription] = {}
+        self.ending = False  # closing because the session ended: let that close finish its handshake
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.send_encoded(orjson.dumps(message))
@@ -50,7 +51,30 @@ class Connection:
     async def error(self, code: str, message: str, **extra: Any) -> None:
         await self.send({"type": "error", "error": code, "message": message, **extra})
 
+    async def session_ended(self) -> bool:
+        """Whether the caller's login has ended since the socket opened (logout, logout-all, a new
+        password, account deletion); if so the socket is closed with 4401 and delivers nothing more."""
+        if await self.request.app[AUTHENTICATOR].session_active(self.caller):
+            return False
+        self.ending = True
+        await self.error("unauthorized", "this session has ended; sign in again")
+        await self.socket.close(code=CLOSE_UNAUTHORIZED, message=b"session ended")
+        await self.close()
+        return True
+
+    async def drop_hidden(self) -> None:
+        """Stop the subscriptions to jobs of organizations the caller no longer belongs to."""
+        for job_id, subscription in list(self.streams.items()):
+            membership = await self.request.app[ORGANIZATIONS].membership(
+                subscription.job.organization_id, self.caller.user_id
+            )
+            if membership is None and self.streams.get(job_id) is subscription:
+                self.streams.pop(job_id).cancel()
+                await self.error("not_found", f"no job {job_id}", job_id=job_id)
+
     async def subscribe(self, job_id: str, last_event_id: str) -> None:
+        if await self.session_ended():
+            return
         job = await self._visible_job(job_id)
         if job is None:
             await self.error("not_found", f"no job {job_id}", job_id=job_id)
@@ -99,6 +123,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         return socket
     connection = Connection(request, socket, caller)
     await connection.send({"type": "authenticated", "user_id": caller.user_id})
+    watch = asyncio.create_task(_watch(connection, settings.ws_session_check_s), name="ws-session-watch")
     try:
         while not socket.closed:
             try:
@@ -113,8 +138,24 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 continue
             await _handle(connection, message.data)
     finally:
+        if not connection.ending:
+            watch.cancel()
         await connection.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
     return socket
+
+
+async def _watch(connection: Connection, every_s: float) -> None:
+    """Re-check the caller's session and memberships every ``every_s`` while the socket is open."""
+    while not connection.socket.closed:
+        await asyncio.sleep(every_s)
+        try:
+            if await connection.session_ended():
+                return
+            await connection.drop_hidden()
+        except PresentAIError as error:  # the database is away: keep the socket, check again later
+            log.info("the session of a WebSocket could not be checked: %s", error)
 
 
 async def _handle(connection: Connection, text: str) -> None:
