@@ -70,6 +70,7 @@ class Settings:
     s3_region: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
     export_link_ttl_s: int = 24 * 60 * 60  # how long an export's download link works
+    export_budget_s: int = 300  # the longest rendering and converting one export may take
     deleted_retention_days: int = 30  # a deleted presentation can be restored this long, then it is purged
     url_import_timeout_s: int = 30  # a whole /files/url download
     url_import_allowed_networks: str = ""  # CIDRs /files/url may reach although private, e.g. 10.20.0.0/16
@@ -104,6 +105,7 @@ class Settings:
             "max_upload_bytes",
             "url_import_timeout_s",
             "export_link_ttl_s",
+            "export_budget_s",
             "deleted_retention_days",
             "ws_idle_timeout_s",
             "ws_session_check_s",

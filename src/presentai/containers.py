@@ -329,6 +329,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
         public_url=settings.provided.public_url,
         link_ttl_s=settings.provided.export_link_ttl_s,
+        budget_s=settings.provided.export_budget_s,
     )
     housekeeping = providers.Factory(
         _lazy("services.housekeeping:Housekeeping"),

@@ -124,3 +124,13 @@ def test_a_template_without_usable_layouts_is_a_render_error_not_a_crash() -> No
     template.save(out)
     with pytest.raises(RenderError, match="no slide layouts"):
         PptxDeckRenderer().render(deck(), out.getvalue())
+
+
+def test_a_slide_continued_over_several_slides_has_its_notes_written_once(render) -> None:  # type: ignore[no-untyped-def]
+    notes = "Speaker note that must appear once. " * 500
+    crowded = SlideContent(Layout.BULLETS, "Crowded", tuple(Bullet(f"{LONG} ({j})") for j in range(40)), notes=notes)
+    data = render(Deck("Deck", "", "en", (crowded,), {}))
+    deck_file = pptx.Presentation(io.BytesIO(data))
+    assert len(deck_file.slides) > 2  # it was continued
+    written = [s.notes_slide.notes_text_frame.text for s in deck_file.slides if s.has_notes_slide]
+    assert sum(text.count("Speaker note that must appear once.") for text in written) == 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from presentai.domain.errors import Conflict, PresentAIError, ProviderError, ValidationFailed
+from presentai.domain.errors import Conflict, PresentAIError, ProviderError, RenderError, ValidationFailed
 from presentai.domain.events import ExportCompleted, GenerationFailed
 from presentai.domain.exports import Export, ExportFormat, ExportStatus, export_filename
 from presentai.domain.presentation import Presentation
@@ -49,7 +49,9 @@ class ExportPresentation:
         progress: ProgressSink,
         public_url: str,
         link_ttl_s: int = 24 * 60 * 60,
+        budget_s: float = 300.0,
     ) -> None:
+        self._budget_s = budget_s
         self._exports = exports
         self._render = render_deck
         self._converter = converter
@@ -87,11 +89,18 @@ class ExportPresentation:
         return export
 
     async def _make(self, export: Export) -> None:
-        title, data = await self._render.titled(export.organization_id, export.presentation_id)
-        if export.format is not ExportFormat.PPTX:
-            data = await asyncio.to_thread(self._converter.convert, data, export.format.value)
+        try:  # rendering and conversion run in threads; past the budget the export fails rather than lingers
+            title, data = await asyncio.wait_for(self._rendered(export), self._budget_s)
+        except TimeoutError:
+            raise RenderError(f"the export took longer than {self._budget_s:.0f} s and was stopped") from None
         filename = export_filename(title, export.format)
         key = f"exports/{export.organization_id}/{export.id}/{export.format.extension}"
         await self._store.put(key, data)
         export.complete(key, filename, len(data), self._ttl, datetime.now(UTC))
         await self._exports.save(export)
+
+    async def _rendered(self, export: Export) -> tuple[str, bytes]:
+        title, data = await self._render.titled(export.organization_id, export.presentation_id)
+        if export.format is not ExportFormat.PPTX:
+            data = await asyncio.to_thread(self._converter.convert, data, export.format.value)
+        return title, data

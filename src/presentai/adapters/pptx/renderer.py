@@ -169,7 +169,9 @@ def _split_to_fit(content: SlideContent, layouts: _Layouts, language: str) -> li
         return [content]
     half = len(content.bullets) // 2
     first = evolve(content, bullets=content.bullets[:half])
-    rest = evolve(content, bullets=content.bullets[half:], title=f"{content.title} ({label(language, 'continued')})")
+    # The notes go with the first part only: a continuation repeating them would multiply their size.
+    continued = f"{content.title} ({label(language, 'continued')})"
+    rest = evolve(content, bullets=content.bullets[half:], title=continued, notes="")
     return _split_to_fit(first, layouts, language) + _split_to_fit(rest, layouts, language)
 
 
