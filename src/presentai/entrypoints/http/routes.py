@@ -25,6 +25,7 @@ from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
 _MFA_TRIES_PER_MINUTE = 5
+_TRIES_PER_ACCOUNT = 10  # sign-ins per minute to one account, from anywhere
 
 
 @frozen
@@ -110,10 +111,14 @@ def _organization(organization: Organization, membership: Membership) -> dict[st
     return {**dump(organization), "role": membership.role.value}
 
 
-async def _limit_address(request: web.Request) -> None:
-    """Slow down password guessing and sign-up floods from one address."""
+async def _limit_address(request: web.Request, account: str = "") -> None:
+    """Slow down password guessing and sign-up floods: per address and, when named, per account, each in
+    its own bucket per endpoint (a refresh storm behind one NAT does not lock its users out of login)."""
     per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
-    await limit(request, f"auth:{client_address(request)}", per_minute)
+    endpoint = request.path.rsplit("/", 1)[-1]
+    await limit(request, f"auth:{endpoint}:{client_address(request)}", per_minute)
+    if account:  # guesses spread over many addresses still meet this one
+        await limit(request, f"auth:{endpoint}:account:{account.strip().lower()[:254]}", _TRIES_PER_ACCOUNT)
 
 
 @routes.post("/api/v1/auth/register")
@@ -131,8 +136,8 @@ async def register(request: web.Request) -> web.Response:
 @accepts(LoginBody)
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
-    await _limit_address(request)
     body = await read_body(request, LoginBody)
+    await _limit_address(request, body.email)
     return json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
 
 
