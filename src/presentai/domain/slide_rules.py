@@ -17,7 +17,16 @@ import attrs
 
 from presentai.domain.presentation import Outline, OutlineItem
 from presentai.domain.slides import Bullet, SlideContent
-from presentai.domain.wording import is_back_matter, is_informative_heading, normalized, said_keys
+from presentai.domain.wording import (
+    is_back_matter,
+    is_closing,
+    is_informative_heading,
+    is_opening,
+    leans_on_context,
+    normalized,
+    points_elsewhere,
+    said_keys,
+)
 
 MIN_BULLETS, MAX_BULLETS = 3, 5
 MIN_BULLET_WORDS, MAX_BULLET_WORDS = 5, 25  # "about 6 to 25": a five-word fact ("Revenue rose 12% in 2025") is whole
@@ -48,32 +57,8 @@ _OPEN_END = re.compile(
     r"и|а|но|или|в|во|на|с|со|к|по|о|об|от|до|из|за|для|что|который|которые))$",
     re.I,
 )
-# Words that make a bullet lean on the sentence before it, or a clause torn from its sentence.
-_DANGLING_START = re.compile(
-    r"^(?:but|and|or|nor|yet|which|whom|whose|whereas|also|so|"
-    r"но|и|а|или|либо|который|которая|которое|которые|которого|которой|которым|поэтому|также)\b",
-    re.I,
-)
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|or|yet|also|so|но|и|а|или|также)\s*,?\s+(?=\w)", re.I)
-_DANGLING_REFERENCE = re.compile(
-    r"\b(?:(?:the )?(?:table|figure|chart|list|example|code|listing|diagram)s? (?:below|above)|as (?:discussed|"
-    r"shown|mentioned|described|noted|stated) (?:above|below|earlier|previously|before)|see (?:figure|table|section|"
-    r"chapter|appendix|page)|(?:таблиц[аеыу]|рисун(?:ок|ке|ка)|схем[аеу]|диаграмм[аеу]) ниже|"
-    r"(?:см\.|смотри) (?:рис|табл|раздел|главу)|как (?:показано|сказано|отмечено|описано|говорилось) "
-    r"(?:выше|ниже|ранее))\b",
-    re.I,
-)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
-_OPENING = re.compile(
-    r"^(?:introduction|purpose|objectives?|aims?|executive summary|abstract|overview|motivation|"
-    r"введение|цел[ьи]|актуальность|аннотация|резюме|обзор)\b",
-    re.I,
-)
-_CLOSING = re.compile(
-    r"^(?:conclusions?|concluding|summary and conclusions?|next steps|recommendations?|outlook|future work|"
-    r"(?:key )?takeaways|lessons learned|заключение|выводы|итоги|дальнейшие шаги|рекомендации|перспективы)\b",
-    re.I,
-)
 
 
 def words_of(text: str) -> int:
@@ -144,9 +129,9 @@ def bullet_problems(text: str) -> list[str]:
     elif count > MAX_BULLET_WORDS:
         problems.append(f"“{shown}” has {count} words; keep a bullet to {MAX_BULLET_WORDS} and put detail in the notes")
     start = shown.lstrip("«\"“‘'(")
-    if _DANGLING_START.match(start) or (start[:1].isalpha() and start[:1].islower()):
+    if leans_on_context(start) or (start[:1].isalpha() and start[:1].islower()):
         problems.append(f"“{shown}” is not a sentence of its own; it leans on what came before")
-    if _DANGLING_REFERENCE.search(shown):
+    if points_elsewhere(shown):
         problems.append(f"“{shown}” points at something the slide does not show")
     if _MARKUP.search(shown):
         problems.append(f"“{shown}” contains markup or a link; write plain text")
@@ -288,6 +273,6 @@ def _story_order(items: Sequence[OutlineItem]) -> list[int]:
 
     def role(index: int) -> int:
         title = _NUMBERING.sub("", items[index].title).strip()
-        return 0 if _OPENING.match(title) else 2 if _CLOSING.match(title) else 1
+        return 0 if is_opening(title) else 2 if is_closing(title) else 1
 
     return sorted(range(len(items)), key=role)

@@ -99,6 +99,16 @@ def is_informative_heading(heading: str) -> bool:
     return not (first.isalpha() and first.islower())
 
 
+def leans_on_context(text: str) -> bool:
+    """Whether a sentence opens with a word that leans on the one before it ("But", "Which", "Для этого")."""
+    return bool(_DANGLING_START.match(" ".join(text.split())))
+
+
+def points_elsewhere(text: str) -> bool:
+    """Whether a sentence points at something a slide would not show ("the table below", "см. рис")."""
+    return bool(_DANGLING_REFERENCE.search(" ".join(text.split())))
+
+
 def is_statement(sentence: str) -> bool:
     """Whether a source sentence can be a bullet: complete, self-contained prose.
 
@@ -172,16 +182,19 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# An opening or closing heading: the word itself ("Introduction"), or the word and what it is of
+# ("Introduction to the dataset", "Conclusions and future work"); "Summary" and "Results" only alone.
 _OPENING = re.compile(
-    r"^(?:abstract|summary|executive summary|overview|introduction|purpose|purpose and scope|background|"
-    r"about this (?:document|guide|report)|key (?:findings|points|messages)|at a glance|"
-    r"аннотация|реферат|резюме|введение|обзор|общие сведения|цель(?: работы)?|цели и задачи|назначение)$",
+    r"^(?:(?:abstract|executive summary|overview|introduction|purpose|objectives?|aims?|motivation|background|"
+    r"аннотация|реферат|резюме|введение|обзор|цел[ьи]|актуальность|назначение)(?:\b.*)?|summary|"
+    r"about this (?:document|guide|report)|key (?:findings|points|messages)|at a glance|общие сведения)$",
     re.I,
 )
 _CLOSING = re.compile(
-    r"^(?:conclusions?|concluding remarks|summary(?: and (?:conclusions?|outlook|next steps))?|next steps|"
-    r"outlook|future work|recommendations?|results|findings|lessons learned|what'?s next|where to go from here|"
-    r"заключение|выводы|итоги|результаты(?: работы)?|дальнейшие шаги|рекомендации|что дальше|перспективы)$",
+    r"^(?:(?:conclusions?|concluding|next steps|outlook|future work|recommendations?|(?:key )?takeaways|"
+    r"lessons learned|заключение|выводы|итоги|дальнейшие шаги|рекомендации|перспективы)(?:\b.*)?|"
+    r"summary and (?:conclusions?|outlook|next steps)|results|findings|what'?s next|where to go from here|"
+    r"результаты(?: работы)?|что дальше)$",
     re.I,
 )
 

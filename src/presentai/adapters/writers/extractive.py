@@ -17,6 +17,7 @@ import attrs
 from attrs import frozen
 
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
+from presentai.domain.slide_rules import MAX_BULLETS, MAX_PARTS, MIN_BULLETS, SLIDE_WORDS, TITLE_WORDS
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
 from presentai.domain.text import STEM_LENGTH, collapse_whitespace, content_stems, numbers, words
@@ -31,12 +32,7 @@ from presentai.domain.wording import (
 )
 from presentai.ports.writing import PlanningInput
 
-MAX_BULLETS = 5
-MIN_BULLETS = 3
-MIN_WORDS, MAX_WORDS = 6, 32
-SLIDE_WORDS = 60  # body text of a content slide, at most about
-TITLE_WORDS = 8
-MAX_PARTS = 2  # a section fills at most two slides: "Title" and "Title (2/2)"
+MIN_WORDS, MAX_WORDS = 6, 32  # of a source sentence that may become a bullet
 SAME_TOPIC = 0.3  # two sections of different sources whose vocabularies overlap this much are told together
 BULLET_WORDS = 20  # a bullet longer than this is condensed further if it can be
 
