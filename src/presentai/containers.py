@@ -431,6 +431,7 @@ class ServiceContainer(EmbeddedContainer):
         mailer=mailer,
         public_url=EmbeddedContainer.settings.provided.public_url,
         limits=EmbeddedContainer.settings.provided.limits,
+        strength=providers.Singleton(_lazy("adapters.auth.strength:ZxcvbnPasswordStrength")),
     )
 
 

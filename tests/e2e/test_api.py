@@ -101,6 +101,17 @@ async def test_a_taken_email_is_a_conflict(client: TestClient) -> None:
     assert (await response.json())["error"] == "conflict"
 
 
+@pytest.mark.parametrize("password", [" " * 10, "password123", "qwerty123456"])
+async def test_a_blank_or_common_password_is_refused_with_422_naming_the_field(
+    client: TestClient, password: str
+) -> None:
+    response = await client.post("/api/v1/auth/register", json={"email": "weak@example.com", "password": password})
+    body = await response.json()
+    assert (response.status, body["error"], set(body["fields"])) == (422, "validation_error", {"password"})
+    login = await client.post("/api/v1/auth/login", json={"email": "weak@example.com", "password": password})
+    assert login.status == 401  # no account was made
+
+
 async def test_login_refresh_rotation_and_reuse_detection_over_http(client: TestClient) -> None:
     account = await signed_up(client)
     bad = await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "wrong password!!"})

@@ -9,6 +9,7 @@ import pyotp
 import pytest
 
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
+from presentai.adapters.auth.strength import ZxcvbnPasswordStrength
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
 from presentai.adapters.mail.smtp import OutboxMailer
 from presentai.adapters.memory.accounts import (
@@ -33,6 +34,7 @@ def auth(tmp_path: Path) -> Authenticator:
         tokens=JwtAccessTokens(SECRET),
         codes=PyotpOneTimePasswords(),
         mailer=OutboxMailer(tmp_path / "outbox", "noreply@presentai.example"),
+        strength=ZxcvbnPasswordStrength(),
     )
 
 
@@ -50,6 +52,36 @@ async def test_an_email_registers_once_and_weak_passwords_are_refused(auth: Auth
         await auth.register("ANNA@example.com", "another long password")
     with pytest.raises(ValidationFailed):
         await auth.register("bob@example.com", "short")
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        (" " * 10, "only whitespace"),
+        ("\t \n" * 5, "only whitespace"),
+        ("password123", "too common"),
+        ("1234567890", "too common"),
+        ("qwertyuiop", "too common"),
+        ("Password1!", "too common"),
+        ("iloveyou12", "too common"),
+        ("bob.builder@example.com", "too common"),  # the account's own address
+        ("x" * 1_001, "too long"),
+    ],
+)
+async def test_the_commonest_guessable_and_blank_passwords_are_refused_naming_the_field(
+    auth: Authenticator, password: str, problem: str
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        await auth.register("bob.builder@example.com", password)
+    assert refused.value.fields == {"password": problem}
+    assert await auth._users.by_email("bob.builder@example.com") is None
+
+
+async def test_a_new_password_meets_the_same_policy_and_the_old_one_keeps_working(auth: Authenticator) -> None:
+    user, _ = await auth.register("anna@example.com", "correct horse battery")
+    with pytest.raises(ValidationFailed):
+        await auth.update_profile(user.id, password="abc123abc123", current_password="correct horse battery")
+    assert isinstance(await auth.login("anna@example.com", "correct horse battery"), Tokens)
 
 
 async def test_signing_in_needs_the_right_password_and_does_not_say_which_part_was_wrong(auth: Authenticator) -> None:

@@ -14,6 +14,7 @@ from presentai.domain.limits import DEFAULT_LIMITS, Limits
 
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1_000  # a passphrase, not a document to hash
 LAST_OWNER = "the organization's last owner cannot be removed or demoted; make someone else owner first"
 
 
@@ -76,12 +77,21 @@ def normalize_email(email: str) -> str:
     return clean
 
 
-def check_password(password: str) -> None:
-    """Raise ``ValidationFailed`` for a password too weak to accept."""
+def check_password(password: str, weakness: str | None = None) -> None:
+    """Raise ``ValidationFailed`` for a password too weak to accept: too short, too long, only whitespace, or
+    with a ``weakness`` an estimator found (one of the commonest passwords, the user's own email, …)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             f"the password must have at least {MIN_PASSWORD_LENGTH} characters", {"password": "too short"}
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"the password must have at most {MAX_PASSWORD_LENGTH} characters", {"password": "too long"}
+        )
+    if not password.strip():
+        raise ValidationFailed("the password must not be only spaces", {"password": "only whitespace"})
+    if weakness:
+        raise ValidationFailed(f"the password is too easy to guess: {weakness}", {"password": "too common"})
 
 
 def check_name(name: str, limits: Limits = DEFAULT_LIMITS, field: str = "name") -> None:

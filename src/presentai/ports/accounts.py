@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -132,6 +132,14 @@ class PasswordHasher(Protocol):
 
     def verify(self, password_hash: str, password: str) -> bool:
         """Whether ``password`` matches ``password_hash``."""
+        ...
+
+
+class PasswordStrength(Protocol):
+    """Judges how guessable a password is (a dictionary of common ones, patterns, the user's own details)."""
+
+    def weakness(self, password: str, user_inputs: Sequence[str] = ()) -> str | None:
+        """Why the password is too easy to guess, or ``None`` if it is not."""
         ...
 
 

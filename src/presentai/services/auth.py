@@ -28,6 +28,7 @@ from presentai.ports.accounts import (
     OneTimePasswords,
     OrganizationRepository,
     PasswordHasher,
+    PasswordStrength,
     SessionRepository,
     UserRepository,
 )
@@ -111,8 +112,10 @@ class Authenticator:
         mailer: Mailer,
         public_url: str = "http://localhost:8080",
         limits: Limits = DEFAULT_LIMITS,
+        strength: PasswordStrength | None = None,
     ) -> None:
         self._limits = limits
+        self._strength = strength
         self._users = users
         self._organizations = organizations
         self._sessions = sessions
@@ -125,7 +128,7 @@ class Authenticator:
 
     async def register(self, email: str, password: str, name: str = "") -> tuple[User, Tokens]:
         """A new account with a personal organization it owns, signed in."""
-        check_password(password)
+        self._check_new_password(password, email, name)
         if await self._users.by_email(normalize_email(email)) is not None:
             raise Conflict("an account with this email already exists")
         check_name(name, self._limits)
@@ -237,6 +240,13 @@ class Authenticator:
         user.disable_mfa()
         await self._users.save(user)
 
+    def _check_new_password(self, password: str, email: str, name: str) -> None:
+        """The policy for a password being set: length, not only spaces, and not easy to guess (with the
+        account's own email and name counted as easy)."""
+        check_password(password)
+        if self._strength is not None:
+            check_password(password, self._strength.weakness(password, (email, email.partition("@")[0], name)))
+
     def _check_password(self, user: User, password: str) -> None:
         if not self._hasher.verify(user.password_hash, password):
             raise ValidationFailed("the password is wrong", {"password": "wrong"})
@@ -267,7 +277,7 @@ class Authenticator:
         if password is not None:
             if not self._hasher.verify(user.password_hash, current_password):
                 raise ValidationFailed("the current password is wrong", {"current_password": "wrong"})
-            check_password(password)
+            self._check_new_password(password, user.email, user.name)
             user.password_hash = self._hasher.hash(password)
         await self._users.save(user)
         if password is not None:
