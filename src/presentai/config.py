@@ -11,7 +11,7 @@ import attrs
 from attrs import field, frozen
 
 from presentai.domain.errors import ValidationFailed
-from presentai.domain.limits import DEFAULT_LIMITS, Limits
+from presentai.domain.limits import DEFAULT_LIMITS, DEFAULT_LOCKOUT, Limits, LockoutPolicy
 
 EMBEDDERS = ("static", "e5", "openai")
 RETRIEVAL_MODES = ("dense", "lexical", "hybrid")
@@ -58,6 +58,12 @@ class Settings:
     job_retry_delays: str = "5,30,120"  # seconds before each new attempt of a failed job; "": no retries
     rate_limit_per_minute: int = 600  # per signed-in user or API key
     auth_rate_limit_per_minute: int = 20  # sign-in, registration and refresh, per client address
+    # Failed sign-ins (wrong password or two-factor code) within signin_failure_window_s that lock an account,
+    # or an address, out of signing in for signin_lockout_s.
+    signin_failures_per_account: int = DEFAULT_LOCKOUT.failures_per_account
+    signin_failures_per_address: int = DEFAULT_LOCKOUT.failures_per_address
+    signin_failure_window_s: int = DEFAULT_LOCKOUT.window_s
+    signin_lockout_s: int = DEFAULT_LOCKOUT.lockout_s
     public_url: str = "http://localhost:8080"  # where users reach the service (links in emails)
     smtp_url: str = ""  # "" → emails are written to the workspace's outbox folder; or smtp(s)://user:pw@host:port
     mail_from: str = "PresentAI <noreply@presentai.local>"
@@ -102,6 +108,10 @@ class Settings:
         positive = (
             "rate_limit_per_minute",
             "auth_rate_limit_per_minute",
+            "signin_failures_per_account",
+            "signin_failures_per_address",
+            "signin_failure_window_s",
+            "signin_lockout_s",
             "max_upload_bytes",
             "url_import_timeout_s",
             "export_link_ttl_s",
@@ -199,6 +209,16 @@ class Settings:
         """The limits of one request, from the ``limit_*`` settings and ``max_slides``."""
         values = {a.name: getattr(self, f"limit_{a.name}") for a in attrs.fields(Limits) if a.name != "slides_per_deck"}
         return Limits(slides_per_deck=self.max_slides, **values)
+
+    @property
+    def lockout(self) -> LockoutPolicy:
+        """When failed sign-ins lock an account or an address out, and for how long."""
+        return LockoutPolicy(
+            self.signin_failures_per_account,
+            self.signin_failures_per_address,
+            self.signin_failure_window_s,
+            self.signin_lockout_s,
+        )
 
     @property
     def retrieval(self) -> str:

@@ -66,3 +66,18 @@ async def test_two_processes_sharing_redis_share_the_count(clock: Clock) -> None
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_lock_holds_until_its_time_by_the_limiters_clock_and_a_longer_one_is_kept(
+    limiter: RateLimiter, clock: Clock
+) -> None:
+    key, other = f"account:{new_id()}", f"account:{new_id()}"
+    assert await limiter.locked(key) == 0
+    await limiter.lock(key, 300)
+    assert await limiter.locked(key) == 300
+    assert await limiter.locked(other) == 0
+    clock.now += 100
+    await limiter.lock(key, 10)  # a shorter lock does not cut the running one short
+    assert await limiter.locked(key) == 200
+    clock.now += 200
+    assert await limiter.locked(key) == 0

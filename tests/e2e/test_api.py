@@ -184,6 +184,26 @@ async def test_too_many_sign_ins_from_one_address_answer_429_with_retry_after(tm
     assert response.headers["Retry-After"] == str(body["retry_after"])
 
 
+async def test_an_account_is_locked_out_for_a_while_after_repeated_wrong_passwords(tmp_path: Path) -> None:
+    clock = [1_000_000.0]
+    app = create_app(
+        Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, signin_failures_per_account=3, signin_lockout_s=120)
+    )
+    app[LIMITER] = InProcessRateLimiter(clock=lambda: clock[0])
+    async with TestClient(TestServer(app)) as client:
+        anna = await signed_up(client)
+        right = {"email": anna["email"], "password": "correct horse battery"}
+        wrong = {**right, "password": "not the password"}
+        statuses = [(await client.post("/api/v1/auth/login", json=wrong)).status for _ in range(3)]
+        locked = await client.post("/api/v1/auth/login", json=right)
+        body = await locked.json()
+        clock[0] += 120
+        after = await client.post("/api/v1/auth/login", json=right)
+    assert statuses == [401, 401, 401]
+    assert (locked.status, body["error"], body["retry_after"]) == (429, "rate_limit_exceeded", 120)
+    assert after.status == 200
+
+
 async def test_a_busy_user_is_limited_per_account(tmp_path: Path) -> None:
     async with rate_limited(tmp_path, rate_limit_per_minute=2) as client:
         anna = await signed_up(client)

@@ -11,6 +11,7 @@ import pytest
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.auth.strength import ZxcvbnPasswordStrength
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
+from presentai.adapters.limits.limiters import InProcessRateLimiter
 from presentai.adapters.mail.smtp import OutboxMailer
 from presentai.adapters.memory.accounts import (
     InProcessOrganizationRepository,
@@ -18,8 +19,9 @@ from presentai.adapters.memory.accounts import (
     InProcessUserRepository,
 )
 from presentai.domain.accounts import Role, User
-from presentai.domain.errors import Conflict, Unauthorized, ValidationFailed
-from presentai.services.auth import Authenticator, MfaChallenge, Tokens
+from presentai.domain.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
+from presentai.domain.limits import LockoutPolicy
+from presentai.services.auth import Authenticator, MfaChallenge, SignInLockout, Tokens
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"
 
@@ -188,3 +190,50 @@ async def test_a_registration_cut_short_before_its_organization_is_finished_by_t
     assert [m.role for m in await auth._organizations.memberships(user.id)] == [Role.OWNER]
     await auth.login("anna@example.com", "correct horse battery")
     assert len(await auth._organizations.memberships(user.id)) == 1  # only once
+
+
+class StoppedClock:
+    """The limiter's clock, moved only by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_repeated_failed_sign_ins_lock_the_account_for_a_while_even_against_the_right_password() -> None:
+    clock = StoppedClock()
+    lockout = SignInLockout(InProcessRateLimiter(clock), LockoutPolicy(3, 100, window_s=900, lockout_s=300))
+    for _ in range(3):
+        await lockout.check("anna@example.com", "10.0.0.1")
+        await lockout.failed("Anna@Example.com ", f"10.0.0.{_ + 1}")  # from anywhere, in any case
+    with pytest.raises(RateLimited) as refused:
+        await lockout.check("anna@example.com", "10.0.0.9")
+    assert refused.value.retry_after == 300
+    await lockout.check("boris@example.com", "10.0.0.1")  # another account is not locked
+    clock.now += 299
+    with pytest.raises(RateLimited):
+        await lockout.check("anna@example.com")
+    clock.now += 1
+    await lockout.check("anna@example.com", "10.0.0.1")
+
+
+async def test_failures_from_one_address_lock_the_address_for_every_account() -> None:
+    clock = StoppedClock()
+    lockout = SignInLockout(InProcessRateLimiter(clock), LockoutPolicy(100, 5, window_s=900, lockout_s=60))
+    for number in range(5):
+        await lockout.failed(f"user{number}@example.com", "203.0.113.7")
+    with pytest.raises(RateLimited):
+        await lockout.check("someone-else@example.com", "203.0.113.7")
+    await lockout.check("someone-else@example.com", "203.0.113.8")
+
+
+async def test_failures_spread_over_more_than_a_window_do_not_lock() -> None:
+    clock = StoppedClock()
+    lockout = SignInLockout(InProcessRateLimiter(clock), LockoutPolicy(3, 100, window_s=900, lockout_s=300))
+    for _ in range(2):
+        await lockout.failed("anna@example.com")
+    clock.now += 900
+    await lockout.failed("anna@example.com")
+    await lockout.check("anna@example.com")

@@ -39,3 +39,19 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@frozen
+class LockoutPolicy:
+    """How many failed sign-ins within ``window_s`` lock an account (or an address) for ``lockout_s``.
+
+    An address gets more tries than an account: many people may sign in from behind one NAT.
+    """
+
+    failures_per_account: int = 10
+    failures_per_address: int = 50
+    window_s: int = 15 * 60
+    lockout_s: int = 5 * 60
+
+
+DEFAULT_LOCKOUT = LockoutPolicy()

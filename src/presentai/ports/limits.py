@@ -1,4 +1,4 @@
-"""Rate limits: how many requests a caller may make in a window."""
+"""Rate limits: how many requests a caller may make in a window, and lockouts for a while."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ class RateLimiter(Protocol):
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         """Count one request for ``key``; refused once ``limit`` requests fell in the current window."""
+        ...
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Lock ``key`` for ``seconds`` from now (a lock already longer is kept)."""
+        ...
+
+    async def locked(self, key: str) -> int:
+        """Whole seconds left of ``key``'s lock; ``0`` when it is not locked."""
         ...
 
     async def close(self) -> None:

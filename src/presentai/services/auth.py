@@ -19,8 +19,8 @@ from presentai.domain.accounts import (
     normalize_email,
 )
 from presentai.domain.api_keys import ApiKey, Scope
-from presentai.domain.errors import Conflict, MailUnavailable, NotFound, Unauthorized, ValidationFailed
-from presentai.domain.limits import DEFAULT_LIMITS, Limits
+from presentai.domain.errors import Conflict, MailUnavailable, NotFound, RateLimited, Unauthorized, ValidationFailed
+from presentai.domain.limits import DEFAULT_LIMITS, DEFAULT_LOCKOUT, Limits, LockoutPolicy
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
@@ -32,6 +32,7 @@ from presentai.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from presentai.ports.limits import RateLimiter
 from presentai.ports.mail import Email, Mailer
 
 log = logging.getLogger("presentai.auth")
@@ -328,6 +329,40 @@ class Authenticator:
         if not self._dummy_hash:
             self._dummy_hash = self._hasher.hash(_DUMMY_HASH_INPUT)
         return self._dummy_hash
+
+
+class SignInLockout:
+    """A short lockout after repeated failed sign-ins, per account and per client address.
+
+    Failures are counted in windows of the limiter; reaching the policy's count locks the account (or
+    the address) for ``lockout_s``, during which even the right password is refused.
+    """
+
+    def __init__(self, limiter: RateLimiter, policy: LockoutPolicy = DEFAULT_LOCKOUT) -> None:
+        self._limiter = limiter
+        self._policy = policy
+
+    async def check(self, account: str, address: str = "") -> None:
+        """Raise ``RateLimited`` while the account or the address is locked out."""
+        for key, _ in self._counted(account, address):
+            left = await self._limiter.locked(key)
+            if left:
+                raise RateLimited(f"too many failed sign-ins; try again in {left} s", retry_after=left)
+
+    async def failed(self, account: str, address: str = "") -> None:
+        """Count one failed sign-in; lock what reached its count."""
+        for key, allowed in self._counted(account, address):
+            if not (await self._limiter.hit(f"failed:{key}", allowed - 1, self._policy.window_s)).allowed:
+                await self._limiter.lock(key, self._policy.lockout_s)
+
+    def _counted(self, account: str, address: str) -> list[tuple[str, int]]:
+        """The keys failures count against, each with the failures that lock it."""
+        counted = []
+        if account.strip():
+            counted.append((f"signin:account:{account.strip().lower()[:254]}", self._policy.failures_per_account))
+        if address:
+            counted.append((f"signin:address:{address}", self._policy.failures_per_address))
+        return counted
 
 
 _KEY_PREFIX = "pai_"

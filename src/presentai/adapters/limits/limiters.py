@@ -1,4 +1,7 @@
-"""Fixed-window rate limiters: in one process, or shared by every process through Redis."""
+"""Fixed-window rate limiters and lockouts: in one process, or shared by every process through Redis.
+
+Both read time from their ``clock`` only (a lock stores the moment it ends), so tests stop or move it.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +21,17 @@ def _window(now: float, window_seconds: int) -> tuple[int, int]:
     return number, max(1, math.ceil((number + 1) * window_seconds - now))
 
 
+def _left(until: float, now: float) -> int:
+    return max(0, math.ceil(until - now))
+
+
 class InProcessRateLimiter:
     """Counts in a dict; for the embedded mode and a single process."""
 
     def __init__(self, clock: Clock = time.time) -> None:
         self._clock = clock
         self._counts: dict[tuple[str, int], int] = {}
+        self._locks: dict[str, float] = {}
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         """Count one request."""
@@ -35,6 +43,17 @@ class InProcessRateLimiter:
         if count > limit:
             return RateDecision(False, 0, retry_after)
         return RateDecision(True, limit - count)
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Lock ``key`` until ``seconds`` from now."""
+        now = self._clock()
+        if len(self._locks) > 100_000:  # forget ended locks
+            self._locks = {k: until for k, until in self._locks.items() if until > now}
+        self._locks[key] = max(self._locks.get(key, 0.0), now + seconds)
+
+    async def locked(self, key: str) -> int:
+        """Seconds left of the lock."""
+        return _left(self._locks.get(key, 0.0), self._clock())
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -67,6 +86,28 @@ class RedisRateLimiter:
         if int(count) > limit:
             return RateDecision(False, 0, retry_after)
         return RateDecision(True, limit - int(count))
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Store when the lock ends; Redis forgets it a little after that (in its own time)."""
+        from redis.exceptions import RedisError
+
+        name, until = f"lock:{key}", self._clock() + seconds
+        try:
+            current = await self._redis.get(name)
+            if current is None or float(current) < until:
+                await self._redis.set(name, repr(until), ex=seconds + 60)
+        except RedisError as error:
+            raise ProviderError(f"Redis is unreachable for lockouts: {error}", "redis") from error
+
+    async def locked(self, key: str) -> int:
+        """Seconds left of the lock, by this limiter's clock."""
+        from redis.exceptions import RedisError
+
+        try:
+            until = await self._redis.get(f"lock:{key}")
+        except RedisError as error:
+            raise ProviderError(f"Redis is unreachable for lockouts: {error}", "redis") from error
+        return 0 if until is None else _left(float(until), self._clock())
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -18,10 +18,10 @@ from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.clients import client_address
 from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
-from presentai.services.auth import Tokens
+from presentai.services.auth import SignInLockout, Tokens
 
 routes = web.RouteTableDef()
 _MFA_TRIES_PER_MINUTE = 5
@@ -138,7 +138,18 @@ async def login(request: web.Request) -> web.Response:
     """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
     body = await read_body(request, LoginBody)
     await _limit_address(request, body.email)
-    return json_response(dump(await request.app[AUTHENTICATOR].login(body.email, body.password)))
+    lockout, address = _lockout(request), client_address(request)
+    await lockout.check(body.email, address)
+    try:
+        answer = await request.app[AUTHENTICATOR].login(body.email, body.password)
+    except Unauthorized:
+        await lockout.failed(body.email, address)
+        raise
+    return json_response(dump(answer))
+
+
+def _lockout(request: web.Request) -> SignInLockout:
+    return SignInLockout(request.app[LIMITER], request.app[CONTAINER].settings().lockout)
 
 
 @routes.post("/api/v1/auth/verify-email")
@@ -190,9 +201,18 @@ async def verify_mfa(request: web.Request) -> web.Response:
     await _limit_address(request)
     body = await read_body(request, MfaVerifyBody)
     authenticator = request.app[AUTHENTICATOR]
-    # Five guesses a minute per account, wherever they come from: a million codes cannot be walked.
-    await limit(request, f"mfa:{authenticator.challenged_user(body.mfa_token)}", _MFA_TRIES_PER_MINUTE)
-    return json_response(_tokens(await authenticator.verify_mfa(body.mfa_token, body.code)))
+    # Five guesses a minute per account, wherever they come from: a million codes cannot be walked;
+    # wrong codes count as failed sign-ins of the account (its id, as the email is not in the challenge).
+    user_id, address = authenticator.challenged_user(body.mfa_token), client_address(request)
+    await limit(request, f"mfa:{user_id}", _MFA_TRIES_PER_MINUTE)
+    lockout = _lockout(request)
+    await lockout.check(f"user:{user_id}", address)
+    try:
+        tokens = await authenticator.verify_mfa(body.mfa_token, body.code)
+    except Unauthorized:
+        await lockout.failed(f"user:{user_id}", address)
+        raise
+    return json_response(_tokens(tokens))
 
 
 @routes.post("/api/v1/auth/refresh")
