@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from presentai import GeneratedDeck, PresentAI
+from presentai.domain.slide_rules import DECK_TITLE_WORDS, MAX_BULLETS, MIN_BULLETS, SLIDE_WORDS, title_problems
+from presentai.domain.text import words
 from presentai.domain.wording import is_back_matter, normalized
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -57,3 +59,25 @@ def test_no_bullet_carries_markup_or_starts_mid_sentence(deck: GeneratedDeck) ->
 
 def test_every_bullet_quotes_its_source_verbatim(deck: GeneratedDeck) -> None:
     assert all(b.supported and b.attributions for s in deck.slides for b in s.content.bullets)
+
+
+def test_no_statement_is_made_twice_anywhere_in_the_deck(deck: GeneratedDeck) -> None:
+    said = Counter(normalized(b.text) for s in deck.slides for b in s.content.bullets)
+    quoted = Counter(normalized(a.quote) for s in deck.slides for b in s.content.bullets for a in b.attributions)
+    assert [t for t, n in said.items() if n > 1] == []
+    assert [q for q, n in quoted.items() if n > 1] == []
+
+
+def test_a_content_slide_holds_three_to_five_bullets_and_at_most_sixty_words(deck: GeneratedDeck) -> None:
+    for slide in deck.slides:
+        bullets = slide.content.bullets
+        assert 1 <= len(bullets) <= MAX_BULLETS, slide.content.title
+        assert sum(len(words(b.text)) for b in bullets) <= SLIDE_WORDS, slide.content.title
+    assert sum(len(s.content.bullets) >= MIN_BULLETS for s in deck.slides) >= 0.7 * len(deck.slides)
+
+
+def test_every_title_keeps_the_title_rules(deck: GeneratedDeck) -> None:
+    assert {
+        s.content.title: title_problems(s.content.title) for s in deck.slides if title_problems(s.content.title)
+    } == {}
+    assert title_problems(deck.presentation.title, max_words=DECK_TITLE_WORDS) == []

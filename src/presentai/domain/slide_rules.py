@@ -32,7 +32,7 @@ MIN_BULLETS, MAX_BULLETS = 3, 5
 MIN_BULLET_WORDS, MAX_BULLET_WORDS = 5, 25  # "about 6 to 25": a five-word fact ("Revenue rose 12% in 2025") is whole
 SLIDE_WORDS = 60  # body text of a content slide, at most
 TITLE_WORDS = 8
-DECK_TITLE_WORDS = 12
+DECK_TITLE_WORDS = 16  # a document's own title, a thesis's say, may run long
 MAX_PARTS = 2  # a section fills at most two slides: "Title (1/2)" and "Title (2/2)"
 MAX_KEY_POINTS = 5
 
@@ -112,7 +112,11 @@ def title_problems(title: str, *, max_words: int = TITLE_WORDS) -> list[str]:
     cleaned = _NUMBERING.sub("", bare).rstrip(". ")
     if is_back_matter(cleaned):
         problems.append(f"“{shown}” names back matter (contents, references, appendix …), not a slide's subject")
-    elif not problems and (not cleaned or _GENERIC_TITLE.match(cleaned) or not is_informative_heading(cleaned)):
+    elif not problems and (
+        not cleaned
+        or _GENERIC_TITLE.match(cleaned)
+        or not is_informative_heading(cleaned, max_words=max(10, max_words))
+    ):
         problems.append(f"“{shown}” does not say what the slide is about")
     return problems
 

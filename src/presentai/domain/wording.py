@@ -82,10 +82,13 @@ def is_back_matter(heading: str) -> bool:
     return bool(_BACK_MATTER.match(" ".join(heading.split())))
 
 
-def is_informative_heading(heading: str) -> bool:
-    """Whether a heading can be a slide's title as it is (after its numbering is cleaned off)."""
+def is_informative_heading(heading: str, *, max_words: int = 10) -> bool:
+    """Whether a heading can be a slide's title as it is (after its numbering is cleaned off).
+
+    ``max_words`` is longer for a deck's title: a document's own title may run long.
+    """
     text = " ".join(heading.split())
-    if not text or len(text.split()) > 10 or len(text) > 90:
+    if not text or len(text.split()) > max_words or len(text) > 9 * max_words:
         return False
     if _GENERIC.match(text) or _IDENTIFIER.search(text) or _LEADERS.search(text) or _URL.search(text):
         return False

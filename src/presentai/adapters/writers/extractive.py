@@ -45,6 +45,19 @@ _CONNECTIVES = re.compile(
 )
 _ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-zа-я])[.)]\s+(?=\w)", re.I)  # "a) ", "3. " of a list item
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
+# ", chaired by the Program Manager,", ", which was revised in 2016,", ", например,": an aside the sentence
+# stands without
+_ASIDE = re.compile(
+    r",\s+(?:(?:which|who|whose|[a-z]+ed by|[a-z]+en by|который|которая|которое|которые|которых|которым)\b"
+    r"[^,;:()]{2,90}|for example|for instance|например|в частности),(?=\s)",
+    re.I,
+)
+# ", such as A, B and C." at the end: the examples go, the claim stays
+_TRAILING_EXAMPLES = re.compile(
+    r",?\s+(?:such as|including|for example|for instance|e\.g\.|например|такие как|включая|в том числе)\s+"
+    r"[^;:()]+?(?=[.;]?\s*$)",
+    re.I,
+)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-ZА-Я]\))\s+")
 
 
@@ -107,8 +120,8 @@ class ExtractiveWriter:
 
     def _item(self, group: _Group, part: int, parts: int) -> OutlineItem:
         chunks = _part(group.chunks, part, parts)
-        heading = clean_heading(group.section) if group.section else ""
-        if heading and is_informative_heading(heading):
+        heading = _short_heading(clean_heading(group.section)) if group.section else ""
+        if heading and is_informative_heading(heading) and len(heading.split()) <= TITLE_WORDS:
             title = heading
             if part > 0:  # the section's second slide: named by what it says, else "(2/2)"
                 own = _title_from_text(chunks)
@@ -244,11 +257,20 @@ def _bullet(sentence: _Sentence) -> Bullet:
 
 
 def condense(sentence: str) -> str:
-    """Shorten a sentence by removing words only: a leading connective, parentheticals, the final period."""
+    """Shorten a sentence by removing words only, never changing one.
+
+    Always: a leading connective, a list item's number, the final period. When it is long,
+    step by step until it is short enough: parentheticals, then asides between commas
+    (", chaired by the Program Manager,"), then a trailing list of examples (", such as …").
+    """
     text = _CONNECTIVES.sub("", _ENUMERATOR.sub("", sentence.strip()))
-    if len(text.split()) > BULLET_WORDS:  # long: drop its parentheticals
-        text = _PARENTHETICAL.sub("", text)
-    text = text.rstrip(" .;")
+    for cut in (_PARENTHETICAL, _ASIDE, _TRAILING_EXAMPLES):
+        if len(text.split()) <= BULLET_WORDS:
+            break
+        shorter = cut.sub("", text)
+        if len(shorter.split()) >= MIN_WORDS:
+            text = shorter
+    text = text.rstrip(" .;,")
     return text[:1].upper() + text[1:] if text else sentence.strip()
 
 
@@ -402,6 +424,20 @@ def _top_sentences(chunks: Sequence[Chunk], n: int) -> list[str]:
 def _shorten(text: str, max_words: int) -> str:
     parts = condense(text).split()
     return " ".join(parts[:max_words]) + ("…" if len(parts) > max_words else "")
+
+
+def _short_heading(heading: str) -> str:
+    """A heading of at most ``TITLE_WORDS`` words, by removing words: "Step 3: Find the minimal state" → the
+    part after its label; else without its parentheticals; else unchanged (the caller names it by its text)."""
+    if len(heading.split()) <= TITLE_WORDS:
+        return heading
+    if ": " in heading:
+        label, rest = heading.split(": ", 1)
+        for part in (rest, label):
+            if 2 <= len(part.split()) <= TITLE_WORDS and is_informative_heading(part):
+                return part[:1].upper() + part[1:]
+    bare = _PARENTHETICAL.sub("", heading).strip()
+    return bare if len(bare.split()) <= TITLE_WORDS else heading
 
 
 def _title_from_text(chunks: Sequence[Chunk]) -> str:
