@@ -432,6 +432,8 @@ class ServiceContainer(EmbeddedContainer):
         public_url=EmbeddedContainer.settings.provided.public_url,
         limits=EmbeddedContainer.settings.provided.limits,
         strength=providers.Singleton(_lazy("adapters.auth.strength:ZxcvbnPasswordStrength")),
+        emails=providers.Singleton(_lazy("adapters.auth.email:EmailValidatorAddresses")),
+        audit=audit_log,
     )
 
 

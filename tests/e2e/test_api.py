@@ -112,6 +112,18 @@ async def test_a_blank_or_common_password_is_refused_with_422_naming_the_field(
     assert login.status == 401  # no account was made
 
 
+async def test_a_lookalike_email_registers_but_is_flagged_in_its_organizations_audit_log(client: TestClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": "\u0430dmin@Example.com", "password": "correct horse battery"}
+    )
+    body = await response.json()
+    auth = {"Authorization": f"Bearer {body['access_token']}"}
+    assert (response.status, body["user"]["email"]) == (201, "\u0430dmin@example.com")
+    (organization,) = (await (await client.get("/api/v1/users/me", headers=auth)).json())["organizations"]
+    log = await (await client.get(f"/api/v1/organizations/{organization['id']}/audit-logs", headers=auth)).json()
+    assert [e["action"] for e in log["data"]] == ["user.confusable_email"]
+
+
 async def test_login_refresh_rotation_and_reuse_detection_over_http(client: TestClient) -> None:
     account = await signed_up(client)
     bad = await client.post("/api/v1/auth/login", json={"email": account["email"], "password": "wrong password!!"})

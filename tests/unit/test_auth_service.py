@@ -8,17 +8,20 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from presentai.adapters.auth.email import EmailValidatorAddresses
 from presentai.adapters.auth.secrets import Argon2PasswordHasher, JwtAccessTokens
 from presentai.adapters.auth.strength import ZxcvbnPasswordStrength
 from presentai.adapters.auth.totp import PyotpOneTimePasswords
 from presentai.adapters.limits.limiters import InProcessRateLimiter
 from presentai.adapters.mail.smtp import OutboxMailer
 from presentai.adapters.memory.accounts import (
+    InProcessAuditLog,
     InProcessOrganizationRepository,
     InProcessSessionRepository,
     InProcessUserRepository,
 )
 from presentai.domain.accounts import Role, User
+from presentai.domain.audit import AuditQuery
 from presentai.domain.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
 from presentai.domain.limits import LockoutPolicy
 from presentai.services.auth import Authenticator, MfaChallenge, SignInLockout, Tokens
@@ -37,6 +40,8 @@ def auth(tmp_path: Path) -> Authenticator:
         codes=PyotpOneTimePasswords(),
         mailer=OutboxMailer(tmp_path / "outbox", "noreply@presentai.example"),
         strength=ZxcvbnPasswordStrength(),
+        emails=EmailValidatorAddresses(),
+        audit=InProcessAuditLog(),
     )
 
 
@@ -237,3 +242,44 @@ async def test_failures_spread_over_more_than_a_window_do_not_lock() -> None:
     clock.now += 900
     await lockout.failed("anna@example.com")
     await lockout.check("anna@example.com")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Anna.Petrova@Example.COM ", "anna.petrova@example.com"),
+        ("anna@ＥＸＡＭＰＬＥ.com", "anna@example.com"),  # fullwidth letters
+        ("ivan@ПРИМЕР.РФ", "ivan@пример.рф"),
+        ("cafe\u0301@example.com", "caf\u00e9@example.com"),  # NFC: one account however é was typed
+    ],
+)
+async def test_an_email_is_stored_in_one_canonical_form_and_signs_in_from_any_spelling(
+    auth: Authenticator, typed: str, stored: str
+) -> None:
+    user, _ = await auth.register(typed, "correct horse battery")
+    assert user.email == stored
+    assert isinstance(await auth.login(stored.upper(), "correct horse battery"), Tokens)
+    with pytest.raises(Conflict):
+        await auth.register(stored, "correct horse battery")
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["nul\x00byte@example.com", "bell\x07@example.com", "a@b", "two..dots@example.com", "a@example.invalid", "@x.org"],
+)
+async def test_what_is_not_an_email_address_is_refused_naming_the_field(auth: Authenticator, email: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        await auth.register(email, "correct horse battery")
+    assert refused.value.fields == {"email": "invalid"}
+
+
+async def test_a_lookalike_address_is_flagged_in_the_audit_log_and_a_plain_one_is_not(auth: Authenticator) -> None:
+    plain, _ = await auth.register("paypal@example.com", "correct horse battery")
+    lookalike, _ = await auth.register("p\u0430ypal@example.com", "correct horse battery", address="203.0.113.9")
+    cyrillic, _ = await auth.register("\u0438\u0432\u0430\u043d@example.com", "correct horse battery")
+    flagged = []
+    for user in (plain, lookalike, cyrillic):
+        (membership,) = await auth._organizations.memberships(user.id)
+        entries = await auth._audit.query(AuditQuery(membership.organization_id))  # type: ignore[union-attr]
+        flagged += [(e.actor_id, e.action, e.ip) for e in entries]
+    assert flagged == [(lookalike.id, "user.confusable_email", "203.0.113.9")]

@@ -77,6 +77,15 @@ def normalize_email(email: str) -> str:
     return clean
 
 
+@frozen
+class CheckedEmail:
+    """A valid address in its canonical form, and whether it looks like another (mixed scripts with
+    lookalike letters, such as a Cyrillic "а" among Latin ones)."""
+
+    address: str
+    confusable: bool = False
+
+
 def check_password(password: str, weakness: str | None = None) -> None:
     """Raise ``ValidationFailed`` for a password too weak to accept: too short, too long, only whitespace, or
     with a ``weakness`` an estimator found (one of the commonest passwords, the user's own email, …)."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from presentai.domain.accounts import Invitation, Membership, Organization, Role, User
+from presentai.domain.accounts import CheckedEmail, Invitation, Membership, Organization, Role, User
 from presentai.domain.api_keys import ApiKey
 from presentai.domain.audit import AuditEntry, AuditQuery
 from presentai.domain.sessions import RefreshToken
@@ -140,6 +140,14 @@ class PasswordStrength(Protocol):
 
     def weakness(self, password: str, user_inputs: Sequence[str] = ()) -> str | None:
         """Why the password is too easy to guess, or ``None`` if it is not."""
+        ...
+
+
+class EmailAddresses(Protocol):
+    """Validates and normalises email addresses."""
+
+    def check(self, email: str) -> CheckedEmail:
+        """The canonical address, flagged if confusable; ``ValidationFailed`` when it is not an address."""
         ...
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from attrs import frozen
 
 from presentai.domain.accounts import (
+    CheckedEmail,
     Membership,
     Organization,
     Role,
@@ -19,12 +20,15 @@ from presentai.domain.accounts import (
     normalize_email,
 )
 from presentai.domain.api_keys import ApiKey, Scope
+from presentai.domain.audit import AuditEntry
 from presentai.domain.errors import Conflict, MailUnavailable, NotFound, RateLimited, Unauthorized, ValidationFailed
 from presentai.domain.limits import DEFAULT_LIMITS, DEFAULT_LOCKOUT, Limits, LockoutPolicy
 from presentai.domain.sessions import RefreshToken
 from presentai.ports.accounts import (
     AccessTokens,
     ApiKeyRepository,
+    AuditLog,
+    EmailAddresses,
     OneTimePasswords,
     OrganizationRepository,
     PasswordHasher,
@@ -114,9 +118,13 @@ class Authenticator:
         public_url: str = "http://localhost:8080",
         limits: Limits = DEFAULT_LIMITS,
         strength: PasswordStrength | None = None,
+        emails: EmailAddresses | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self._limits = limits
         self._strength = strength
+        self._emails = emails
+        self._audit = audit
         self._users = users
         self._organizations = organizations
         self._sessions = sessions
@@ -127,20 +135,55 @@ class Authenticator:
         self._public_url = public_url.rstrip("/")
         self._dummy_hash = ""
 
-    async def register(self, email: str, password: str, name: str = "") -> tuple[User, Tokens]:
-        """A new account with a personal organization it owns, signed in."""
-        self._check_new_password(password, email, name)
-        if await self._users.by_email(normalize_email(email)) is not None:
+    async def register(self, email: str, password: str, name: str = "", *, address: str = "") -> tuple[User, Tokens]:
+        """A new account with a personal organization it owns, signed in; a confusable email address is
+        written to the audit log (``address``: where the request came from)."""
+        checked = self.check_email(email)
+        self._check_new_password(password, checked.address, name)
+        if await self._users.by_email(checked.address) is not None:
             raise Conflict("an account with this email already exists")
         check_name(name, self._limits)
-        user = User.register(email, name, self._hasher.hash(password), self._limits)
+        user = User.register(checked.address, name, self._hasher.hash(password), self._limits)
         await self._users.add(user)
         await self._ensure_workspace(user)
+        if checked.confusable:
+            await self._flag_confusable(user, address)
         try:
             await self.send_verification(user.id)
         except MailUnavailable as error:  # the account works; the user can ask for the link again
             log.warning("the verification email to a new account was not sent: %s", error)
         return user, await self._start_session(user.id)
+
+    def check_email(self, email: str) -> CheckedEmail:
+        """The canonical form of an address, flagged if it looks like another; ``ValidationFailed`` if it is
+        not an address."""
+        if self._emails is None:
+            return CheckedEmail(normalize_email(email))
+        return self._emails.check(email)
+
+    def canonical_email(self, email: str) -> str:
+        """The canonical form of what may be an address (as typed, trimmed and lower-cased, if it is not one):
+        the one key of an account for lookups and sign-in limits, whichever way it was spelled."""
+        try:
+            return self.check_email(email).address
+        except ValidationFailed:
+            return email.strip().lower()[:254]
+
+    async def _flag_confusable(self, user: User, address: str) -> None:
+        log.warning("account %s registered with a confusable email address %r", user.id, user.email)
+        if self._audit is None:
+            return
+        for membership in await self._organizations.memberships(user.id):
+            entry = AuditEntry.record(
+                organization_id=membership.organization_id,
+                actor_id=user.id,
+                actor_kind="user",
+                action="user.confusable_email",
+                target_type="user",
+                target_id=user.id,
+                ip=address,
+            )
+            await self._audit.record(entry)
 
     async def send_verification(self, user_id: str) -> bool:
         """Email a link that proves the user reads their address; ``False`` if it is already proven."""
@@ -184,7 +227,7 @@ class Authenticator:
     async def login(self, email: str, password: str) -> Tokens | MfaChallenge:
         """Tokens for the right email and password, or a challenge when the account has two-factor sign-in;
         ``Unauthorized`` otherwise, saying not which was wrong."""
-        user = await self._users.by_email(email.strip().lower())
+        user = await self._users.by_email(self.canonical_email(email))
         if user is None or user.deleted_at is not None:
             self._hasher.verify(self._dummy(), password)
             raise Unauthorized("wrong email or password")

@@ -12,7 +12,7 @@ from presentai.domain.errors import ValidationFailed
 from presentai.entrypoints.http.auth import member, person
 from presentai.entrypoints.http.bodies import read_body
 from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import CONTAINER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
 
@@ -71,9 +71,12 @@ async def invite(request: web.Request) -> web.Response:
     await person(request)
     actor = await member(request, request.match_info["id"], Action.READ)
     body = await read_body(request, InviteBody)
-    invited = await request.app[CONTAINER].members().invite(actor, body.email, _role(body.role))
+    checked = request.app[AUTHENTICATOR].check_email(body.email)
+    invited = await request.app[CONTAINER].members().invite(actor, checked.address, _role(body.role))
     target = invited.membership.user_id if invited.membership else invited.invitation.id if invited.invitation else ""
     await audit(request, actor.organization_id, "member.invite", "member", target)
+    if checked.confusable:  # an address made to pass for a colleague's
+        await audit(request, actor.organization_id, "member.invite_confusable_email", "member", target)
     if invited.membership is not None:
         return json_response({"status": "added", **await _member_body(request, invited.membership)}, status=201)
     assert invited.invitation is not None

@@ -117,8 +117,8 @@ async def _limit_address(request: web.Request, account: str = "") -> None:
     per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
     endpoint = request.path.rsplit("/", 1)[-1]
     await limit(request, f"auth:{endpoint}:{client_address(request)}", per_minute)
-    if account:  # guesses spread over many addresses still meet this one
-        await limit(request, f"auth:{endpoint}:account:{account.strip().lower()[:254]}", _TRIES_PER_ACCOUNT)
+    if account:  # guesses spread over many addresses (and spellings of the address) still meet this one
+        await limit(request, f"auth:{endpoint}:account:{account}", _TRIES_PER_ACCOUNT)
 
 
 @routes.post("/api/v1/auth/register")
@@ -128,7 +128,9 @@ async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
     await _limit_address(request)
     body = await read_body(request, RegisterBody)
-    user, tokens = await request.app[AUTHENTICATOR].register(body.email, body.password, body.name)
+    user, tokens = await request.app[AUTHENTICATOR].register(
+        body.email, body.password, body.name, address=client_address(request)
+    )
     return json_response({"user": _user(user), **_tokens(tokens)}, status=201)
 
 
@@ -137,13 +139,15 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
     body = await read_body(request, LoginBody)
-    await _limit_address(request, body.email)
+    authenticator = request.app[AUTHENTICATOR]
+    account = authenticator.canonical_email(body.email)
+    await _limit_address(request, account)
     lockout, address = _lockout(request), client_address(request)
-    await lockout.check(body.email, address)
+    await lockout.check(account, address)
     try:
-        answer = await request.app[AUTHENTICATOR].login(body.email, body.password)
+        answer = await authenticator.login(body.email, body.password)
     except Unauthorized:
-        await lockout.failed(body.email, address)
+        await lockout.failed(account, address)
         raise
     return json_response(dump(answer))
 
