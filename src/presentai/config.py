@@ -84,6 +84,8 @@ class Settings:
     max_pages: int = 1000
     max_sources: int = 20
     plan_token_limits: str = "free=2000000,pro=20000000,enterprise=0"  # noqa: S105 - tokens/month per plan, 0: none
+    # bytes of originals an organization may keep, per plan (0: no limit): 1 GiB, 50 GiB, 250 GiB
+    plan_storage_limits: str = "free=1073741824,pro=53687091200,business=268435456000,enterprise=0"
     max_slides: int = 100
     slide_concurrency: int = 50
     ingest_concurrency: int = 2
@@ -146,6 +148,14 @@ class Settings:
         except ValueError:
             raise ValidationFailed(
                 "plan_token_limits is plan=tokens pairs, e.g. free=2000000,pro=0", {"plan_token_limits": "invalid"}
+            ) from None
+        try:
+            if any(v < 0 for v in self.storage_limits.values()):
+                raise ValueError
+        except ValueError:
+            raise ValidationFailed(
+                "plan_storage_limits is plan=bytes pairs, e.g. free=1073741824,pro=0",
+                {"plan_storage_limits": "invalid"},
             ) from None
         try:
             if any(d < 1 for d in self.retry_delays):
@@ -278,6 +288,16 @@ class Settings:
         """Monthly token limit per plan name (``0``: unlimited; a plan not listed is unlimited)."""
         limits: dict[str, int] = {}
         for pair in self.plan_token_limits.split(","):
+            if pair.strip():
+                plan, _, value = pair.partition("=")
+                limits[plan.strip()] = int(value)
+        return limits
+
+    @property
+    def storage_limits(self) -> dict[str, int]:
+        """Bytes of originals an organization may store by plan (``0`` or a plan not listed: unlimited)."""
+        limits: dict[str, int] = {}
+        for pair in self.plan_storage_limits.split(","):
             if pair.strip():
                 plan, _, value = pair.partition("=")
                 limits[plan.strip()] = int(value)

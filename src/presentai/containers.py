@@ -406,6 +406,8 @@ class ServiceContainer(EmbeddedContainer):
         organizations=organizations,
         ledger=EmbeddedContainer.usage,
         limits=EmbeddedContainer.settings.provided.token_limits,
+        sources=EmbeddedContainer.sources,
+        storage_limits=EmbeddedContainer.settings.provided.storage_limits,
     )
     erase_account = providers.Factory(
         _lazy("services.erasure:EraseAccount"),

@@ -178,6 +178,14 @@ async def test_sources_are_scoped_to_their_organization(sources: SourceRepositor
     assert stored.created_at == mine.created_at
 
 
+async def test_stored_bytes_add_up_the_organizations_own_originals(sources: SourceRepository, org: str) -> None:
+    assert await sources.stored_bytes(org) == 0
+    await sources.add(SourceDocument.from_upload(org, "a.md", b"a" * 300))
+    await sources.add(SourceDocument.from_upload(org, "b.md", b"b" * 45, "p1"))
+    await sources.add(SourceDocument.from_upload(f"{org}-rival", "c.md", b"c" * 1000))
+    assert await sources.stored_bytes(org) == 345
+
+
 async def test_replacing_a_documents_chunks_drops_the_old_ones(chunks: ChunkRepository, org: str) -> None:
     def chunk(chunk_id: str, document: str, index: int = 0) -> Chunk:
         return Chunk(

@@ -97,3 +97,27 @@ async def test_usage_counts_ingestion_tokens_and_a_spent_quota_stops_generation(
         assert past["total_tokens"] == 0
         bad = await client.get(f"/api/v1/organizations/{org}/usage?month=2020-13", headers=auth)
         assert bad.status == 422
+
+
+async def test_an_upload_past_the_plans_storage_is_refused_with_413_and_the_figures_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    async with service(tmp_path, plan_storage_limits="free=1000") as client:
+        anna = await signed_up(client)
+        auth = {"Authorization": anna["auth"]}
+        org = await my_organization(client, anna["auth"])
+        deck = await presentation(client, anna["auth"])
+        first = await add_source(client, auth, deck["id"], upload(name="a.md", data=b"# Trees\n\n" + b"Oak. " * 120))
+        assert first["size_bytes"] == 609
+        refused = await client.post(
+            "/api/v1/files/upload", data=upload(name="b.md", data=b"# Birds\n\n" + b"Owl. " * 80), headers=auth
+        )
+        body = await refused.json()
+        assert (refused.status, body["error"]) == (413, "file_too_large")
+        assert (body["limit"], body["stored"], body["size"]) == (1000, 609, 409)
+        usage = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+        assert (usage["stored_bytes"], usage["storage_limit_bytes"]) == (609, 1000)
+        sources = await (await client.get(f"/api/v1/presentations/{deck['id']}/sources", headers=auth)).json()
+        assert [s["id"] for s in sources["data"]] == [first["id"]]
+        fits = await client.post("/api/v1/files/upload", data=upload(name="c.md", data=b"# Fits\n\nYes."), headers=auth)
+        assert fits.status == 202

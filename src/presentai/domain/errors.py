@@ -148,6 +148,14 @@ class FileTooLarge(SourceError):
 
 
 @define(eq=False)
+class StorageLimitExceeded(FileTooLarge):
+    """Storing the file would take the organization past its plan's storage (``limit`` bytes, ``stored`` now)."""
+
+    stored: int = 0
+    size: int = 0
+
+
+@define(eq=False)
 class CorruptDocument(SourceError):
     """The file is damaged, truncated or not what its format claims."""
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from attrs import frozen
 
-from presentai.domain.errors import TokenLimitExceeded
+from presentai.domain.errors import StorageLimitExceeded, TokenLimitExceeded
 
 
 def month_of(moment: datetime) -> str:
@@ -35,6 +35,20 @@ class TokenUsage:
     def total(self) -> int:
         """Every token counted against the plan."""
         return self.embedding_tokens + self.input_tokens + self.output_tokens
+
+
+def check_storage(stored: int, adding: int, limit: int, filename: str = "") -> None:
+    """Refuse storing ``adding`` more bytes beside ``stored`` past ``limit`` (0 means no limit)."""
+    if limit and stored + adding > limit:
+        raise StorageLimitExceeded(
+            f"the organization's storage of {limit / 2**20:,.0f} MB would be passed "
+            f"({stored / 2**20:,.1f} MB stored, this file {adding / 2**20:,.1f} MB); "
+            "upgrade the plan for more",
+            filename,
+            limit,
+            stored,
+            adding,
+        )
 
 
 def check_quota(usage: TokenUsage, planned: int, limit: int, now: datetime) -> None:

@@ -90,6 +90,10 @@ class SourceRepository(Protocol):
         """The latest source of the organization with these bytes, indexed with this model, if any."""
         ...
 
+    async def stored_bytes(self, organization_id: str) -> int:
+        """The bytes of every original the organization has stored (its sources' sizes added up)."""
+        ...
+
 
 class ChunkRepository(Protocol):
     """Chunks of indexed sources."""

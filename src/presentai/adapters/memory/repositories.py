@@ -151,6 +151,10 @@ class InProcessSourceRepository:
         """The organization's source ids, oldest first."""
         return sorted(i for i, s in self._rows.items() if s.organization_id == organization_id)
 
+    async def stored_bytes(self, organization_id: str) -> int:
+        """The organization's sources' sizes added up."""
+        return sum(s.size_bytes for s in self._rows.values() if s.organization_id == organization_id)
+
 
 class InProcessChunkRepository:
     """Chunks kept per document (chunks are immutable values, so no copies are needed)."""

@@ -348,6 +348,15 @@ class SqlSourceRepository:
             )
         return [row["id"] for row in rows]
 
+    async def stored_bytes(self, organization_id: str) -> int:
+        """The organization's sources' sizes added up, by the database."""
+        async with self._database.read() as session:
+            rows = await session.fetch(
+                "SELECT COALESCE(SUM(size_bytes), 0) AS stored FROM sources WHERE organization_id = %s",
+                [organization_id],
+            )
+        return int(rows[0]["stored"])
+
 
 def _source_values(source: SourceDocument) -> list[object]:
     return [

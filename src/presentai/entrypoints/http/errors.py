@@ -23,6 +23,7 @@ from presentai.domain.errors import (
     ProviderError,
     RateLimited,
     SourceError,
+    StorageLimitExceeded,
     TokenLimitExceeded,
     Unauthorized,
     UnsupportedFileType,
@@ -88,6 +89,8 @@ def to_response(request: web.Request, error: PresentAIError) -> web.Response:
                 extra = {"fields": dict(error.fields)}
             elif isinstance(error, (RateLimited, LLMUnavailable, TokenLimitExceeded)):
                 extra = {"retry_after": error.retry_after}
+            elif isinstance(error, StorageLimitExceeded):
+                extra = {"limit": error.limit, "stored": error.stored, "size": error.size}
             elif isinstance(error, FileTooLarge) and error.limit:
                 extra = {"limit": error.limit}
             elif isinstance(error, ProviderError):

@@ -155,6 +155,7 @@ async def ingest_file(
     settings = container.settings()
     caller = await principal(request)
     await container.quotas().check(organization_id)  # ingestion embeds: no tokens left, nothing ingested
+    await container.quotas().check_storage(organization_id, len(data), filename)  # 413 before storing
     sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
     source = SourceDocument.from_upload(organization_id, filename, data, presentation.id if presentation else "")
     if presentation is not None:
@@ -208,6 +209,7 @@ async def import_url(request: web.Request) -> web.Response:
     check_url(body.url, request.app[CONTAINER].settings().limits.url_chars)
     organization_id, presentation = await _target(request, body.organization_id, body.presentation_id)
     await request.app[CONTAINER].quotas().check(organization_id)  # before downloading anything
+    await request.app[CONTAINER].quotas().check_storage(organization_id, 1)  # a full store takes nothing more
     fetched = await request.app[CONTAINER].fetcher().fetch(body.url)
     answer = await ingest_file(request, organization_id, presentation, fetched.filename, fetched.data)
     return json_response(answer, status=202)

@@ -420,6 +420,8 @@ async def organization_usage(request: web.Request) -> web.Response:
             "plan": report.plan,
             "limit": report.limit or None,
             "remaining": report.remaining,
+            "stored_bytes": report.stored_bytes,
+            "storage_limit_bytes": report.storage_limit or None,
             **_usage(report.usage),
             "history": [_usage(u) for u in report.history],
         }
