@@ -62,7 +62,8 @@ _CAPTION = re.compile(
     r"^(?:figure|fig\.|table|listing|chart|exhibit|рис\.|рисунок|таблица|табл\.|листинг|схема)\s*[\dIVX]+[.:]?",
     re.I,
 )
-_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-zа-я])[.)]\s+(?=\w)", re.I)
+# "a) ", "3. ", "(6) ", "(iv) ": the number of a list item
+ENUMERATOR = re.compile(r"^(?:(?:\d{1,2}|[a-zа-я])[.)]|\((?:\d{1,2}|[a-zа-я]|[ivx]{1,4})\))\s+(?=\w)", re.I)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -123,7 +124,7 @@ def is_statement(sentence: str) -> bool:
     text = " ".join(sentence.split())
     if len(text) < 12 or letter_share(text) < 0.7 or _CAPTION.match(text):
         return False
-    text = _ENUMERATOR.sub("", text)  # "3. as a middle ground, …" is judged by what follows its number
+    text = ENUMERATOR.sub("", text)  # "3. as a middle ground, …" is judged by what follows its number
     first = text[0]
     if first.isalpha() and first.islower():
         return False

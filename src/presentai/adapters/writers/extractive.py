@@ -22,6 +22,7 @@ from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
 from presentai.domain.text import STEM_LENGTH, collapse_whitespace, content_stems, numbers, words
 from presentai.domain.wording import (
+    ENUMERATOR,
     FUNCTION_WORDS,
     is_back_matter,
     is_closing,
@@ -40,11 +41,12 @@ _CONNECTIVES = re.compile(
     r"^(?:however|moreover|furthermore|in addition|additionally|as a result|therefore|thus|also|meanwhile|"
     r"in particular|overall|in short|finally|first|second|third|then|at the same time|"
     r"однако|кроме того|также|при этом|вместе с тем|в частности|таким образом|в результате|"
-    r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,\s+",
+    r"помимо этого|во-первых|во-вторых|в-третьих|наконец|итак|в целом)\s*,\s+"
+    r"|^(?:however|однако|тем не менее)\s+(?=\w)",  # "Однако вы пока не…": the contrast leans on what came before
     re.I,
 )
-_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-zа-я])[.)]\s+(?=\w)", re.I)  # "a) ", "3. " of a list item
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
+_FIELD_LABEL = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ ]{2,24}:\s+(?=[A-ZА-ЯЁ0-9])")  # "DATES: The FAA must…": a form's label
 # ", chaired by the Program Manager,", ", which was revised in 2016,", ", например,": an aside the sentence
 # stands without
 _ASIDE = re.compile(
@@ -263,7 +265,7 @@ def condense(sentence: str) -> str:
     step by step until it is short enough: parentheticals, then asides between commas
     (", chaired by the Program Manager,"), then a trailing list of examples (", such as …").
     """
-    text = _CONNECTIVES.sub("", _ENUMERATOR.sub("", sentence.strip()))
+    text = _CONNECTIVES.sub("", _FIELD_LABEL.sub("", ENUMERATOR.sub("", sentence.strip())))
     for cut in (_PARENTHETICAL, _ASIDE, _TRAILING_EXAMPLES):
         if len(text.split()) <= BULLET_WORDS:
             break
@@ -464,7 +466,8 @@ def _title_from_text(chunks: Sequence[Chunk]) -> str:
 # A clause that opens with these leans on a main clause that the title would cut off.
 _SUBORDINATE = re.compile(
     r"^(?:when|whenever|if|unless|because|since|although|though|while|whereas|before|after|until|once|to|"
-    r"in order to|so that|as|where|how|why|what|whether|for example|for instance|such as|"
+    r"in order to|so that|as|where|how|why|what|whether|for example|for instance|such as|on the one hand|"
+    r"on the other hand|in contrast|с одной стороны|с другой стороны|"
     r"когда|если|чтобы|потому что|так как|хотя|пока|после того|прежде чем|тем не менее|например|где|как|"
     r"поскольку|в то время как|однако)\b",
     re.I,
