@@ -9,7 +9,7 @@ from collections import defaultdict
 from presentai.adapters.parsers.pdf_layout import Line, body_size
 
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:page|стр\.?|страница|[-–—])?\s*\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?\s*[-–—]?\s*$", re.I
+    r"^\s*(?:page|стр\.?|страница|[-–—])?\s*\d{1,5}(?:\s*(?:of|/|из)\s*\d{1,5})?\s*[-–—]?\s*$", re.I
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _BAND = 0.09  # the top and bottom 9 % of a page hold running heads, feet and folios
@@ -28,7 +28,8 @@ def without_furniture(lines: list[Line], pages: int) -> list[Line]:
     body = body_size(lines)
     places: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
-        if line.size < body * _HEADING_RATIO:  # a heading opening every page ("Chapter 3") is not furniture
+        if line.size < body * _HEADING_RATIO or sum(ch.isalpha() for ch in line.text) < 3:
+            # a heading opening every page ("Chapter 3") is not furniture
             places[_shape(line.text)].append(line)
     running: set[int] = set()
     for occurrences in places.values():

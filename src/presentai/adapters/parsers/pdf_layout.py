@@ -5,6 +5,7 @@ Pure geometry on points with y upwards (PDF space); pdf.py feeds it the runs PDF
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -14,16 +15,19 @@ from attrs import define
 
 _ROW_TOLERANCE = 0.4  # runs whose baselines differ by less than this share of the size sit on one row
 _SEGMENT_GAP = 0.85  # a horizontal gap this many ems wide parts two lines (a column gutter)
-_SPACE_GAP = 0.15  # a gap this many ems wide between two runs is a space
+_SPACE_GAP = 0.22  # a gap this many ems wide between two runs is a space
 _SMALL = 0.85  # a run this much smaller than its line is a superscript or subscript candidate
 _MARKER = re.compile(r"[\d*†‡§¶]{1,3}")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
 # PDFium marks a hyphen it found at the end of a line with U+0002 or U+FFFE; keep it as a soft hyphen.
 _HYPHEN_MARKS = str.maketrans({"\x02": "\u00ad", "\ufffe": "\u00ad"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_NARROW_SHARE = 0.55  # lines narrower than this share of the text width may sit in a column
+_VALLEY = 0.25  # a gutter's x is covered by at most this share of the lines that cover most of the page
+_MAX_CROSSING = 0.4  # lines may cross a gutter (a figure, a form above the columns), but not most of them
+_FILL = 0.5  # in a column of prose, the median line is at least this share of the column's width
 _MIN_COLUMN_EMS = 5.0  # a column narrower than this many ems is a table column or a list of numbers
-_FOOTNOTE_SIZE = 0.92  # footnotes are set at most this share of the body size
+_FOOTNOTE_SIZE = 0.92  # footnotes, figure labels and small tables are set at most this share of the body size
+_CAPTION = re.compile(r"^(?:fig(?:ure|\.)|table|рис(?:унок|\.)|таблица|listing|листинг)\s*[\dIVX]+[.:]", re.I)
 
 
 @define(slots=True)
@@ -53,7 +57,7 @@ class Line:
     region: tuple[int, int] = (0, 0)  # (horizontal strip, column) of the page, in reading order
     column_left: float = 0.0
     column_right: float = 0.0
-    footnote: bool = False
+    footnote: bool = False  # set aside: a footnote, figure text or a caption, read after the paragraph
 
     @property
     def top(self) -> float:
@@ -238,29 +242,35 @@ def reading_order(lines: list[Line], body: float) -> list[Line]:
 
 
 def _gutters(lines: list[Line], body: float) -> list[tuple[float, float]]:
-    """The page's column gutters as (left, right) x, left to right."""
+    """The page's column gutters as (left, right) x, left to right.
+
+    A gutter is a valley in how many lines cover each x: a figure, a form or a title across the
+    columns may cross it, but most lines stop at one side of it.
+    """
     left = math.floor(min(line.x0 for line in lines))
     right = math.ceil(max(line.x1 for line in lines))
     width = right - left
-    narrow = [line for line in lines if line.x1 - line.x0 <= _NARROW_SHARE * width]
-    if len(narrow) < 8 or width < 4 * _MIN_COLUMN_EMS * body:
+    if len(lines) < 8 or width < 4 * _MIN_COLUMN_EMS * body:
         return []
     change = [0] * (width + 2)
-    for line in narrow:
+    for line in lines:
         change[max(0, int(line.x0) - left)] += 1
         change[min(width + 1, math.ceil(line.x1) - left)] -= 1
-    limit = max(1, len(narrow) // 40)
+    coverage = list(itertools.accumulate(change[: width + 1]))
+    limit = max(1, round(_VALLEY * sorted(coverage)[int(0.8 * width)]))
     candidates: list[tuple[float, float]] = []
-    covered, start = 0, None
-    for offset in range(width + 1):
-        covered += change[offset]
+    start = None
+    for offset, covered in enumerate(coverage):
         if covered <= limit:
             start = offset if start is None else start
         elif start is not None:
             if start > 0 and offset - start >= max(0.6 * body, 3):
                 candidates.append((left + start, left + offset))
             start = None
-    gutters = [g for g in candidates if _separates_columns(g, narrow)]
+    bounds = [left, *(x for g in candidates for x in g), right]
+    gutters = [
+        g for i, g in enumerate(candidates) if _separates_columns(g, (bounds[2 * i], bounds[2 * i + 3]), lines, body)
+    ]
     while gutters:
         edges = [left, *(x for g in gutters for x in g), right]
         widths = [edges[2 * i + 1] - edges[2 * i] for i in range(len(gutters) + 1)]
@@ -272,26 +282,58 @@ def _gutters(lines: list[Line], body: float) -> list[tuple[float, float]]:
     return gutters
 
 
-def _separates_columns(gutter: tuple[float, float], narrow: list[Line]) -> bool:
+def _separates_columns(
+    gutter: tuple[float, float], within: tuple[float, float], lines: list[Line], body: float
+) -> bool:
+    """Text on both sides, the right side's lines flush at the gutter, and lines that fill their column.
+
+    The last condition tells columns of prose from the columns of a table or a form, whose
+    labels and values are short.
+    """
     start, end = gutter
-    on_left = sum(1 for line in narrow if line.x1 <= start + 1)
-    on_right = sum(1 for line in narrow if line.x0 >= end - 1)
-    flush = sum(1 for line in narrow if end - 1.5 <= line.x0 <= end + 1.5)
-    return on_left >= 4 and on_right >= 4 and flush >= 3
+    crossing = sum(1 for line in lines if line.x0 < start - 1 and line.x1 > end + 1)
+    if crossing > _MAX_CROSSING * len(lines):
+        return False
+    on_left = [line for line in lines if within[0] - 1 <= line.x0 and line.x1 <= start + 1]
+    on_right = [line for line in lines if end - 1 <= line.x0 and line.x1 <= within[1] + 1]
+    flush = sum(1 for line in on_right if line.x0 <= end + 1.5)
+    return len(on_left) >= 4 and len(on_right) >= 4 and flush >= 3 and _fills(on_left, body) and _fills(on_right, body)
+
+
+def _fills(lines: list[Line], body: float) -> bool:
+    """Whether the lines set at text size (not a figure's labels) fill the width they span."""
+    text = [line for line in lines if line.size >= _FOOTNOTE_SIZE * body]
+    if not text:
+        return False
+    extent = max(line.x1 for line in text) - min(line.x0 for line in text)
+    widths = sorted(line.x1 - line.x0 for line in text)
+    return widths[len(widths) // 2] >= _FILL * extent
+
+
+def _continues(previous: Line, line: Line) -> bool:
+    """The next line of the same paragraph: same size, right below."""
+    return previous.size == line.size and previous.baseline - line.baseline < 1.5 * line.size
 
 
 def _mark_columns(ordered: list[Line], body: float) -> None:
-    """Each line learns its column's edges; the small type at the foot of a column is its footnotes."""
+    """Each line learns its column's edges; footnotes, figure text and captions are set aside.
+
+    A reader skips a figure, a table set small and their captions to read the column's text on, and
+    reads the footnotes at the end; the paragraph that runs past them must not be cut in two.
+    """
     groups: dict[tuple[int, int], list[Line]] = {}
     for line in ordered:
         groups.setdefault(line.region, []).append(line)
     for group in groups.values():
         left = min(line.x0 for line in group)
         right = max(line.x1 for line in group)
+        caption: Line | None = None
         for line in group:
             line.column_left, line.column_right = left, right
-        last_body = max((i for i, line in enumerate(group) if line.size >= _FOOTNOTE_SIZE * body), default=-1)
-        tail = group[last_body + 1 :]
-        if last_body >= 0 and tail and tail[0].baseline < tail[0].page_height * 0.6:
-            for line in tail:
+            if line.size < _FOOTNOTE_SIZE * body:
                 line.footnote = True
+            elif _CAPTION.match(line.text) or (caption is not None and _continues(caption, line)):
+                caption = line
+                line.footnote = True
+            else:
+                caption = None

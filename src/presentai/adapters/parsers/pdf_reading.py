@@ -135,11 +135,15 @@ class _Assembler:
 
     def _breaks(self, previous: Line, line: Line) -> bool:
         """Whether ``line`` starts a new paragraph after ``previous``."""
-        if _LIST_MARK.match(line.text) or abs(previous.size - line.size) > 0.6 or previous.bold != line.bold:
+        if _LIST_MARK.match(line.text) or abs(previous.size - line.size) > 0.6:
             return True
+        if previous.bold != line.bold and _short(previous if previous.bold else line):
+            return True  # a bold line on its own is a heading; bold words in a line are emphasis
         indented = line.x0 > line.column_left + 0.7 * line.size
         if line.page != previous.page or line.region != previous.region:
-            return previous.text.endswith(_TERMINAL) or indented  # a paragraph runs on into the next column
+            # a paragraph runs on into the next column, at the same indent (a list item's hangs)
+            indent = (line.x0 - line.column_left) - (previous.x0 - previous.column_left)
+            return previous.text.endswith(_TERMINAL) or indent > 0.7 * line.size
         delta = previous.baseline - line.baseline
         if delta < 0.3 * line.size:
             return False  # two pieces of one row of a column (a form's label and its field)
@@ -178,6 +182,11 @@ class _Assembler:
         while queue and (above is None or queue[0].bbox[1] >= above):
             self._flush()
             self._builder.add(BlockKind.TABLE, queue.pop(0).text, page)
+
+
+def _short(line: Line) -> bool:
+    """Ending well before its column's right edge."""
+    return line.x1 < line.column_right - 3 * line.size
 
 
 def _looks_like_heading(line: Line, body: float) -> bool:
