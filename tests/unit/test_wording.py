@@ -131,3 +131,8 @@ def test_a_slide_loses_the_bullets_the_deck_already_said_and_its_own_repeats() -
     )
     said = said_keys([Bullet("Another wording", 0, (quote,))])
     assert [b.text for b in without_repeats(content, said).bullets] == ["Costs fell", "Staff grew"]
+
+
+@pytest.mark.parametrize("heading", ["Line 5 Worksheet", "Earned Income Credit (EIC) Worksheet—Line 8a", "Worksheet"])
+def test_worksheets_are_not_the_argument(heading: str) -> None:
+    assert is_back_matter(heading)

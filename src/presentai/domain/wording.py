@@ -20,7 +20,8 @@ _BACK_MATTER = re.compile(
     r"bibliography|references|works cited|literature|sources|index|acknowledge?ments?|about the authors?|"
     r"authors?|author biograph(?:y|ies)|biograph(?:y|ies)|appendix(?:\s+\S+)?|colophon|"
     r"оглавление|содержание|список (?:литературы|источников|использованных источников|сокращений|"
-    r"иллюстраций|таблиц|рисунков)|литература|библиография|приложени[ея](?:\s+\S+)?|благодарности|об авторах?"
+    r"иллюстраций|таблиц|рисунков)|литература|библиография|приложени[ея](?:\s+\S+)?|благодарности|об авторах?|"
+    r"(?:.{0,60}\s)?(?:worksheets?|work sheets?)(?:\s*[—–-]\s*.{0,40})?|рабочий лист|бланк(?:\s.{0,40})?"
     r")\s*:?$",
     re.I,
 )

@@ -173,8 +173,9 @@ class ExtractiveWriter:
         centroid = Counter(s for c in candidates for s in set(c.stems))
         used_before = {a.quote for a in previous.attributions} if previous else set()
         scored = []
-        for candidate in candidates:
+        for position, candidate in enumerate(candidates):
             score = _salience(candidate, centroid, focus)
+            score *= 1.0 + 0.3 * (1 - position / max(1, len(candidates) - 1))  # a section's first sentences lead
             score *= 1.0 if candidate.chunk.id in own else 0.5
             if candidate.quote in used_before:
                 score *= 0.25
