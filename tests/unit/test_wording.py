@@ -21,6 +21,8 @@ from presentai.domain.wording import (
     "sentence",
     [
         "Which is new to both the AFM and the QRH).",
+        "10Если для выполнения изменения вы используете команду dch -r, то убедитесь в этом.",
+        "2⁶Программа dh_auto_build без аргументов выполняет правила первой цели.",
         "But if you penalty to any tax due.",
         "of change of the AOA sensor position values.",
         "VerDate Sep<11>2014 16:21 Aug 05, 2020 Jkt 250001 PO 00000 Frm 00014.",
@@ -46,6 +48,7 @@ def test_fragments_code_links_and_furniture_are_not_statements(sentence: str) ->
         "The Ashby Moor battery, with a capacity of 50 megawatts, was commissioned in April.",
         "В 2025 году выработка ветропарка выросла на 12 %.",
         "3. A custom compilation DSL keeps the syntax of its host language.",
+        "3D printing cut the cost of the prototype by half.",
     ],
 )
 def test_complete_sentences_are_statements(sentence: str) -> None:

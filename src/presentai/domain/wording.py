@@ -59,6 +59,7 @@ _DANGLING_REFERENCE = re.compile(
     r"как (?:показано|сказано|отмечено|описано) (?:выше|ниже|ранее))\b",
     re.I,
 )
+_FOOTNOTE = re.compile(r"^[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?=[^\W\d_]{2})")
 _CAPTION = re.compile(
     r"^(?:figure|fig\.|table|listing|chart|exhibit|рис\.|рисунок|таблица|табл\.|листинг|схема)\s*[\dIVX]+[.:]?",
     re.I,
@@ -125,6 +126,8 @@ def is_statement(sentence: str) -> bool:
     text = " ".join(sentence.split())
     if len(text) < 12 or letter_share(text) < 0.7 or _CAPTION.match(text):
         return False
+    if _FOOTNOTE.match(text):
+        return False  # "10Если для…", "2⁶Программа…": a footnote's body, its number glued on
     text = ENUMERATOR.sub("", text)  # "3. as a middle ground, …" is judged by what follows its number
     first = text[0]
     if first.isalpha() and first.islower():
