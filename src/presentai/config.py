@@ -77,6 +77,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     export_link_ttl_s: int = 24 * 60 * 60  # how long an export's download link works
     export_budget_s: int = 300  # the longest rendering and converting one export may take
+    export_memory_mb: int = 1024  # the address space of the child process that renders one export
     deleted_retention_days: int = 30  # a deleted presentation can be restored this long, then it is purged
     url_import_timeout_s: int = 30  # a whole /files/url download
     url_import_allowed_networks: str = ""  # CIDRs /files/url may reach although private, e.g. 10.20.0.0/16
@@ -118,6 +119,7 @@ class Settings:
             "url_import_timeout_s",
             "export_link_ttl_s",
             "export_budget_s",
+            "export_memory_mb",
             "deleted_retention_days",
             "ws_idle_timeout_s",
             "ws_session_check_s",
@@ -219,6 +221,11 @@ class Settings:
         """The limits of one request, from the ``limit_*`` settings and ``max_slides``."""
         values = {a.name: getattr(self, f"limit_{a.name}") for a in attrs.fields(Limits) if a.name != "slides_per_deck"}
         return Limits(slides_per_deck=self.max_slides, **values)
+
+    @property
+    def export_memory_bytes(self) -> int:
+        """``export_memory_mb`` in bytes."""
+        return self.export_memory_mb * 2**20
 
     @property
     def lockout(self) -> LockoutPolicy:

@@ -193,7 +193,20 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         allowed_networks=settings.provided.url_import_networks,
     )
     renderer = providers.Singleton(_lazy("adapters.pptx.renderer:PptxDeckRenderer"))
-    converter = providers.Singleton(_lazy("adapters.convert.libreoffice:LibreOfficeConverter"))
+    # Exports render in a child process with a memory and time budget (killed at it, or when the service
+    # stops); the converter's LibreOffice and Poppler are children of the same registry.
+    children = providers.Singleton(_lazy("adapters.children:ChildProcesses"))
+    export_renderer = providers.Singleton(
+        _lazy("adapters.pptx.isolated:IsolatedDeckRenderer"),
+        children=children,
+        memory_bytes=settings.provided.export_memory_bytes,
+        timeout_s=settings.provided.export_budget_s,
+    )
+    converter = providers.Singleton(
+        _lazy("adapters.convert.libreoffice:LibreOfficeConverter"),
+        children=children,
+        timeout_s=settings.provided.export_budget_s,
+    )
     progress = providers.Singleton(
         _lazy("adapters.progress.local:FanOutProgressSink")
     )  # the service and workers: into ``events``
@@ -323,7 +336,12 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     export_presentation = providers.Factory(
         _lazy("services.exports:ExportPresentation"),
         exports=exports,
-        render_deck=render_deck,
+        render_deck=providers.Factory(
+            _lazy("services.render:RenderDeck"),
+            presentations=presentations,
+            sources=sources,
+            renderer=export_renderer,
+        ),
         converter=converter,
         store=store,
         progress=progress,

@@ -8,6 +8,8 @@ import pptx
 import pytest
 from pptx.util import Inches
 
+from presentai.adapters.children import ChildProcesses
+from presentai.adapters.pptx.isolated import IsolatedDeckRenderer
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.domain.deck import Deck, DeckSource
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
@@ -54,9 +56,11 @@ def custom_template() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(params=["pptx-default", "pptx-template"])
+@pytest.fixture(params=["pptx-default", "pptx-template", "pptx-isolated"])
 def render(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    renderer: DeckRenderer = PptxDeckRenderer()
+    renderer: DeckRenderer = (
+        IsolatedDeckRenderer(children=ChildProcesses()) if request.param == "pptx-isolated" else PptxDeckRenderer()
+    )
     template = custom_template() if request.param == "pptx-template" else None
     return lambda d: renderer.render(d, template)
 

@@ -7,19 +7,22 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
 from tests.e2e.conftest import served_address
-from tests.waiting import DEADLINE_S, answers_ok, wait_until
+from tests.waiting import DEADLINE_S, answers_ok, until, wait_until
 
 VERSIONS_KEPT = 5
 # /health under attack may be this many times slower than idle (median against median) and no more;
@@ -27,22 +30,24 @@ VERSIONS_KEPT = 5
 HEALTH_RATIO = 25
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workspace = tmp_path_factory.mktemp("abuse")
-    env = {
+@contextmanager
+def serving(workspace: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``presentai serve`` on a port the system picks, with ``env`` on top of the hostile-client settings;
+    its address and process once it answers /health. It is stopped (if still running) at the end."""
+    environ = {
         **os.environ,
         "PRESENTAI_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_JWT_SECRET": "a" * 40,
         "PRESENTAI_LIMIT_VERSIONS_PER_SLIDE": str(VERSIONS_KEPT),
         "PRESENTAI_WS_SESSION_CHECK_S": "1",
+        **env,
     }
     log = workspace / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "presentai.entrypoints.cli", "serve", "--port", "0", "--workspace", str(workspace)],
-            env=env,
+            env=environ,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -50,11 +55,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until(lambda: served_address(log) is not None, f"the API naming its address (log: {log})", process=process)
         base = served_address(log) or ""
         wait_until(lambda: answers_ok(f"{base}/health"), "the API answering /health", process=process)
-        yield base
+        yield base, process
     finally:
-        process.terminate()
-        process.wait(timeout=DEADLINE_S)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=DEADLINE_S)
     assert "Traceback" not in log.read_text(errors="replace"), "the server logged an unhandled error"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("abuse")) as (base, _):
+        yield base
 
 
 @pytest.fixture
@@ -285,3 +297,65 @@ async def test_a_websocket_refuses_huge_messages_and_endless_subscriptions(http:
         kinds = set()
         while "subscribed" not in kinds:
             kinds.add((await socket.receive_json(timeout=DEADLINE_S))["type"])
+
+
+async def _deck_with_slides(http: aiohttp.ClientSession, headers: dict[str, str], slides: int) -> str:
+    deck = await presentation(http, headers)
+    bullets = [{"text": f"Point {n}: " + "the grid keeps running while the export is made. " * 30} for n in range(40)]
+    for number in range(slides):
+        added = await http.post(f"/api/v1/presentations/{deck['id']}/slides", json={"title": f"S{number}"},
+                                headers=headers)  # fmt: skip
+        slide = await added.json()
+        edited = await http.patch(f"/api/v1/slides/{slide['id']}", json={"bullets": bullets, "notes": "n" * 10_000},
+                                  headers=headers)  # fmt: skip
+        assert edited.status == 200, await edited.text()
+    return str(deck["id"])
+
+
+def test_sigterm_stops_the_service_mid_export_even_when_the_converter_never_ends(tmp_path: Path) -> None:
+    """A LibreOffice that never finishes (here a stand-in that sleeps) behind a big PDF export: SIGTERM
+    still stops ``presentai serve``, as its children are killed first."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    runaway = bin_folder / "soffice"
+    runaway.write_text("#!/bin/sh\nexec sleep 3600\n")
+    runaway.chmod(0o755)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    with serving(workspace, PATH=f"{bin_folder}{os.pathsep}{os.environ['PATH']}") as (base, process):
+
+        async def start_export() -> None:
+            async with aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=DEADLINE_S * 5)) as http:
+                headers = (await signed_up(http))["headers"]
+                deck_id = await _deck_with_slides(http, headers, 20)
+                started = await http.post(f"/api/v1/presentations/{deck_id}/export", json={"format": "pdf"},
+                                          headers=headers)  # fmt: skip
+                assert started.status == 202, await started.text()
+                export_id = (await started.json())["export_id"]
+
+                async def running() -> bool:
+                    status = await http.get(f"/api/v1/presentations/{deck_id}/export/{export_id}", headers=headers)
+                    return (await status.json())["status"] == "running"
+
+                await until(running, "the export running")
+
+        asyncio.run(start_export())
+        wait_until(lambda: bool(_converters_of(process.pid)), "the converter running under the service")
+        converters = _converters_of(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=DEADLINE_S)  # raises if the service is still up by then
+        assert not [pid for pid in converters if Path(f"/proc/{pid}").exists()], "a converter outlived the service"
+
+
+def _converters_of(pid: int) -> list[int]:
+    """The stand-in converters (``sleep``) that the process ``pid`` started and that are still there."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            command = (status.parent / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and command.endswith(b"sleep"):
+            found.append(int(status.parent.name))
+    return found

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
+from presentai.adapters.children import ChildProcesses
 from presentai.domain.errors import RenderError
 
 TARGETS = ("pdf", "png")
@@ -17,11 +17,21 @@ TARGETS = ("pdf", "png")
 class LibreOfficeConverter:
     """Runs ``soffice --headless --convert-to pdf`` with a private profile per call (so that calls may run
     side by side), and ``pdftoppm -png`` for images. Both are Debian packages (``libreoffice-impress``,
-    ``poppler-utils``); a worker without them fails PDF and PNG exports with a message that says so."""
+    ``poppler-utils``); a worker without them fails PDF and PNG exports with a message that says so.
+
+    Each runs as a child of ``children`` in its own process group: killed with all its helpers past
+    ``timeout_s``, or at once when the service stops."""
 
     def __init__(
-        self, *, soffice: str = "soffice", pdftoppm: str = "pdftoppm", timeout_s: float = 180.0, dpi: int = 96
+        self,
+        *,
+        soffice: str = "soffice",
+        pdftoppm: str = "pdftoppm",
+        timeout_s: float = 180.0,
+        dpi: int = 96,
+        children: ChildProcesses | None = None,
     ) -> None:
+        self._children = children or ChildProcesses()
         self._soffice = soffice
         self._pdftoppm = pdftoppm
         self._timeout = timeout_s
@@ -41,10 +51,11 @@ class LibreOfficeConverter:
     def _run(self, command: list[str], what: str) -> None:
         if shutil.which(command[0]) is None:
             raise RenderError(f"{what} needs {command[0]!r}, which is not installed on this worker")
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=self._timeout, check=False)  # noqa: S603
-        except subprocess.TimeoutExpired as error:
-            raise RenderError(f"{what} took longer than {self._timeout:.0f} s and was stopped") from error
+        done = self._children.run(command, timeout_s=self._timeout)
+        if done.stopped:
+            raise RenderError(f"{what} was stopped because the service is stopping")
+        if done.timed_out:
+            raise RenderError(f"{what} took longer than {self._timeout:.0f} s and was stopped")
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).decode(errors="replace").strip()[-300:]
             raise RenderError(f"{what} failed (exit {done.returncode}): {detail}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import time
@@ -35,6 +36,8 @@ from presentai.entrypoints.http.bodies import clean_input
 from presentai.entrypoints.http.errors import errors, request_ids
 from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.routes import routes
+
+log = logging.getLogger("presentai.http")
 
 
 def jwt_secret(settings: Settings) -> str:
@@ -100,7 +103,15 @@ def create_app(settings: Settings) -> web.Application:
     openapi.add_viewer_assets(app)
     hygiene.install(app)
     app.cleanup_ctx.append(_lifecycle)
+    app.on_shutdown.append(_stop_children)
     return app
+
+
+async def _stop_children(app: web.Application) -> None:
+    """Kill running renders and conversions first, so that no export holds the service up as it stops."""
+    stopped = app[CONTAINER].children().stop_all()
+    if stopped:
+        log.warning("stopped %d export process(es) still running", stopped)
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
