@@ -13,6 +13,7 @@ PAGE_NUMBER = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _BAND = 0.09  # the top and bottom 9 % of a page hold running heads, feet and folios
+_OUTER = 0.2  # a bare number that is a page's first or last line, this near the edge, is its folio
 _SAME_PLACE = 2.5  # points: a running line sits at the same height on every page
 _RUNNING_SHARE = 0.5  # outside the margins, a line must recur on half the pages to be furniture
 _HEADING_RATIO = 1.12  # lines this much larger than body text are headings
@@ -21,7 +22,12 @@ _LINE_NUMBERS = 5  # a page with this many bare numbers beside its text is numbe
 
 def without_furniture(lines: list[Line], pages: int) -> list[Line]:
     """``lines`` without page furniture (the lines of all pages, in page order)."""
-    lines = [line for line in lines if not _is_folio(line)]
+    lowest: dict[int, float] = {}
+    highest: dict[int, float] = {}
+    for line in lines:
+        lowest[line.page] = min(lowest.get(line.page, line.baseline), line.baseline)
+        highest[line.page] = max(highest.get(line.page, line.baseline), line.baseline)
+    lines = [line for line in lines if not _is_folio(line, line.baseline in (lowest[line.page], highest[line.page]))]
     lines = _without_line_numbers(lines)
     if pages < 3:
         return lines
@@ -65,9 +71,14 @@ def _in_band(line: Line) -> bool:
     return share < _BAND or share > 1 - _BAND
 
 
-def _is_folio(line: Line) -> bool:
-    """A page number in the top or bottom margin."""
-    return _in_band(line) and bool(PAGE_NUMBER.match(line.text))
+def _is_folio(line: Line, outermost: bool) -> bool:
+    """A page number in the top or bottom margin, or the page's first or last line near its edge."""
+    if not PAGE_NUMBER.match(line.text):
+        return False
+    if _in_band(line) or line.page_height <= 0:
+        return True
+    share = line.baseline / line.page_height
+    return outermost and (share < _OUTER or share > 1 - _OUTER)
 
 
 def _without_line_numbers(lines: list[Line]) -> list[Line]:

@@ -17,6 +17,7 @@ _ROW_TOLERANCE = 0.4  # runs whose baselines differ by less than this share of t
 _SEGMENT_GAP = 0.85  # a horizontal gap this many ems wide parts two lines (a column gutter)
 _SPACE_GAP = 0.22  # a gap this many ems wide between two runs is a space
 _SMALL = 0.85  # a run this much smaller than its line is a superscript or subscript candidate
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3}){0,4}\.?|[IVXivx]{1,5}\.|[A-Za-z][.)]|[•▪◦●■□❑➢►–*-])\s*$")
 _MARKER = re.compile(r"[\d*†‡§¶]{1,3}")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
 # PDFium marks a hyphen it found at the end of a line with U+0002 or U+FFFE; keep it as a soft hyphen.
@@ -57,6 +58,7 @@ class Line:
     region: tuple[int, int] = (0, 0)  # (horizontal strip, column) of the page, in reading order
     column_left: float = 0.0
     column_right: float = 0.0
+    largest: float = 0.0  # the largest size in the line (small capitals start larger)
     footnote: bool = False  # set aside: a footnote, figure text or a caption, read after the paragraph
 
     @property
@@ -120,7 +122,9 @@ def _segments(row: list[Run]) -> list[list[Run]]:
         if run.text == last.text and abs(run.x0 - last.x0) < 1:
             continue  # the same text drawn twice, offset a little, to fake bold
         right = max(r.x1 for r in groups[-1])
-        if run.x0 - right > _SEGMENT_GAP * max(run.size, last.size):
+        gap = run.x0 - right
+        numbering = _NUMBERING.match("".join(r.text for r in groups[-1]))  # "1.1   Heading", "•   Item"
+        if gap > _SEGMENT_GAP * max(run.size, last.size) and not (numbering and gap < 4 * run.size):
             groups.append([run])
         else:
             groups[-1].append(run)
@@ -185,8 +189,20 @@ def _line(runs: list[Run], page: int, page_height: float) -> Line | None:
         return None
     chars = sum(len(r.text) for r in runs)
     bold = sum(len(r.text) for r in runs if r.bold) >= 0.9 * chars
+    largest = max(r.size for r in runs if r.text.strip())
     return Line(
-        text, runs[0].x0, max(r.x1 for r in runs), main.baseline, size, page, page_height, bold, (0, 0), 0.0, 0.0
+        text,
+        runs[0].x0,
+        max(r.x1 for r in runs),
+        main.baseline,
+        size,
+        page,
+        page_height,
+        bold,
+        (0, 0),
+        0.0,
+        0.0,
+        largest,
     )
 
 
@@ -330,7 +346,7 @@ def _mark_columns(ordered: list[Line], body: float) -> None:
         caption: Line | None = None
         for line in group:
             line.column_left, line.column_right = left, right
-            if line.size < _FOOTNOTE_SIZE * body:
+            if line.largest < _FOOTNOTE_SIZE * body:
                 line.footnote = True
             elif _CAPTION.match(line.text) or (caption is not None and _continues(caption, line)):
                 caption = line

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections import Counter
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from presentai.adapters.parsers.blocks import BlockBuilder, heading_level_from_numbering
 from presentai.adapters.parsers.pdf_layout import Line, body_size, reading_order
@@ -14,6 +14,8 @@ from presentai.domain.sources import BlockKind, ParsedDocument
 from presentai.domain.text import collapse_whitespace
 
 _LIST_MARK = re.compile(r"^\s*(?:[•▪◦●■□❑➢►\-–*]|\d{1,2}[.)]|\(\d{1,2}\)|\([a-z]\))\s+")
+# a footnote's number set on its line, glued to the note's first word: "3Существуют также …"
+_NOTE_MARK = re.compile(r"^\d{1,3}(?=[A-ZА-ЯЁ][a-zа-яё])")
 _TERMINAL = (".", "!", "?", "…", ":", ";")
 _HEADING_RATIO = 1.12  # a line this much larger than body text is a heading
 _GAP = 1.3  # a baseline this many line pitches below the last one starts a new paragraph
@@ -116,7 +118,12 @@ class _Assembler:
         return self._builder.document("application/pdf", title, pages)
 
     def _is_heading(self, line: Line) -> bool:
-        return not line.footnote and line.size >= self._body * _HEADING_RATIO and len(line.text) <= 160
+        return (
+            not line.footnote
+            and line.size >= self._body * _HEADING_RATIO
+            and len(line.text) <= 160
+            and sum(ch.isalnum() for ch in line.text) >= 2  # not a symbol from a figure
+        )
 
     def _continues_heading(self, previous: Line, line: Line) -> bool:
         """A heading wrapped onto a second line: same size, same page, right below."""
@@ -161,10 +168,11 @@ class _Assembler:
             notes, self._notes = self._notes, []
             group: list[Line] = []
             for line in notes:
-                if group and self._breaks(group[-1], line):
+                marked = _NOTE_MARK.match(line.text)
+                if group and (marked or self._breaks(group[-1], line)):
                     self._add(group)
                     group = []
-                group.append(line)
+                group.append(evolve(line, text=line.text[marked.end() :]) if marked else line)
             self._add(group)
 
     def _add(self, lines: list[Line]) -> None:
