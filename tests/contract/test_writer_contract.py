@@ -124,6 +124,23 @@ async def test_regeneration_offers_different_passages_when_the_sources_allow(
         ("However, revenue grew by 7.3 percent.", "Revenue grew by 7.3 percent"),
         ("Кроме того, компания ввела 42 установки.", "Компания ввела 42 установки"),
         ("Revenue grew.", "Revenue grew"),
+        (
+            "For all architectures, ADAM [KB14] was used for training.",
+            "For all architectures, ADAM was used for training",
+        ),
+        ("This network is described in [tf-16b].", "This network is described in [tf-16b]"),
+        (
+            "DATES: The FAA must receive comments by September 21, 2020.",
+            "The FAA must receive comments by September 21, 2020",
+        ),
+        ("(6) In the Operating Procedures chapter, add figure 5.", "In the Operating Procedures chapter, add figure 5"),
+        ("Однако вы пока не добавили никакого кода.", "Вы пока не добавили никакого кода"),
+        (
+            "An Accessibility Governance Board, chaired by the Section 508 Program Manager, shall meet quarterly to "
+            "review compliance metrics, approve exceptions, and monitor remediation efforts.",
+            "An Accessibility Governance Board shall meet quarterly to review compliance metrics, approve exceptions, "
+            "and monitor remediation efforts",
+        ),
     ],
 )
 def test_condensing_drops_connectives_and_the_final_period(sentence: str, bullet: str) -> None:

@@ -45,6 +45,8 @@ _CONNECTIVES = re.compile(
     r"|^(?:however|однако|тем не менее)\s+(?=\w)",  # "Однако вы пока не…": the contrast leans on what came before
     re.I,
 )
+_CITATION = re.compile(r"\s*\[(?:[A-Za-z][\w+.-]{1,20}|\d{1,3}(?:[,–-]\s*\d{1,3})*)\](?=[\s,;.:)]|$)")  # [KB14], [3–5]
+_OPEN_END = re.compile(r"\b(?:in|by|of|to|see|from|and|or|the|в|из|см|и|или)$", re.I)
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,120}\)")
 _FIELD_LABEL = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ ]{2,24}:\s+(?=[A-ZА-ЯЁ0-9])")  # "DATES: The FAA must…": a form's label
 # ", chaired by the Program Manager,", ", which was revised in 2016,", ", например,": an aside the sentence
@@ -267,6 +269,9 @@ def condense(sentence: str) -> str:
     (", chaired by the Program Manager,"), then a trailing list of examples (", such as …").
     """
     text = _CONNECTIVES.sub("", _FIELD_LABEL.sub("", ENUMERATOR.sub("", sentence.strip())))
+    uncited = _CITATION.sub("", text)
+    if not _OPEN_END.search(uncited.rstrip(" .;")):  # "described in [tf-16b]" keeps its citation: it is the object
+        text = uncited
     for cut in (_PARENTHETICAL, _ASIDE, _TRAILING_EXAMPLES):
         if len(text.split()) <= BULLET_WORDS:
             break
