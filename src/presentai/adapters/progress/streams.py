@@ -4,6 +4,7 @@ the embedded mode with the same ids and semantics; and the ProgressSink that wri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -34,13 +35,19 @@ def event_body(event: ProgressEvent) -> dict[str, Any]:
 
 
 class InProcessEventStream:
-    """Streams in memory, with Redis-style ids ``<ms>-<seq>``; readers wait on a condition."""
+    """Streams in memory, with Redis-style ids ``<ms>-<seq>``; readers wait for the next append.
+
+    Every append sets the current ``asyncio.Event`` and puts a fresh one in its place. (An
+    ``asyncio.Condition`` shared by many readers deadlocked on Python 3.11 when all of them were
+    cancelled at once, as at shutdown: its lock is re-acquired under cancellation, and the service
+    never finished stopping.)
+    """
 
     def __init__(self) -> None:
         self._events: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self._jobs: dict[str, Job] = {}
         self._last = (0, 0)
-        self._changed = asyncio.Condition()
+        self._changed = asyncio.Event()
 
     async def register(self, job: Job) -> None:
         """Remember the job."""
@@ -56,8 +63,8 @@ class InProcessEventStream:
         self._last = (now, 0) if now > self._last[0] else (self._last[0], self._last[1] + 1)
         event_id = f"{self._last[0]}-{self._last[1]}"
         self._events.setdefault(job_id, []).append((event_id, dict(event)))
-        async with self._changed:
-            self._changed.notify_all()
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
         return event_id
 
     async def read(
@@ -67,15 +74,13 @@ class InProcessEventStream:
         start = _order(after)
         deadline = time.monotonic() + block_ms / 1000
         while True:
+            changed = self._changed  # taken before looking, so an append in between is not missed
             found = [(i, dict(e)) for i, e in self._events.get(job_id, []) if _order(i) > start][:count]
             remaining = deadline - time.monotonic()
             if found or remaining <= 0:
                 return found
-            async with self._changed:
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), remaining)
 
 
 class RedisEventStream:
