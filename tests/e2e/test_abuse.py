@@ -25,6 +25,7 @@ from tests.e2e.conftest import served_address
 from tests.waiting import DEADLINE_S, answers_ok, until, wait_until
 
 VERSIONS_KEPT = 5
+SUBSCRIPTIONS = 3  # jobs one /ws may follow at once
 # /health under attack may be this many times slower than idle (median against median) and no more;
 # before the limits the multipart flood made it about a thousand times slower.
 HEALTH_RATIO = 25
@@ -41,6 +42,7 @@ def serving(workspace: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen
         "PRESENTAI_JWT_SECRET": "a" * 40,
         "PRESENTAI_LIMIT_VERSIONS_PER_SLIDE": str(VERSIONS_KEPT),
         "PRESENTAI_WS_SESSION_CHECK_S": "1",
+        "PRESENTAI_LIMIT_WS_SUBSCRIPTIONS": str(SUBSCRIPTIONS),
         **env,
     }
     log = workspace / "serve.log"
@@ -149,11 +151,19 @@ async def test_malformed_values_answer_400_or_422_and_store_nothing(http: aiohtt
         ("/api/v1/files/url", '{"url": "http://%s.example.com/a.pdf"}' % ("a" * 70_000)),
         ("/api/v1/files/url", '{"url": "http://%s.example.com/a.pdf"}' % ("a" * 64)),
     ]
-    for path, body in attempts:
-        await refused(await http.post(path, data=body, headers=json_headers), 400, 422)
-    await refused(await http.get("/api/v1/presentations?q=%00", headers=headers), 400)
-    nul = {"email": "nul\x00byte@example.com", "password": "correct horse battery"}
-    await refused(await http.post("/api/v1/auth/register", json=nul), 400, 422)
+
+    async def attack() -> None:
+        for path, body in attempts:
+            await refused(await http.post(path, data=body, headers=json_headers), 400, 422)
+        await refused(await http.get("/api/v1/presentations?q=%00", headers=headers), 400)
+        nul = {"email": "nul\x00byte@example.com", "password": "correct horse battery"}
+        await refused(await http.post("/api/v1/auth/register", json=nul), 400, 422)
+        spaces = {"email": f"spaces-{uuid.uuid4().hex[:8]}@example.com", "password": " " * 10}
+        assert (await refused(await http.post("/api/v1/auth/register", json=spaces), 422))["fields"] == {
+            "password": "only whitespace"
+        }
+
+    assert await health_during(http, attack()) < HEALTH_RATIO
     listed = await (await http.get("/api/v1/presentations", headers=headers)).json()
     assert listed["data"] == []
 
@@ -169,25 +179,28 @@ async def test_logout_without_a_body_ends_the_access_tokens_session(http: aiohtt
 async def test_over_long_text_is_refused_and_the_slide_stays_as_it_was(http: aiohttp.ClientSession) -> None:
     headers = (await signed_up(http))["headers"]
     deck = await presentation(http, headers)
-    await refused(await http.patch(f"/api/v1/presentations/{deck['id']}", json={"title": "t" * 1_000_000},
-                                   headers=headers), 422)  # fmt: skip
-    await refused(await http.post("/api/v1/presentations", json={"topic": "t" * 1_000_000}, headers=headers), 422)
     added = await http.post(f"/api/v1/presentations/{deck['id']}/slides", json={"title": "First"}, headers=headers)
     slide = await added.json()
-    for edit in (
-        {"notes": "n" * 1_000_000},
-        {"title": "t" * 100_000},
-        {"bullets": [{"text": "b" * 100_000}]},
-        {"bullets": [{"text": f"point {i}"} for i in range(2_000)]},
-    ):
-        await refused(await http.patch(f"/api/v1/slides/{slide['id']}", json=edit, headers=headers), 422)
+
+    async def attack() -> None:
+        await refused(await http.patch(f"/api/v1/presentations/{deck['id']}", json={"title": "t" * 1_000_000},
+                                       headers=headers), 422)  # fmt: skip
+        await refused(await http.post("/api/v1/presentations", json={"topic": "t" * 1_000_000}, headers=headers), 422)
+        for edit in (
+            {"notes": "n" * 1_000_000},
+            {"title": "t" * 100_000},
+            {"bullets": [{"text": "b" * 100_000}]},
+            {"bullets": [{"text": f"point {i}"} for i in range(2_000)]},
+        ):
+            await refused(await http.patch(f"/api/v1/slides/{slide['id']}", json=edit, headers=headers), 422)
+        huge = io.BytesIO(b"{" + b" " * (3 * 2**20) + b"}")
+        await refused(await http.post("/api/v1/presentations", data=huge, headers=headers), 413)
+
+    assert await health_during(http, attack()) < HEALTH_RATIO
     after = await (await http.get(f"/api/v1/slides/{slide['id']}", headers=headers)).json()
     assert (after["version"], after["title"], after["notes"], after["bullets"]) == (1, "First", "", [])
     still = await (await http.get(f"/api/v1/presentations/{deck['id']}", headers=headers)).json()
     assert still["title"] == "Deck"
-    huge = io.BytesIO(b"{" + b" " * (3 * 2**20) + b"}")
-    too_big = await http.post("/api/v1/presentations", data=huge, headers=headers)
-    await refused(too_big, 413)
 
 
 async def test_a_slide_keeps_only_its_last_versions_and_lists_them_a_page_at_a_time(
@@ -197,9 +210,16 @@ async def test_a_slide_keeps_only_its_last_versions_and_lists_them_a_page_at_a_t
     deck = await presentation(http, headers)
     added = await http.post(f"/api/v1/presentations/{deck['id']}/slides", json={"title": "v1"}, headers=headers)
     slide_id = (await added.json())["id"]
-    for number in range(2, 13):
-        response = await http.patch(f"/api/v1/slides/{slide_id}", json={"title": f"v{number}"}, headers=headers)
-        assert response.status == 200
+
+    async def attack() -> None:
+        for number in range(2, 13):
+            edit = {"title": f"v{number}", "notes": "n" * 19_000}  # each version as large as the limits allow
+            response = await http.patch(f"/api/v1/slides/{slide_id}", json=edit, headers=headers)
+            assert response.status == 200
+        everything = await http.get(f"/api/v1/slides/{slide_id}/versions?limit=200", headers=headers)
+        assert len((await everything.json())["data"]) == VERSIONS_KEPT
+
+    assert await health_during(http, attack()) < HEALTH_RATIO
     first = await (await http.get(f"/api/v1/slides/{slide_id}/versions?limit=3", headers=headers)).json()
     rest = await (
         await http.get(f"/api/v1/slides/{slide_id}/versions?limit=3&cursor={first['next_cursor']}", headers=headers)
@@ -283,11 +303,15 @@ async def test_a_websocket_that_only_listens_is_closed_when_the_user_logs_out_ev
 async def test_a_websocket_refuses_huge_messages_and_endless_subscriptions(http: aiohttp.ClientSession) -> None:
     me = await signed_up(http)
     job_id = await _ingestion_job(http, me["headers"])
-    async with http.ws_connect(f"/ws?token={me['access_token']}") as socket:
-        assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
-        await socket.send_str('{"type": "ping", "pad": "%s"}' % ("x" * 2**20))
-        await _until_closed(socket)
-        assert socket.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+
+    async def attack() -> None:
+        async with http.ws_connect(f"/ws?token={me['access_token']}") as socket:
+            assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
+            await socket.send_str('{"type": "ping", "pad": "%s"}' % ("x" * 2**20))
+            await _until_closed(socket)
+            assert socket.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+
+    assert await health_during(http, attack()) < HEALTH_RATIO
     async with http.ws_connect(f"/ws?token={me['access_token']}") as socket:
         assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
         await socket.send_json({"type": "subscribe", "job_id": job_id})
@@ -315,14 +339,9 @@ async def _deck_with_slides(http: aiohttp.ClientSession, headers: dict[str, str]
 def test_sigterm_stops_the_service_mid_export_even_when_the_converter_never_ends(tmp_path: Path) -> None:
     """A LibreOffice that never finishes (here a stand-in that sleeps) behind a big PDF export: SIGTERM
     still stops ``presentai serve``, as its children are killed first."""
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    runaway = bin_folder / "soffice"
-    runaway.write_text("#!/bin/sh\nexec sleep 3600\n")
-    runaway.chmod(0o755)
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    with serving(workspace, PATH=f"{bin_folder}{os.pathsep}{os.environ['PATH']}") as (base, process):
+    with serving(workspace, **_runaway_converter(tmp_path)) as (base, process):
 
         async def start_export() -> None:
             async with aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=DEADLINE_S * 5)) as http:
@@ -337,10 +356,15 @@ def test_sigterm_stops_the_service_mid_export_even_when_the_converter_never_ends
                     status = await http.get(f"/api/v1/presentations/{deck_id}/export/{export_id}", headers=headers)
                     return (await status.json())["status"] == "running"
 
+                async def converting() -> bool:
+                    return bool(_converters_of(process.pid))
+
                 await until(running, "the export running")
+                # the deck renders in a child process meanwhile: the service answers as when idle
+                rendered = until(converting, "the converter running under the service")
+                assert await health_during(http, rendered) < HEALTH_RATIO
 
         asyncio.run(start_export())
-        wait_until(lambda: bool(_converters_of(process.pid)), "the converter running under the service")
         converters = _converters_of(process.pid)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=DEADLINE_S)  # raises if the service is still up by then
@@ -359,3 +383,64 @@ def _converters_of(pid: int) -> list[int]:
         if fields.get("PPid", "").strip() == str(pid) and command.endswith(b"sleep"):
             found.append(int(status.parent.name))
     return found
+
+
+async def _answers_to_subscribing(socket: aiohttp.ClientWebSocketResponse, job_id: str) -> dict[str, Any]:
+    """The server's answer to subscribing to ``job_id`` (``subscribed`` or an error), past the events of
+    jobs already followed."""
+    await socket.send_json({"type": "subscribe", "job_id": job_id})
+    while True:
+        message = await socket.receive_json(timeout=DEADLINE_S)
+        if message.get("job_id") == job_id and message["type"] in ("subscribed", "error"):
+            return message  # type: ignore[no-any-return]
+
+
+def _runaway_converter(tmp_path: Path) -> dict[str, str]:
+    """The environment of a service whose LibreOffice never finishes (a stand-in that sleeps): its PDF
+    exports stay running until it stops."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    runaway = bin_folder / "soffice"
+    runaway.write_text("#!/bin/sh\nexec sleep 3600\n")
+    runaway.chmod(0o755)
+    return {"PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+async def _export_job(http: aiohttp.ClientSession, headers: dict[str, str], deck_id: str) -> str:
+    started = await http.post(f"/api/v1/presentations/{deck_id}/export", json={"format": "pdf"}, headers=headers)
+    assert started.status == 202, await started.text()
+    return str((await started.json())["job_id"])
+
+
+def test_a_websocket_follows_at_most_its_cap_of_distinct_running_jobs(tmp_path: Path) -> None:
+    """More distinct jobs than the cap, all still running (PDF exports whose converter never ends): the
+    one past the cap is refused until the connection gives one up; the same job again is not one more."""
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    with serving(workspace, **_runaway_converter(tmp_path)) as (base, _):
+
+        async def check() -> None:
+            async with aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=DEADLINE_S * 5)) as http:
+                me = await signed_up(http)
+                deck_id = await _deck_with_slides(http, me["headers"], 1)
+                jobs = [await _export_job(http, me["headers"], deck_id) for _ in range(SUBSCRIPTIONS + 1)]
+                async with http.ws_connect(f"/ws?token={me['access_token']}") as socket:
+                    assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
+
+                    async def attack() -> list[dict[str, Any]]:
+                        return [await _answers_to_subscribing(socket, job_id) for job_id in jobs]
+
+                    answers = asyncio.ensure_future(attack())
+                    assert await health_during(http, answers) < HEALTH_RATIO
+                    assert [a["type"] for a in answers.result()] == ["subscribed"] * SUBSCRIPTIONS + ["error"]
+                    over = answers.result()[-1]
+                    assert (over["error"], over["job_id"]) == ("validation_error", jobs[-1])
+                    assert f"at most {SUBSCRIPTIONS}" in over["message"]
+                    again = await _answers_to_subscribing(socket, jobs[0])
+                    assert again["type"] == "subscribed"  # the same job again is not one more
+                    await socket.send_json({"type": "unsubscribe", "job_id": jobs[0]})
+                    while (await socket.receive_json(timeout=DEADLINE_S))["type"] != "unsubscribed":
+                        pass
+                    assert (await _answers_to_subscribing(socket, jobs[-1]))["type"] == "subscribed"
+
+        asyncio.run(check())
