@@ -175,3 +175,12 @@ def test_the_section_headings_of_a_two_column_paper_are_headings() -> None:
 
     assert "I. INTRODUCTION" in headings
     assert "II. TERMINOLOGY" in headings
+
+
+def test_table_cells_of_a_real_russian_pdf_keep_their_spaces_and_mend_their_hyphens() -> None:
+    path = Path(__file__).parents[1] / "corpus" / "ru" / "debian-maint-guide-ru.pdf"
+    document = ContentSniffingParser().parse(path.read_bytes(), path.name)
+    first = next(b.text for b in document.blocks if b.kind is BlockKind.TABLE)
+    assert "разработчика Debian" in first
+    assert "Джосип Родин" in first
+    assert "\u00ad" not in first

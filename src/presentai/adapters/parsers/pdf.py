@@ -115,14 +115,24 @@ def _tables(data: bytes, page_indexes: list[int]) -> dict[int, list[Table]]:
 def _page_tables(page: Any, index: int) -> dict[int, list[Table]]:
     found: dict[int, list[Table]] = {}
     for table in page.find_tables():
-        rows = table.extract()
+        # A tighter gap than pdfplumber's default 3 pt counts as a space: narrow fonts (Cyrillic ones
+        # especially) otherwise run their words together ("8октября2022г.").
+        rows = [[_cell(c) for c in row] for row in table.extract(x_tolerance=1.5)]
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         x0, top, x1, bottom = table.bbox
         # pdfplumber measures from the top of the page, pdfium from the bottom
         bbox = (x0, page.height - bottom, x1, page.height - top)
-        found.setdefault(index + 1, []).append(Table(bbox, table_text([[c or "" for c in r] for r in rows])))
+        found.setdefault(index + 1, []).append(Table(bbox, table_text(rows)))
     return found
+
+
+_CELL_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad\ufffe]\s*\n\s*(?=[^\W\d_])|[\u00ad\ufffe]")
+
+
+def _cell(text: str | None) -> str:
+    """A cell's text with words hyphenated across its lines mended ("разработчи-\nка" → "разработчика")."""
+    return _CELL_HYPHEN.sub("", text or "")
 
 
 def _page_runs(page: pdfium.PdfPage) -> tuple[list[Run], float, int]:
