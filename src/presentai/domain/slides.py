@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import math
 from datetime import UTC, datetime
 
 from attrs import define, field, frozen
 
 from presentai.domain.errors import NotFound, ValidationFailed
+from presentai.domain.figures import key_figure
 from presentai.domain.ids import new_id
 from presentai.domain.limits import DEFAULT_LIMITS, Limits
 
@@ -23,6 +25,8 @@ class Layout(enum.StrEnum):
     TABLE = "table"
     QUOTE = "quote"
     SOURCES = "sources"
+    KEY_FIGURES = "key_figures"  # two to four bullets, each shown as its figure, large, over the sentence
+    CHART = "chart"  # the slide's ``chart``, drawn as a native chart
 
 
 @frozen
@@ -55,10 +59,60 @@ class Bullet:
 
 @frozen
 class Table:
-    """A simple table: a header row and body rows of cell text."""
+    """A simple table: a header row and body rows of cell text, and where in the sources it is."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    attribution: Attribution | None = None
+
+
+class ChartKind(enum.StrEnum):
+    """How a chart draws its series."""
+
+    BAR = "bar"  # horizontal bars
+    COLUMN = "column"  # vertical bars
+    LINE = "line"
+    PIE = "pie"  # one series only
+
+
+@frozen
+class Series:
+    """One named series of a chart: a value for each category."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+@frozen
+class Chart:
+    """A chart's data: categories, one or more series over them, the unit of the values and its source."""
+
+    kind: ChartKind
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = ""
+    attribution: Attribution | None = None
+
+    def problems(self, limits: Limits) -> dict[str, str]:
+        """What is wrong with the chart's data, by field (empty when nothing is)."""
+        problems: dict[str, str] = {}
+        if not self.categories:
+            problems["chart.categories"] = "must not be empty"
+        if not self.series:
+            problems["chart.series"] = "must not be empty"
+        if self.kind is ChartKind.PIE and len(self.series) > 1:
+            problems["chart.series"] = "a pie chart has one series"
+        for i, series in enumerate(self.series):
+            if len(series.values) != len(self.categories):
+                problems[f"chart.series[{i}].values"] = f"needs one value per category ({len(self.categories)})"
+            if not all(math.isfinite(v) for v in series.values):
+                problems[f"chart.series[{i}].values"] = "must be finite numbers"
+            if self.kind is ChartKind.PIE and any(v < 0 for v in series.values):
+                problems[f"chart.series[{i}].values"] = "a pie chart has no negative values"
+        cells = len(self.categories) * (len(self.series) + 1)
+        if cells > limits.table_cells:
+            problems["chart"] = f"at most {limits.table_cells} values, got {cells}"
+        return problems
 
 
 @frozen
@@ -70,11 +124,23 @@ class SlideContent:
     bullets: tuple[Bullet, ...] = ()
     notes: str = ""
     table: Table | None = None
+    chart: Chart | None = None
+    # two_column: the index of the first bullet of the right-hand column; ``None`` splits the bullets
+    # in half (the left column takes the odd one). Other layouts ignore it.
+    column_break: int | None = None
 
     @property
     def attributions(self) -> tuple[Attribution, ...]:
-        """Every attribution of every bullet, in order."""
-        return tuple(a for bullet in self.bullets for a in bullet.attributions)
+        """Every attribution of every bullet, then the table's and the chart's, in order."""
+        found = [a for bullet in self.bullets for a in bullet.attributions]
+        found += [shown.attribution for shown in (self.table, self.chart) if shown and shown.attribution]
+        return tuple(found)
+
+    @property
+    def columns(self) -> tuple[tuple[Bullet, ...], tuple[Bullet, ...]]:
+        """The bullets of the left and of the right column of a two-column slide."""
+        split = (len(self.bullets) + 1) // 2 if self.column_break is None else self.column_break
+        return self.bullets[:split], self.bullets[split:]
 
     def validate(self, limits: Limits = DEFAULT_LIMITS) -> None:
         """Raise ``ValidationFailed`` unless the content is well-formed and within ``limits``."""
@@ -95,8 +161,26 @@ class SlideContent:
             cells = len(self.table.header) + sum(len(row) for row in self.table.rows)
             if cells > limits.table_cells:
                 problems["table"] = f"at most {limits.table_cells} cells, got {cells}"
+        if self.chart is not None:
+            problems.update(self.chart.problems(limits))
+        elif self.layout is Layout.CHART:
+            problems["chart"] = "a chart slide needs a chart"
+        if self.column_break is not None and not 0 <= self.column_break <= len(self.bullets):
+            problems["column_break"] = f"must be between 0 and the number of bullets ({len(self.bullets)})"
+        if self.layout is Layout.KEY_FIGURES:
+            problems.update(_key_figure_problems(self.bullets))
         if problems:
             raise ValidationFailed("slide content is invalid", problems)
+
+
+def _key_figure_problems(bullets: tuple[Bullet, ...]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not 1 <= len(bullets) <= 4:
+        problems["bullets"] = f"a key-figures slide shows one to four figures, got {len(bullets)}"
+    for i, bullet in enumerate(bullets):
+        if key_figure(bullet.text) is None:
+            problems[f"bullets[{i}].text"] = "a key figure needs a number"
+    return problems
 
 
 class VersionReason(enum.StrEnum):
