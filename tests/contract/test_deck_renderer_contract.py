@@ -1,4 +1,5 @@
-"""The DeckRenderer contract, run against the python-pptx renderer (default theme and a custom template)."""
+"""The DeckRenderer contract, run against the python-pptx renderers: the plain one and the designed one on each
+built-in theme, each with no template and with a custom one."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 from pptx.util import Inches
 
 from presentai.adapters.children import ChildProcesses
+from presentai.adapters.pptx.designed import DesignedDeckRenderer
 from presentai.adapters.pptx.isolated import IsolatedDeckRenderer
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
+from presentai.adapters.pptx.themes import THEMES
 from presentai.domain.deck import Deck, DeckSource
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.ports.rendering import DeckRenderer
@@ -56,12 +59,19 @@ def custom_template() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(params=["pptx-default", "pptx-template", "pptx-isolated"])
+@pytest.fixture(
+    params=["pptx-default", "pptx-template", "pptx-isolated", *(f"designed-{t}" for t in THEMES), "designed-template"]
+)
 def render(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    renderer: DeckRenderer = (
-        IsolatedDeckRenderer(children=ChildProcesses()) if request.param == "pptx-isolated" else PptxDeckRenderer()
-    )
-    template = custom_template() if request.param == "pptx-template" else None
+    kind, _, variant = request.param.partition("-")
+    renderer: DeckRenderer
+    if kind == "designed":
+        renderer = DesignedDeckRenderer(variant if variant in THEMES else "light")
+    elif variant == "isolated":
+        renderer = IsolatedDeckRenderer(children=ChildProcesses())
+    else:
+        renderer = PptxDeckRenderer()
+    template = custom_template() if variant == "template" else None
     return lambda d: renderer.render(d, template)
 
 

@@ -152,7 +152,7 @@ def _text_box(
     frame = shape.text_frame
     frame.word_wrap = True
     frame.margin_left = frame.margin_right = 0
-    frame.margin_top = frame.margin_bottom = Inches(0.04)
+    frame.margin_top = frame.margin_bottom = 0  # the boxes are measured to hold their lines exactly
     run = frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(size)
