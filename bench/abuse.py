@@ -3,9 +3,14 @@
 1. the export attack: a slide filled to the limits (the old 2,000 bullets and 1 MiB of notes are
    refused now; the most that is accepted is exported) as PPTX;
 2. the multipart flood: one upload of 150,000 empty parts;
-3. five concurrent 15 MB Markdown uploads.
+3. five concurrent 15 MB Markdown uploads, measured until their ingestion ends, while another tenant
+   uploads a small file (how long until it is indexed).
 ``presentai serve --port 0`` runs in its own process on embedded defaults; this process is the client.
+RSS is the service's own and, apart, that of the processes it started (export renderers, converters).
 Numbers only; nothing is asserted.
+
+Against an older commit: ``git worktree add /tmp/before <commit>`` and
+``PYTHONPATH=/tmp/before/src python bench/abuse.py`` (the server inherits the path).
 """
 
 from __future__ import annotations
@@ -30,24 +35,44 @@ _SERVING = re.compile(r"PresentAI is serving at (http://\S+)")
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # it has just ended
     return 0.0
+
+
+def children_rss_mb(pid: int) -> float:
+    """The RSS of every process below ``pid`` (renderers, LibreOffice and its helpers)."""
+    parents: dict[int, int] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("PPid:"):
+                    parents[int(status.parent.name)] = int(line.split()[1])
+        except OSError:
+            continue
+    below, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - below
+        below |= frontier
+    return sum(rss_mb(child) for child in below)
 
 
 async def measured(http: aiohttp.ClientSession, pid: int, attack: Awaitable[Any]) -> dict[str, Any]:
     """Peak RSS of the server and /health latencies while ``attack`` runs."""
     task = asyncio.ensure_future(attack)
     latencies: list[float] = []
-    peak = rss_mb(pid)
+    peak, peak_children = rss_mb(pid), children_rss_mb(pid)
     started = time.perf_counter()
     while not task.done() or len(latencies) < 20:
         begun = time.perf_counter()
         async with http.get("/health") as response:
             await response.read()
         latencies.append((time.perf_counter() - begun) * 1000)
-        peak = max(peak, rss_mb(pid))
+        peak, peak_children = max(peak, rss_mb(pid)), max(peak_children, children_rss_mb(pid))
         await asyncio.sleep(0.01)
     outcome = await task
     latencies.sort()
@@ -55,6 +80,8 @@ async def measured(http: aiohttp.ClientSession, pid: int, attack: Awaitable[Any]
         "outcome": outcome,
         "seconds": round(time.perf_counter() - started, 2),
         "peak_rss_mb": round(peak),
+        "peak_children_rss_mb": round(peak_children),
+        "rss_after_mb": round(rss_mb(pid)),
         "health_p50_ms": round(statistics.median(latencies), 1),
         "health_p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
         "health_samples": len(latencies),
@@ -91,22 +118,63 @@ async def multipart_flood(http: aiohttp.ClientSession, headers: dict[str, str]) 
     return {"status": response.status, "body_mb": round(len(body) / 2**20, 1)}
 
 
-async def large_uploads(http: aiohttp.ClientSession, headers: dict[str, str]) -> dict[str, Any]:
+async def ingested(http: aiohttp.ClientSession, headers: dict[str, str], file_id: str) -> dict[str, Any]:
+    """The file once its ingestion has ended (indexed or failed)."""
+    while True:
+        state: dict[str, Any] = await (await http.get(f"/api/v1/files/{file_id}", headers=headers)).json()
+        if state.get("ingestion_status") in ("indexed", "failed"):
+            return state
+        await asyncio.sleep(0.2)
+
+
+async def upload(http: aiohttp.ClientSession, headers: dict[str, str], name: str, data: bytes) -> dict[str, Any]:
+    """Upload and wait for the end of ingestion: the answer's status, the file's end state, the seconds."""
+    started = time.perf_counter()
+    form = aiohttp.FormData()
+    form.add_field("file", io.BytesIO(data), filename=name, content_type="text/markdown")
+    response = await http.post("/api/v1/files/upload", data=form, headers=headers)
+    body = await response.json()
+    if response.status != 202:
+        return {"status": response.status, "error": body.get("error"), "seconds": time.perf_counter() - started}
+    state = await ingested(http, headers, body["id"])
+    return {
+        "status": response.status,
+        "ingestion": state["ingestion_status"],
+        "chunks": state.get("chunks_created"),
+        "error": state.get("error_code"),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def large_uploads(
+    http: aiohttp.ClientSession, headers: dict[str, str], other_tenant: dict[str, str]
+) -> dict[str, Any]:
     text = ("# Section\n\n" + "A sentence about storage that goes on for a while. " * 20 + "\n\n") * 14_000
     data = text.encode()[: 15 * 2**20]
+    small = b"# Trees\n\nOaks grow slowly and live for centuries.\n"
+    alone = await upload(http, other_tenant, "small-alone.md", small)
 
-    async def one(i: int) -> int:
-        form = aiohttp.FormData()
-        form.add_field("file", io.BytesIO(data), filename=f"big-{i}.md", content_type="text/markdown")
-        return (await http.post("/api/v1/files/upload", data=form, headers=headers)).status
+    async def small_meanwhile() -> dict[str, Any]:
+        await asyncio.sleep(1)  # the big uploads are under way
+        return await upload(http, other_tenant, "small.md", small)
 
-    statuses = await asyncio.gather(*(one(i) for i in range(5)))
-    return {"statuses": statuses, "mb_each": round(len(data) / 2**20, 1)}
+    *big, during = await asyncio.gather(*(upload(http, headers, f"big-{i}.md", data) for i in range(5)),
+                                        small_meanwhile())  # fmt: skip
+    return {
+        "mb_each": round(len(data) / 2**20, 1),
+        "big": [{k: round(v, 1) if isinstance(v, float) else v for k, v in b.items()} for b in big],
+        "other_tenants_small_file_s": {"alone": round(alone["seconds"], 2), "during": round(during["seconds"], 2)},
+    }
 
 
 async def main() -> None:
     workspace = Path(tempfile.mkdtemp(prefix="abuse-bench-"))
-    env = {**os.environ, "PRESENTAI_RATE_LIMIT_PER_MINUTE": "1000000", "PRESENTAI_JWT_SECRET": "b" * 40}
+    env = {
+        **os.environ,
+        "PRESENTAI_RATE_LIMIT_PER_MINUTE": "1000000",
+        "PRESENTAI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
+        "PRESENTAI_JWT_SECRET": "b" * 40,
+    }
     log = workspace / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -127,13 +195,19 @@ async def main() -> None:
                         break
                 except aiohttp.ClientError:
                     await asyncio.sleep(0.1)
-            account = {"email": "bench@example.com", "password": "correct horse battery"}
-            token = (await (await http.post("/api/v1/auth/register", json=account)).json())["access_token"]
-            headers = {"Authorization": f"Bearer {token}"}
-            results = {"idle_rss_mb": round(rss_mb(process.pid))}
+            tenants = []
+            for email in ("bench@example.com", "other-tenant@example.com"):
+                account = {"email": email, "password": "correct horse battery"}
+                token = (await (await http.post("/api/v1/auth/register", json=account)).json())["access_token"]
+                tenants.append({"Authorization": f"Bearer {token}"})
+            headers, other_tenant = tenants
+            results: dict[str, Any] = {
+                "code": os.environ.get("PYTHONPATH", "installed"),
+                "idle_rss_mb": round(rss_mb(process.pid)),
+            }
             results["export_attack"] = await measured(http, process.pid, export_attack(http, headers))
             results["multipart_flood"] = await measured(http, process.pid, multipart_flood(http, headers))
-            results["five_15mb_uploads"] = await measured(http, process.pid, large_uploads(http, headers))
+            results["five_15mb_uploads"] = await measured(http, process.pid, large_uploads(http, headers, other_tenant))
         print(json.dumps(results, indent=2))
     finally:
         process.terminate()
