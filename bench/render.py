@@ -5,7 +5,8 @@ The deck is built directly as a ``Deck`` (domain/deck.py): 50 bullet slides, eac
 of about 25 words cut from sentences of samples/src/annual-report-2025.md, every bullet attributed
 to its sentence (quote, page, section) in one of three sources, so the speaker notes are written
 too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of the process, the
-renderer already imported) and then ``--repeats`` more times (median). The slide count of the
+renderer already imported) and then ``--repeats`` more times (median); then the same deck with
+``DesignedDeckRenderer`` on each built-in theme (its first render builds the theme's master). The slide count of the
 output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
 Each conversion (``LibreOfficeConverter``) is timed ``--repeats`` times too; a machine without
 LibreOffice reports ``null`` for them. ``--quick`` renders 10 slides and repeats twice. Results go to
@@ -28,7 +29,9 @@ import zipfile
 from ingestion import RESULTS, SAMPLE, machine, peak_rss_mb
 
 from presentai.adapters.convert.libreoffice import LibreOfficeConverter
+from presentai.adapters.pptx.designed import DesignedDeckRenderer
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
+from presentai.adapters.pptx.themes import THEMES
 from presentai.domain.deck import Deck, DeckSource
 from presentai.domain.errors import RenderError
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
@@ -118,7 +121,36 @@ def main(quick: bool, repeats: int) -> dict[str, object]:
             print(f"{target}: LibreOffice or Poppler is not installed (scripts/install-system-packages)")
         else:
             print(f"to {target}: median {timing['median_s']:.2f} s ({timing['bytes']} bytes)")
+    row["themes"] = {name: themed(deck, name, repeats) for name in THEMES}
+    for name, timing in row["themes"].items():  # type: ignore[attr-defined]
+        print(
+            f"theme {name:10s} {timing['slides_out']:10d} {timing['first_s']:10.3f} {timing['median_s']:10.3f} "
+            f"{timing['slides_per_s']:10.1f} {timing['bytes']:10d}"
+        )
     return {"machine": machine(), "quick": quick, "repeats": repeats, "results": {f"{slides}-slides": row}}
+
+
+def themed(deck: Deck, theme: str, repeats: int) -> dict[str, object]:
+    """Seconds to render ``deck`` with DesignedDeckRenderer on ``theme``: the first (master built) and the median."""
+    renderer = DesignedDeckRenderer(theme)
+    started = time.perf_counter()
+    pptx = renderer.render(deck)
+    first = time.perf_counter() - started
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        renderer.render(deck)
+        seconds.append(time.perf_counter() - started)
+    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
+        written = sum(1 for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+    median = statistics.median(seconds)
+    return {
+        "slides_out": written,
+        "first_s": round(first, 3),
+        "median_s": round(median, 3),
+        "slides_per_s": round(len(deck.slides) / median, 1),
+        "bytes": len(pptx),
+    }
 
 
 def conversion(pptx: bytes, target: str, repeats: int) -> dict[str, object] | None:

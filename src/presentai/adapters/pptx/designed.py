@@ -87,6 +87,7 @@ class _Drawing:
     def __init__(self, theme: Theme, deck: Deck, day: str) -> None:
         self.theme, self.deck, self.day = theme, deck, day
         self.number = 0
+        self._footer_cache: dict[int, list[tuple[PP_PLACEHOLDER, float, Any]]] = {}
 
     def draw(self, prs: PptxPresentation, layout: SlideLayout, piece: Piece) -> None:
         slide = prs.slides.add_slide(layout)
@@ -137,31 +138,38 @@ class _Drawing:
             _write(shape, [Paragraph(text, 0, 0)], _fitted(shape, text, size, max(size - 10, 20)))
 
     def _footers(self, slide: PptxSlide, layout: SlideLayout, *, footer: bool) -> None:
-        """Copies of the layout's footer, date and slide-number placeholders, filled in."""
-        size = self.theme.scale.footer
-        for ph in cast(Any, layout).placeholders:
-            kind = ph.placeholder_format.type
-            if kind not in _FOOTERS or (not footer and kind is not PP_PLACEHOLDER.DATE):
+        """Copies of the layout's footer, date and slide-number placeholders, filled in (the cover: the date)."""
+        size = str(self.theme.scale.footer * 100)
+        for kind, width, element in self._footer_parts(layout):
+            if not footer and kind is not PP_PLACEHOLDER.DATE:
                 continue
-            element = copy.deepcopy(ph._element)
-            slide.shapes._spTree.append(element)
-            shape = slide.placeholders[ph.placeholder_format.idx]
-            frame = shape.text_frame
-            paragraph = frame.paragraphs[0]
-            for child in list(paragraph._p):
+            copied = copy.deepcopy(element)
+            paragraph = copied.find(f"{qn('p:txBody')}/{qn('a:p')}")
+            for child in list(paragraph):
                 if child.tag != qn("a:pPr"):
-                    paragraph._p.remove(child)
+                    paragraph.remove(child)
             if kind is PP_PLACEHOLDER.SLIDE_NUMBER:
-                field = etree.SubElement(paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
-                field.set("type", "slidenum")
-                etree.SubElement(field, qn("a:rPr"), lang="en-US", sz=str(size * 100))
-                etree.SubElement(field, qn("a:t")).text = str(self.number)
-                continue
-            text = self.deck.title if kind is PP_PLACEHOLDER.FOOTER else self.day
-            width, _ = inner((shape.left, shape.top, shape.width, shape.height))
-            run = paragraph.add_run()
-            run.text = _clipped(text, size, width)
-            run.font.size = Pt(size)
+                holder = etree.SubElement(paragraph, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
+                holder.set("type", "slidenum")
+                text = str(self.number)
+            else:
+                holder = etree.SubElement(paragraph, qn("a:r"))
+                text = self.deck.title if kind is PP_PLACEHOLDER.FOOTER else self.day
+                text = _clipped(text, self.theme.scale.footer, width)
+            etree.SubElement(holder, qn("a:rPr"), lang="en-US", sz=size)
+            etree.SubElement(holder, qn("a:t")).text = text
+            slide.shapes._spTree.append(copied)
+
+    def _footer_parts(self, layout: SlideLayout) -> list[tuple[PP_PLACEHOLDER, float, Any]]:
+        """The layout's footer placeholders: kind, text width (points) and element; read once per layout."""
+        key = id(layout._element)
+        if key not in self._footer_cache:
+            self._footer_cache[key] = [
+                (ph.placeholder_format.type, inner(_box(ph))[0], ph._element)
+                for ph in cast(Any, layout).placeholders
+                if ph.placeholder_format.type in _FOOTERS
+            ]
+        return self._footer_cache[key]
 
 
 def _title_and_bodies(slide: PptxSlide) -> tuple[Any, list[Any]]:
