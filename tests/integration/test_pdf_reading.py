@@ -184,3 +184,15 @@ def test_table_cells_of_a_real_russian_pdf_keep_their_spaces_and_mend_their_hyph
     assert "разработчика Debian" in first
     assert "Джосип Родин" in first
     assert "\u00ad" not in first
+
+
+def test_text_too_small_to_read_is_not_text_and_a_garbled_metadata_title_gives_way_to_the_printed_one() -> None:
+    # Word prints its bookmark codes ("27B", "260B") in 1 pt type before headings and paragraphs,
+    # and its metadata title carries one ("7BGUIDE TO …").
+    path = Path(__file__).parents[1] / "corpus" / "en" / "fedramp-guide-to-oscal-based-content.pdf"
+    document = ContentSniffingParser().parse(path.read_bytes(), path.name)
+    assert document.title == "GUIDE TO OSCAL-BASED FEDRAMP CONTENT"
+    headings = [b.text for b in document.blocks if b.kind is BlockKind.HEADING]
+    assert any(h.endswith("Hierarchy and Sequence") for h in headings)
+    assert not [h for h in headings if re.match(r"^\d+B[A-Z]", h)]
+    assert not re.search(r"\b\d{1,3}B(?=[A-Z][a-z])", document.text)

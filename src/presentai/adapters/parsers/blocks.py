@@ -40,7 +40,11 @@ class BlockBuilder:
             self.heading(text, self._headings[-1][0] if self._headings else 1)
             return
         last = self._blocks[-1]
-        joined = collapse_whitespace(f"{last.text} {text}")
+        if last.text.endswith("\u00ad"):  # broken at a hyphen: "OSCAL-" + "BASED", "Manage-" + "ment"
+            joined = last.text[:-1] + ("-" if text.lstrip()[:1].isupper() else "") + text.lstrip()
+        else:
+            joined = f"{last.text} {text}"
+        joined = collapse_whitespace(joined)
         level, _ = self._headings.pop()
         self._headings.append((level, joined))
         self._blocks[-1] = Block(BlockKind.HEADING, joined, last.page, last.level, joined)

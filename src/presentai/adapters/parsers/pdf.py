@@ -31,6 +31,7 @@ from presentai.domain.sources import ParsedDocument
 
 _TABLE_MIN_PATHS = 6  # pages drawing fewer path objects are not searched for ruled tables
 _MIN_TEXT_CHARS_PER_PAGE = 8
+_LEGIBLE_PT = 3.0  # smaller text is not meant to be read
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd?\b", re.I)
 # PDFium must never be called from two threads at once, not even for different documents
 # (pypdfium2's documentation); parsing runs in worker threads, so every PDFium call holds this.
@@ -190,6 +191,8 @@ class _RunReader:
             if abs((angle - direction * 90 + 180) % 360 - 180) > 10:
                 direction = -1  # slanted: a watermark
             scale = math.hypot(m[2], m[3])
+            if size.value * scale < _LEGIBLE_PT:
+                continue  # text too small to read (Word's 1 pt bookmark codes, "27B"): no reader sees it
             (x0, y0), (x1, y1) = corners
             run = Run(text, min(x0, x1), max(x0, x1), m[5], round(size.value * scale, 1), self._is_bold(obj))
             self.runs.append((run, direction))

@@ -12,6 +12,7 @@ from presentai.adapters.parsers.blocks import BlockBuilder, heading_level_from_n
 from presentai.adapters.parsers.pdf_layout import Line, body_size, reading_order
 from presentai.domain.sources import BlockKind, ParsedDocument
 from presentai.domain.text import collapse_whitespace
+from presentai.domain.wording import normalized
 
 _LIST_MARK = re.compile(r"^\s*(?:[•▪◦●■□❑➢►\-–*]|\d{1,2}[.)]|\(\d{1,2}\)|\([a-z]\))\s+")
 # a footnote's number set on its line, glued to the note's first word: "3Существуют также …"
@@ -51,7 +52,26 @@ def assemble(lines: list[Line], tables: dict[int, list[Table]], pages: int, titl
     ordered: list[Line] = []
     for _, page_lines in itertools.groupby(lines, key=lambda line: line.page):
         ordered += reading_order(list(page_lines), body)
-    return _Assembler(ordered, tables, body).document(title or _first_page_title(ordered, body), pages)
+    printed = _first_page_title(ordered, body)
+    if not title or (not _printed_early(title, ordered) and _shares_words(title, printed)):
+        title = printed  # no metadata title, or the tool's garbled copy of the printed one ("7BGUIDE TO …")
+    return _Assembler(ordered, tables, body).document(title, pages)
+
+
+def _shares_words(title: str, printed: str) -> bool:
+    """Whether most of the title's words are the printed title's."""
+    wanted, seen = normalized(title).split(), set(normalized(printed).split())
+    return bool(wanted) and sum(word in seen for word in wanted) >= 0.6 * len(wanted)
+
+
+def _printed_early(title: str, lines: list[Line]) -> bool:
+    """Whether most of the title's words stand on the document's first two pages."""
+    wanted = normalized(title).split()
+    if not lines or not wanted:
+        return bool(wanted)
+    first = lines[0].page
+    printed = set(normalized(" ".join(line.text for line in lines if line.page <= first + 1)).split())
+    return sum(word in printed for word in wanted) >= 0.9 * len(wanted)
 
 
 def _first_page_title(lines: list[Line], body: float) -> str:
@@ -68,7 +88,7 @@ def _first_page_title(lines: list[Line], body: float) -> str:
         if line.size != largest or parts[-1].baseline - line.baseline > 2 * largest:
             break
         parts.append(line)
-    return collapse_whitespace(" ".join(part.text for part in parts))
+    return _join(parts, capitals=True)[0]
 
 
 class _Assembler:
@@ -229,14 +249,17 @@ def _line_pitches(lines: list[Line]) -> dict[float, float]:
     return {size: counter.most_common(1)[0][0] for size, counter in deltas.items()}
 
 
-def _join(lines: list[Line]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The paragraph's text with words broken across lines mended, and where in it each later page begins."""
+def _join(lines: list[Line], *, capitals: bool = False) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The paragraph's text with words broken across lines mended, and where in it each later page begins.
+
+    ``capitals``: a title in capitals broken at a hyphen keeps it ("OSCAL-" + "BASED").
+    """
     text = collapse_whitespace(lines[0].text)
     page_starts: list[tuple[int, int]] = []
     for previous, line in itertools.pairwise(lines):
         piece = collapse_whitespace(line.text)
-        if text.endswith("\u00ad"):  # a hyphenation point: the word goes on
-            text = text[:-1]
+        if text.endswith("\u00ad"):  # a hyphenation point: the word goes on ("OSCAL-BASED" keeps its hyphen)
+            text = text[:-1] + ("-" if capitals and piece[:1].isupper() and text[-2:-1].isupper() else "")
         elif text.endswith("-") and piece[:1].islower() and text[-2:-1].isalpha():
             text = text[:-1]  # a word broken across lines
         elif not text.endswith(("-", "/")):
