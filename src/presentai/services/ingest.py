@@ -112,7 +112,7 @@ class IngestSource:
         if not source.storage_key:  # a background job's upload was stored before it was queued
             source.storage_key = original_key(source)
             await self._store.put(source.storage_key, data)  # kept only for files that can be used
-        language = detect_language(parsed.text)
+        language = await asyncio.to_thread(lambda: detect_language(parsed.text))  # joins the whole text
         chunks = await asyncio.to_thread(
             chunk_document,
             parsed,

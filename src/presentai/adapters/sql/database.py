@@ -259,9 +259,10 @@ class _SqliteSession:
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        adapted = [self._adapt(sql, r) for r in rows]
-        statement = adapted[0][0]
-        await self._database.run(lambda c: c.executemany(statement, [values for _, values in adapted]))
+        statement = sql.replace("%s", "?")
+        # Adapted in the worker thread too: JSON-encoding thousands of rows (a document's chunks) took
+        # seconds of the event loop.
+        await self._database.run(lambda c: c.executemany(statement, [self._adapt(sql, r)[1] for r in rows]))
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         statement, values = self._adapt(sql, params)

@@ -6,9 +6,10 @@ tenant's rows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from presentai.adapters.sql.database import Database, Json, Row, Session, from_json, from_timestamp
 from presentai.adapters.sql.rows import dump, load_content, load_outline, load_parameters
@@ -417,32 +418,12 @@ class SqlChunkRepository:
     async def replace_for_document(self, organization_id: str, document_id: str, chunks: Sequence[Chunk]) -> None:
         """Make ``chunks`` the document's only chunks."""
         kept = [c for c in chunks if c.organization_id == organization_id and c.document_id == document_id]
+        rows = await asyncio.to_thread(_chunk_rows, kept)  # a large document's rows take a while to build
         async with self._database.transaction() as session:
             await session.execute(
                 "DELETE FROM chunks WHERE organization_id = %s AND document_id = %s", [organization_id, document_id]
             )
-            await session.executemany(
-                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})",
-                [
-                    (
-                        c.id,
-                        c.document_id,
-                        c.organization_id,
-                        c.index,
-                        c.text,
-                        c.start,
-                        c.end,
-                        c.token_count,
-                        c.page,
-                        c.page_end,
-                        c.section,
-                        c.language,
-                        Json([list(b) for b in c.page_breaks]),
-                        Json([list(s) for s in c.sentences]),
-                    )
-                    for c in kept
-                ],
-            )
+            await session.executemany(f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})", rows)
 
     async def for_documents(self, organization_id: str, document_ids: Sequence[str]) -> list[Chunk]:
         """The documents' chunks, document by document, in reading order."""
@@ -704,3 +685,25 @@ class SqlExportRepository:
                 "DELETE FROM exports WHERE organization_id = %s AND presentation_id = %s",
                 [organization_id, presentation_id],
             )
+
+
+def _chunk_rows(chunks: Sequence[Chunk]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            c.id,
+            c.document_id,
+            c.organization_id,
+            c.index,
+            c.text,
+            c.start,
+            c.end,
+            c.token_count,
+            c.page,
+            c.page_end,
+            c.section,
+            c.language,
+            Json([list(b) for b in c.page_breaks]),
+            Json([list(s) for s in c.sentences]),
+        )
+        for c in chunks
+    ]
