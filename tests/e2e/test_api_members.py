@@ -135,3 +135,27 @@ async def test_an_invitation_is_accepted_only_from_a_confirmed_email_address(cli
         await client.get(f"/api/v1/organizations/{org}/members", headers={"Authorization": owner["auth"]})
     ).json()
     assert [m["user_id"] for m in members["data"]] == [owner["user"]["id"]]
+
+
+async def test_inviting_a_lookalike_address_is_flagged_in_the_audit_log_and_a_bad_one_is_refused(
+    client: TestClient,
+) -> None:
+    owner = await signed_up(client)
+    org = await organization(client, owner)
+    auth = {"Authorization": owner["auth"]}
+    plain = await client.post(
+        f"/api/v1/organizations/{org}/members/invite", json={"email": "anna@example.com"}, headers=auth
+    )
+    lookalike = await client.post(
+        f"/api/v1/organizations/{org}/members/invite", json={"email": "\u0430nna@Example.com"}, headers=auth
+    )
+    bad = await client.post(
+        f"/api/v1/organizations/{org}/members/invite", json={"email": "anna\u0007@example.com"}, headers=auth
+    )
+    assert (plain.status, lookalike.status) == (201, 201)
+    assert (await lookalike.json())["email"] == "\u0430nna@example.com"
+    assert (bad.status, (await bad.json())["fields"]) == (422, {"email": "invalid"})
+    log = await (await client.get(f"/api/v1/organizations/{org}/audit-logs", headers=auth)).json()
+    actions = [e["action"] for e in log["data"]]
+    assert actions.count("member.invite") == 2
+    assert actions.count("member.invite_confusable_email") == 1
