@@ -192,7 +192,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         timeout_s=settings.provided.url_import_timeout_s,
         allowed_networks=settings.provided.url_import_networks,
     )
-    renderer = providers.Singleton(_lazy("adapters.pptx.renderer:PptxDeckRenderer"))
+    renderer = providers.Singleton(_lazy("adapters.pptx.designed:DesignedDeckRenderer"))
     # Exports render in a child process with a memory and time budget (killed at it, or when the service
     # stops); the converter's LibreOffice and Poppler are children of the same registry.
     children = providers.Singleton(_lazy("adapters.children:ChildProcesses"))

@@ -1,4 +1,4 @@
-"""IsolatedDeckRenderer: PptxDeckRenderer in a child process with a memory and a time budget, killed at
+"""IsolatedDeckRenderer: DesignedDeckRenderer in a child process with a memory and a time budget, killed at
 the budget or when the service stops (``python -m presentai.adapters.pptx.isolated`` is the child)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import resource
 import sys
 
 from presentai.adapters.children import ChildProcesses
-from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE, PptxDeckRenderer
+from presentai.adapters.pptx.designed import DesignedDeckRenderer
+from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE
 from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
 
@@ -60,7 +61,7 @@ def _child(memory_bytes: int) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         deck, template = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our own parent, over a pipe
-        data = PptxDeckRenderer().render(deck, template)
+        data = DesignedDeckRenderer().render(deck, template)
     except RenderError as error:
         sys.stderr.write(str(error))
         return _RENDER_ERROR
