@@ -7,6 +7,7 @@ from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import SLIDE_WORDS, ExtractiveWriter
 from presentai.domain.chunking import chunk_document
 from presentai.domain.presentation import GenerationParameters
+from presentai.domain.slides import Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
 from presentai.domain.text import words
 from presentai.ports.writing import PlanningInput
@@ -101,3 +102,55 @@ async def test_what_other_slides_said_is_not_said_again() -> None:
     said = [a.quote for a in first.attributions]
     second = await writer.write(item, chunks, params, "en", said=said)
     assert not {a.quote for a in second.attributions} & set(said)
+
+
+async def _slides(markdown: str, slides: int) -> list[SlideContent]:
+    data = markdown.encode()
+    parsed = MarkdownParser().parse(data, "report.md")
+    source = SourceDocument.from_upload("org", "report.md", data)
+    chunks = chunk_document(
+        parsed, document_id=source.id, organization_id="org", count_tokens=TiktokenTokenizer().count, language="en"
+    )
+    writer = ExtractiveWriter()
+    params = GenerationParameters(slide_count=slides)
+    outline = await writer.plan(PlanningInput(params, "en", [source], chunks, {}))
+    by_id = {c.id: c for c in chunks}
+    return [await writer.write(i, [by_id[c] for c in i.chunk_ids], params, "en") for i in outline.items]
+
+
+async def test_a_section_that_is_a_table_shows_it_and_numbers_by_name_become_a_chart() -> None:
+    slides = await _slides(
+        "# Report\n\n## Ratings\n\n| Rating | Description |\n|---|---|\n| Critical | Act at once. |\n"
+        "| High | Act this quarter. |\n| Low | Watch it. |\n\n"
+        "## Sales by region\n\n| Region | 2024 | 2025 |\n|---|---|---|\n| North | 12 | 14 |\n| South | 9 | 11 |\n"
+        "| East | 7 | 10 |\n",
+        slides=2,
+    )
+    table = next(s for s in slides if s.layout is Layout.TABLE)
+    assert table.table is not None
+    assert table.table.header == ("Rating", "Description")
+    assert table.table.rows[0] == ("Critical", "Act at once.")
+    assert table.table.attribution is not None
+    assert "Critical" in table.table.attribution.quote
+    chart = next(s for s in slides if s.layout is Layout.CHART)
+    assert chart.chart is not None
+    assert chart.chart.categories == ("North", "South", "East")
+    assert [(s.name, s.values) for s in chart.chart.series] == [("2024", (12, 9, 7)), ("2025", (14, 11, 10))]
+    for slide in slides:
+        slide.validate()
+
+
+async def test_statements_that_turn_on_measured_figures_are_key_figures_and_a_lone_one_a_quote() -> None:
+    slides = await _slides(
+        "# Report\n\n## Results\n\nRevenue rose to 4.1 billion euros in 2025 after two flat years. "
+        "The share of renewable power reached 42 % of all the power we supplied. "
+        "Our grid now carries 176 megawatts of new wind capacity in the north.\n\n"
+        "## Outlook\n\nWe will keep the network safe while it grows and changes shape.\n",
+        slides=2,
+    )
+    figures = next(s for s in slides if s.layout is Layout.KEY_FIGURES)
+    assert len(figures.bullets) == 3
+    quote = next(s for s in slides if s.layout is Layout.QUOTE)
+    assert len(quote.bullets) == 1
+    for slide in slides:
+        slide.validate()
