@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from presentai.domain.presentation import LEFT_OUT
 from tests.conftest import SAMPLES
 from tests.e2e.conftest import served_address
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
@@ -149,6 +150,11 @@ async def watch(base: str, token: str, job_id: str, until: str, on_event: Any = 
                 return events
 
 
+def left_out(deck: dict[str, Any]) -> int:
+    """How many outline items the deck reports left out because they only repeated other slides."""
+    return sum(LEFT_OUT in warning for warning in deck["warnings"])
+
+
 async def ready_for_slides(session: aiohttp.ClientSession, base: str, slides: int) -> tuple[str, str, dict[str, Any]]:
     email = f"w-{uuid.uuid4().hex[:8]}@example.com"
     account = await call(session, "POST", f"{base}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
@@ -244,10 +250,14 @@ async def test_a_job_whose_process_is_killed_mid_generation_is_retried_and_finis
         deck = await call(session, "GET", f"{deployment.url}/api/v1/presentations/{deck_id}", headers=headers)
     assert killed, "the job finished before it could be killed"
     assert events[-1]["type"] == "generation_done"
-    assert (deck["status"], len(deck["slides"])) == ("ready", 40)
-    assert sorted(s["number"] for s in deck["slides"]) == list(range(1, 41))
+    # An outline item whose slide would only repeat the deck is left out, and the deck says so; every
+    # other item has exactly one slide.
+    written = 40 - left_out(deck)
+    assert (deck["status"], len(deck["slides"])) == ("ready", written)
+    assert written >= 20
+    assert sorted(s["number"] for s in deck["slides"]) == list(range(1, written + 1))
     ids = [s["id"] for s in deck["slides"]]
-    assert len(set(ids)) == 40
+    assert len(set(ids)) == written
     assert {e["slide_id"] for e in before_kill} <= set(ids)  # saved before the crash: kept, not written again
     assert all(s["version"] == 1 for s in deck["slides"])
     announced = [e["slide_id"] for e in events if e["type"] == "slide_completed"]
@@ -284,7 +294,9 @@ async def test_a_job_killed_on_its_last_attempt_fails_the_deck_cleanly_and_it_ca
     assert (events[-1]["type"], events[-1]["error_code"]) == ("generation_error", "job_failed")
     assert (failed["status"], "will not be retried" in failed["error_message"]) == ("failed", True)
     assert finished[-1]["type"] == "generation_done"
-    assert (deck["status"], sorted(s["number"] for s in deck["slides"])) == ("ready", list(range(1, 41)))
+    written = 40 - left_out(deck)
+    assert written >= 20
+    assert (deck["status"], sorted(s["number"] for s in deck["slides"])) == ("ready", list(range(1, written + 1)))
 
 
 async def test_one_worker_command_with_two_processes_writes_two_decks_at_the_same_time(

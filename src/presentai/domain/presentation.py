@@ -88,6 +88,9 @@ class Outline:
             raise ValidationFailed("outline is invalid", problems)
 
 
+LEFT_OUT = "it only repeated others"  # the reason a warning gives for an outline item without a slide
+
+
 class PresentationStatus(enum.StrEnum):
     """Where a presentation is in its lifecycle."""
 
@@ -176,12 +179,20 @@ class Presentation:
             if self.status is PresentationStatus.GENERATING:
                 raise Conflict("this presentation is already being generated")
             self._refuse_if_busy()
+        if self.job_id != job_id:  # a new run: what an earlier one left out may be written this time
+            self.warnings = [w for w in self.warnings if LEFT_OUT not in w]
         self.status = PresentationStatus.GENERATING
         self.job_id = job_id
         self.error_message = ""
 
     def _owned_by(self, job_id: str, status: PresentationStatus) -> bool:
         return bool(job_id) and self.job_id == job_id and self.status is status
+
+    def leave_out(self, index: int, title: str) -> None:
+        """Outline item ``index`` gets no slide (it would only repeat others): an earlier one there goes, and
+        the deck says so."""
+        self.slides = [s for s in self.slides if s.outline_index != index]
+        self.warn(f"Slide {index + 1} ({title}) was left out: {LEFT_OUT}.")
 
     def put_slide(self, slide: Slide) -> None:
         """Place a generated slide at its outline position, replacing one already there."""

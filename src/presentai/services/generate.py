@@ -203,16 +203,22 @@ class GenerateSlides(_Failing):
         try:
             context = await _Context.load(presentation, self._sources, self._chunks)
 
+            written: set[int | None] = set(finished)
+
+            def current() -> list[Slide]:
+                """The slides of this deck as this run leaves it: an earlier run's slides are being rewritten."""
+                return [s for s in presentation.slides if s.outline_index in written]
+
             async def write_one(index: int, item: OutlineItem) -> None:
                 nonlocal done
                 async with semaphore:
-                    said = sorted(_said(presentation.slides, *(s for s, _ in unsaved)))
+                    said = sorted(_said(current(), *(s for s, _ in unsaved)))
                     content, degraded = await self._composer.compose(context, item, said=said)
                 # Slides written side by side may pick the same statement: the one finished first keeps it
                 # (no await between this check and the append below, so no other slide comes between).
-                content = without_repeats(content, _said(presentation.slides, *(s for s, _ in unsaved)))
-                if not content.bullets:
-                    presentation.warn(f"Slide {index + 1} ({content.title}) was left out: it only repeated others.")
+                content = without_repeats(content, _said(current(), *(s for s, _ in unsaved)))
+                if not (content.bullets or content.table or content.chart):
+                    presentation.leave_out(index, content.title)  # an earlier run's slide there goes too
                     done += 1
                     return
                 slide = Slide.create(presentation.id, content, outline_index=index, by=author)
@@ -223,6 +229,7 @@ class GenerateSlides(_Failing):
                     if unsaved:
                         for ready, was_degraded in unsaved:
                             presentation.put_slide(ready)
+                            written.add(ready.outline_index)
                             if was_degraded:
                                 presentation.warn(DEGRADED_WARNING)
                         unsaved.clear()
