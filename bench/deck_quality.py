@@ -14,8 +14,9 @@ the quotes point into can be read from the same workspace afterwards. Per deck i
   holding markup or a list glyph, by the rules in bench/deck_checks.py;
 * words (of the bullets) and bullets per content slide, mean and max;
 * the smallest font size the renderer set on body text (every non-title text frame of the
-  rendered PPTX, title slide included), times the frame's ``normAutofit`` fontScale if it has one;
-  runs without an explicit size are counted apart;
+  rendered PPTX, title slide included, but not the footer, date and slide-number placeholders nor a
+  caption line opening with "— ", the source under a quote or a table), times the frame's
+  ``normAutofit`` fontScale if it has one; runs without an explicit size are counted apart;
 * faithfulness: a bullet is verified when it has an attribution and each of its quotes equals
   ``chunk.text[start:end]`` of the chunk it names and occurs in the source's parsed text;
 * for documents with an author's deck (``author_deck``), how many of our titles overlap an
@@ -147,6 +148,9 @@ def author_titles(path: Path) -> list[str]:
     return [line.lstrip("#").strip() for line in lines if line.startswith("#")]
 
 
+_FURNITURE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER)
+
+
 def font_sizes(data: bytes) -> dict[str, Any]:
     """The smallest sizes set on body and title text of the rendered PPTX, and what else it shows."""
     deck = pptx.Presentation(io.BytesIO(data))
@@ -159,7 +163,10 @@ def font_sizes(data: bytes) -> dict[str, Any]:
         for shape in slide.shapes:
             if not shape.has_text_frame:
                 continue
-            is_title = shape.is_placeholder and shape.placeholder_format.type in _TITLES
+            kind = shape.placeholder_format.type if shape.is_placeholder else None
+            if kind in _FURNITURE:
+                continue  # the footer, the date and the slide number are not body text
+            is_title = kind in _TITLES
             autofit = shape.text_frame._txBody.bodyPr.find(qn("a:normAutofit"))
             scale = int(autofit.get("fontScale", "100000")) / 100000 if autofit is not None else 1.0
             scaled += scale != 1.0
@@ -168,6 +175,8 @@ def font_sizes(data: bytes) -> dict[str, Any]:
                     if not run.text.strip():
                         continue
                     size = run.font.size or paragraph.font.size
+                    if paragraph.text.lstrip().startswith("— ") and not is_title:
+                        continue  # a quote's or a table's source line: a caption, not body text
                     if size is None:
                         unsized += 1
                     elif is_title:
