@@ -215,3 +215,36 @@ async def test_when_the_model_fails_on_the_retry_the_first_answer_is_kept_repair
     content = await write(model)
     assert len(model.calls) == 2
     assert [b.text for b in content.bullets] == [f"{SENTENCES[0]}.", f"{SENTENCES[1]}."]
+
+
+TABLE_TEXT = "Region | 2024 | 2025\nNorth | 12 | 14\nSouth | 9 | 11\nEast | 7 | 10"
+TABLE_CHUNK = Chunk("t1", "doc", "org", 1, TABLE_TEXT, 0, len(TABLE_TEXT), 12, page=4, section="Sales")
+
+
+async def test_a_model_asking_for_a_chart_gets_the_passage_s_own_numbers_attributed_to_it() -> None:
+    answer = json.dumps({"title": "Sales by region", "layout": "chart", "table_from": "t1", "bullets": []})
+    model = ScriptedChatModel(answer)
+    writer = LlmWriter(model, WordTokenizer())
+    item = OutlineItem("Sales by region", ("sales",), ("t1",))
+    content = await writer.write(item, [TABLE_CHUNK, CHUNK], PARAMS, "en")
+    assert len(model.calls) == 1
+    assert content.layout.value == "chart"
+    assert content.chart is not None
+    assert content.chart.categories == ("North", "South", "East")
+    assert [s.values for s in content.chart.series] == [(12, 9, 7), (14, 11, 10)]
+    assert content.chart.attribution is not None
+    assert content.chart.attribution.quote == TABLE_TEXT
+    assert content.chart.attribution.page == 4
+
+
+async def test_a_layout_the_content_does_not_bear_out_is_not_granted() -> None:
+    answer = json.loads(GOOD)
+    answer["layout"] = "key_figures"  # only one of the three bullets turns on a measured figure
+    model = ScriptedChatModel(json.dumps(answer))
+    content = await write(model)
+    assert content.layout.value == "bullets"
+    assert len(content.bullets) == 3
+    table = json.loads(GOOD)
+    table["layout"], table["table_from"] = "table", "c1"  # the passage holds no table
+    content = await write(ScriptedChatModel(json.dumps(table)))
+    assert (content.layout.value, content.table) == ("bullets", None)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from presentai.domain.presentation import Outline, OutlineItem
-from presentai.domain.slides import Bullet, SlideContent
+from presentai.domain.slides import Bullet, Layout, SlideContent
 from presentai.domain.wording import (
     is_back_matter,
     is_closing,
@@ -144,12 +144,23 @@ def bullet_problems(text: str) -> list[str]:
     return problems
 
 
+# How many bullets a slide of each layout carries: a table or chart shows its data, a quote one sentence.
+_BULLETS_BY_LAYOUT = {
+    Layout.TABLE: (0, 2),
+    Layout.CHART: (0, 2),
+    Layout.QUOTE: (1, 1),
+    Layout.KEY_FIGURES: (2, 4),
+    Layout.TWO_COLUMN: (2, 2 * MAX_BULLETS),
+}
+
+
 def slide_problems(content: SlideContent, said: Iterable[str] = ()) -> list[str]:
     """How a content slide breaks the rules; ``said`` holds what the deck's other slides say (normalised)."""
     problems = title_problems(content.title)
     count = len(content.bullets)
-    if not MIN_BULLETS <= count <= MAX_BULLETS:
-        problems.append(f"the slide has {count} bullets; write {MIN_BULLETS} to {MAX_BULLETS}")
+    fewest, most = _BULLETS_BY_LAYOUT.get(content.layout, (MIN_BULLETS, MAX_BULLETS))
+    if not fewest <= count <= most:
+        problems.append(f"the slide has {count} bullets; write {fewest} to {most}")
     seen = set(said)
     for bullet in content.bullets:
         problems += bullet_problems(bullet.text)

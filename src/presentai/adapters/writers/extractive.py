@@ -17,12 +17,11 @@ from collections.abc import Sequence
 import attrs
 from attrs import frozen
 
-from presentai.domain.figures import key_figure
+from presentai.domain.layouts import main_table, shown_as
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slide_rules import MAX_BULLETS, MAX_PARTS, MIN_BULLETS, SLIDE_WORDS, TITLE_WORDS
-from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Layout, Series, SlideContent, Table
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
-from presentai.domain.tables import SourceTable, tables_in
 from presentai.domain.text import STEM_LENGTH, collapse_whitespace, content_stems, numbers, words
 from presentai.domain.wording import (
     ENUMERATOR,
@@ -37,10 +36,6 @@ from presentai.domain.wording import (
 from presentai.ports.writing import PlanningInput
 
 MIN_WORDS, MAX_WORDS = 6, 32  # of a source sentence that may become a bullet
-QUOTE_WORDS = 30  # a lone statement this short is shown as a quote
-TABLE_ROWS, TABLE_COLUMNS = 8, 6  # what a table slide shows of a source's table
-TABLE_SHARE = 0.4  # a section whose table is this much of its text shows the table
-CHART_CATEGORIES, CHART_SERIES = 12, 3
 SAME_TOPIC = 0.3  # two sections of different sources whose vocabularies overlap this much are told together
 BULLET_WORDS = 20  # a bullet longer than this is condensed further if it can be
 
@@ -104,7 +99,7 @@ class ExtractiveWriter:
         # A section weighs what it has to say: the words of its statements, not its code, tables or lists.
         prose = {g.order: sum(c.words for c in _candidates(g.chunks)) for g in groups}
         for group in groups:  # a section that is a table has something to show too
-            if prose[group.order] < 2 * MIN_WORDS and _main_table(group.chunks) is not None:
+            if prose[group.order] < 2 * MIN_WORDS and main_table(group.chunks) is not None:
                 prose[group.order] = 2 * MIN_WORDS
         weight = {g.order: _group_weight(g, request.relevance) if request.relevance else prose[g.order] for g in groups}
         chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose)
@@ -145,7 +140,7 @@ class ExtractiveWriter:
         else:
             title = _title_from_text(chunks)
         key_points = tuple(_shorten(s, 12) for s in _top_sentences(chunks, 3))
-        if not key_points and (table := _main_table(chunks)) is not None:  # a section that is a table
+        if not key_points and (table := main_table(chunks)) is not None:  # a section that is a table
             key_points = (", ".join(cell for cell in table[1].table.header if cell),)
         return OutlineItem(title, key_points, tuple(c.id for c in chunks), Layout.BULLETS, group.section)
 
@@ -210,84 +205,7 @@ class ExtractiveWriter:
         if len(picked) < MIN_BULLETS:  # long sentences first: three that fit together may still be there
             picked = _best_three(scored) or picked
         picked.sort(key=lambda c: (c.chunk.document_id, c.chunk.index, c.start))
-        return _shown(item.title, tuple(_bullet(c) for c in picked), [c for c in chunks if c.id in own])
-
-
-def _shown(title: str, bullets: tuple[Bullet, ...], own: Sequence[Chunk]) -> SlideContent:
-    """The slide in the layout its content asks for.
-
-    A section that is mostly a table shows it (as a chart when its values are numbers
-    over named categories); a lone statement is a quote; statements that each turn on a
-    measured figure ("12 %", "€4.1 bn", "176 МВт") are key figures; the rest are bullets.
-    """
-    found = _main_table(own)
-    shown_share = (found[1].end - found[1].start) / max(1, sum(len(c.text) for c in own)) if found else 0.0
-    if found is not None and (len(bullets) < MIN_BULLETS or shown_share >= TABLE_SHARE):
-        chunk, table = found
-        text = chunk.text[table.start : table.end]
-        source = Attribution(
-            chunk.document_id, chunk.id, text, table.start, table.end, chunk.page_at(table.start), chunk.section
-        )
-        chart = _chart(table.table, source)
-        if chart is not None:
-            return SlideContent(Layout.CHART, title, bullets, chart=chart)
-        return SlideContent(Layout.TABLE, title, bullets, table=attrs.evolve(_trimmed(table.table), attribution=source))
-    if len(bullets) == 1 and len(bullets[0].text.split()) <= QUOTE_WORDS:
-        return SlideContent(Layout.QUOTE, title, bullets)
-    measured = tuple(b for b in bullets if _measured(b.text))
-    if len(measured) >= 2 and 2 * len(measured) >= len(bullets):  # its figures are what the slide says
-        return SlideContent(Layout.KEY_FIGURES, title, measured[:4])
-    return SlideContent(Layout.BULLETS, title, bullets)
-
-
-def _main_table(chunks: Sequence[Chunk]) -> tuple[Chunk, SourceTable] | None:
-    """The largest table of two rows and two columns at least in ``chunks``."""
-    found = [(c, t) for c in chunks for t in tables_in(c) if len(t.table.rows) >= 2 and len(t.table.header) >= 2]
-    return max(found, key=lambda pair: len(pair[1].table.rows) * len(pair[1].table.header), default=None)
-
-
-def _trimmed(table: Table) -> Table:
-    """At most ``TABLE_ROWS`` rows and ``TABLE_COLUMNS`` columns: what a slide can show."""
-    header = table.header[:TABLE_COLUMNS]
-    return Table(header, tuple(row[:TABLE_COLUMNS] for row in table.rows[:TABLE_ROWS]))
-
-
-_VALUE = re.compile(r"^\s*([-+−]?)[$€£₽]?\s*(\d{1,3}(?:[ ,\u00a0]\d{3})+|\d+)(?:[.,](\d+))?\s*(%|[$€£₽])?\s*$")
-
-
-def _value(cell: str) -> tuple[float, str] | None:
-    """A cell's number and its unit ("%" or a currency sign), or ``None`` when it holds more than that."""
-    match = _VALUE.match(cell)
-    if match is None:
-        return None
-    sign, whole, fraction, unit = match.groups()
-    number = float(re.sub(r"[ ,\u00a0]", "", whole) + (f".{fraction}" if fraction else ""))
-    return (-number if sign in "-−" and sign else number), unit or ""
-
-
-def _chart(table: Table, source: Attribution) -> Chart | None:
-    """A column (or, over years, a line) chart of a table's numeric columns by its first column."""
-    rows = [row for row in table.rows if row and row[0].strip()][:CHART_CATEGORIES]
-    categories = tuple(row[0].strip() for row in rows)
-    if len(rows) < 2 or sum(_value(c) is not None for c in categories) > len(categories) / 2:
-        return None  # numbers in the first column are not categories (a tax table, say)
-    series, units = [], set()
-    for column in range(1, len(table.header)):
-        values = [_value(row[column]) if column < len(row) else None for row in rows]
-        if all(v is not None for v in values):
-            series.append(Series(table.header[column] or f"{column}", tuple(v[0] for v in values if v)))
-            units |= {v[1] for v in values if v}
-    if not series or len(series) > CHART_SERIES:
-        return None
-    years = all(re.fullmatch(r"(?:19|20)\d\d", c) for c in categories)
-    unit = units.pop() if len(units) == 1 else ""
-    return Chart(ChartKind.LINE if years else ChartKind.COLUMN, categories, tuple(series), unit, source)
-
-
-def _measured(text: str) -> bool:
-    """Whether a statement turns on a figure with a unit, a currency or a percent sign."""
-    figure = key_figure(text)
-    return figure is not None and re.search(r"[^\d\s.,−+\-]", figure) is not None
+        return shown_as(item.title, tuple(_bullet(c) for c in picked), [c for c in chunks if c.id in own])
 
 
 @frozen

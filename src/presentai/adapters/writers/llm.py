@@ -30,6 +30,7 @@ from attrs import frozen
 
 from presentai.domain.attribution import assess_bullet, support_score
 from presentai.domain.errors import LLMUnavailable, ValidationFailed
+from presentai.domain.layouts import shown_as
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.prompts import PromptTemplate, choose
 from presentai.domain.slide_rules import (
@@ -47,7 +48,7 @@ from presentai.domain.slide_rules import (
     slide_problems,
     title_problems,
 )
-from presentai.domain.slides import Attribution, Bullet, SlideContent
+from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk
 from presentai.domain.text import sentence_spans
 from presentai.domain.tracing import GenerationTrace, generation_context
@@ -58,7 +59,7 @@ from presentai.ports.tracing import TraceSink
 from presentai.ports.writing import PlanningInput
 
 T = TypeVar("T")
-TEMPLATE_VERSION = "builtin-2026-12"  # the prompts below; recorded with every trace
+TEMPLATE_VERSION = "builtin-2026-12b"  # the prompts below; recorded with every trace
 PLAN_BUDGET_TOKENS = 6000  # passages shown to the planner
 PASSAGE_PREVIEW_TOKENS = 60
 SAID_BUDGET_TOKENS = 1500  # what the deck already says, shown to the slide writer
@@ -88,7 +89,12 @@ SLIDE_SYSTEM = (
     'figures. Each bullet cites the passage ids it rests on and copies in "quote" one sentence of a cited '
     "passage, word for word, that supports it. Never repeat what other slides already say. Put the full "
     'sentences, detail and context in "notes", the speaker notes. The title is an informative phrase of at most '
-    f"{TITLE_WORDS} words, plain text, no ellipsis."
+    f"{TITLE_WORDS} words, plain text, no ellipsis. "
+    'Optionally choose "layout": "bullets" (the default); "key_figures" (two to four bullets that each turn on a '
+    'measured figure such as "42 %" or "€4.1 bn"); "quote" (one key sentence); "two_column" (a comparison: set '
+    '"column_break" to the index of the first right-hand bullet); "table" or "chart" (show a table of a passage: '
+    'set "table_from" to that passage\'s id; a chart when its values are numbers by named categories; add at '
+    "most two bullets). Tables and charts are taken from the passage as it is, never written by you."
 )
 
 
@@ -173,6 +179,13 @@ class LlmWriter:
         def check(data: dict[str, Any]) -> _Checked[SlideContent]:
             bullets = tuple(_bullet(b, by_id) for b in _list(data, "bullets")[:MAX_PARSED_BULLETS])
             content = SlideContent(item.layout, _text(data, "title"), bullets, str(data.get("notes") or ""))
+            wanted = _layout(data.get("layout"))
+            if wanted is not None and wanted is not Layout.BULLETS:
+                # The layout is granted only when the content bears it out; a table comes from the passage.
+                source = str(data.get("table_from") or "")
+                own = [by_id[source]] if source in by_id else [by_id[i] for i in item.chunk_ids if i in by_id]
+                shown = shown_as(content.title, bullets, own, wanted)
+                content = attrs.evolve(shown, notes=content.notes, column_break=_column_break(data, shown))
             content.validate()
             repaired = repair_slide(content, said)
             if title_problems(repaired.title) and not title_problems(repair_title(item.title)):
@@ -338,6 +351,22 @@ class _Checked(Generic[T]):
     result: T
     problems: list[str]
     remaining: list[str]
+
+
+def _layout(value: object) -> Layout | None:
+    """The layout a model asked for, when it names one a content slide may have."""
+    try:
+        layout = Layout(str(value))
+    except ValueError:
+        return None
+    return layout if layout not in (Layout.TITLE, Layout.AGENDA, Layout.SECTION, Layout.SOURCES) else None
+
+
+def _column_break(data: dict[str, Any], content: SlideContent) -> int | None:
+    value = data.get("column_break")
+    if content.layout is not Layout.TWO_COLUMN or not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if 0 < value < len(content.bullets) else None
 
 
 def _json(text: str) -> dict[str, Any]:

@@ -1,0 +1,111 @@
+"""Which layout a slide's content asks for, and the tables and charts it shows: one policy for every writer.
+
+A slide shows what its sources hold: a section that is mostly a table shows that table
+(natively, trimmed to what fits, attributed to its place in the source), numbers by named
+categories become a chart, statements that turn on measured figures become key figures,
+a lone statement a quote. Tables and charts are only ever taken from the sources, never
+written: a writer may ask for a layout, and gets it when the content bears it out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from presentai.domain.figures import key_figure
+from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Layout, Series, SlideContent, Table
+from presentai.domain.sources import Chunk
+from presentai.domain.tables import SourceTable, tables_in
+
+MIN_BULLETS = 3
+QUOTE_WORDS = 30  # a lone statement this short is shown as a quote
+TABLE_ROWS, TABLE_COLUMNS = 8, 6  # what a table slide shows of a source's table
+TABLE_SHARE = 0.4  # a section whose table is this much of its text shows the table
+CHART_CATEGORIES, CHART_SERIES = 12, 3
+
+
+def shown_as(
+    title: str, bullets: tuple[Bullet, ...], own: Sequence[Chunk], wanted: Layout | None = None
+) -> SlideContent:
+    """The slide in the layout its content asks for, or in ``wanted`` when the content bears it out.
+
+    A section that is mostly a table shows it (as a chart when its values are numbers
+    over named categories); a lone statement is a quote; statements that each turn on a
+    measured figure ("12 %", "€4.1 bn", "176 МВт") are key figures; the rest are bullets.
+    A writer's ``wanted`` table or chart needs a table in ``own``; key figures need two
+    measured statements; a quote needs one statement; two columns need two bullets.
+    """
+    found = main_table(own)
+    share = (found[1].end - found[1].start) / max(1, sum(len(c.text) for c in own)) if found else 0.0
+    asks_table = wanted in (Layout.TABLE, Layout.CHART)
+    if found is not None and (asks_table or (wanted is None and (len(bullets) < MIN_BULLETS or share >= TABLE_SHARE))):
+        chunk, table = found
+        text = chunk.text[table.start : table.end]
+        source = Attribution(
+            chunk.document_id, chunk.id, text, table.start, table.end, chunk.page_at(table.start), chunk.section
+        )
+        chart = chart_of(table.table, source) if wanted in (None, Layout.CHART) else None
+        if chart is not None:
+            return SlideContent(Layout.CHART, title, bullets, chart=chart)
+        return SlideContent(Layout.TABLE, title, bullets, table=attrs.evolve(trimmed(table.table), attribution=source))
+    lone = len(bullets) == 1 and len(bullets[0].text.split()) <= QUOTE_WORDS
+    if lone and wanted in (None, Layout.QUOTE):
+        return SlideContent(Layout.QUOTE, title, bullets)
+    figures = tuple(b for b in bullets if measured(b.text))
+    if len(figures) >= 2 and (wanted is Layout.KEY_FIGURES or (wanted is None and 2 * len(figures) >= len(bullets))):
+        return SlideContent(Layout.KEY_FIGURES, title, figures[:4])  # its figures are what the slide says
+    if wanted is Layout.TWO_COLUMN and len(bullets) >= 2:
+        return SlideContent(Layout.TWO_COLUMN, title, bullets)
+    return SlideContent(Layout.BULLETS, title, bullets)
+
+
+def main_table(chunks: Sequence[Chunk]) -> tuple[Chunk, SourceTable] | None:
+    """The largest table of two rows and two columns at least in ``chunks``."""
+    found = [(c, t) for c in chunks for t in tables_in(c) if len(t.table.rows) >= 2 and len(t.table.header) >= 2]
+    return max(found, key=lambda pair: len(pair[1].table.rows) * len(pair[1].table.header), default=None)
+
+
+def trimmed(table: Table) -> Table:
+    """At most ``TABLE_ROWS`` rows and ``TABLE_COLUMNS`` columns: what a slide can show."""
+    header = table.header[:TABLE_COLUMNS]
+    return Table(header, tuple(row[:TABLE_COLUMNS] for row in table.rows[:TABLE_ROWS]))
+
+
+_VALUE = re.compile(r"^\s*([-+−]?)[$€£₽]?\s*(\d{1,3}(?:[ ,\u00a0]\d{3})+|\d+)(?:[.,](\d+))?\s*(%|[$€£₽])?\s*$")
+
+
+def _value(cell: str) -> tuple[float, str] | None:
+    """A cell's number and its unit ("%" or a currency sign), or ``None`` when it holds more than that."""
+    match = _VALUE.match(cell)
+    if match is None:
+        return None
+    sign, whole, fraction, unit = match.groups()
+    number = float(re.sub(r"[ ,\u00a0]", "", whole) + (f".{fraction}" if fraction else ""))
+    return (-number if sign in "-−" and sign else number), unit or ""
+
+
+def chart_of(table: Table, source: Attribution) -> Chart | None:
+    """A column (or, over years, a line) chart of a table's numeric columns by its first column."""
+    rows = [row for row in table.rows if row and row[0].strip()][:CHART_CATEGORIES]
+    categories = tuple(row[0].strip() for row in rows)
+    if len(rows) < 2 or sum(_value(c) is not None for c in categories) > len(categories) / 2:
+        return None  # numbers in the first column are not categories (a tax table, say)
+    series, units = [], set()
+    for column in range(1, len(table.header)):
+        values = [_value(row[column]) if column < len(row) else None for row in rows]
+        if all(v is not None for v in values):
+            series.append(Series(table.header[column] or f"{column}", tuple(v[0] for v in values if v)))
+            units |= {v[1] for v in values if v}
+    if not series or len(series) > CHART_SERIES:
+        return None
+    years = all(re.fullmatch(r"(?:19|20)\d\d", c) for c in categories)
+    unit = units.pop() if len(units) == 1 else ""
+    return Chart(ChartKind.LINE if years else ChartKind.COLUMN, categories, tuple(series), unit, source)
+
+
+def measured(text: str) -> bool:
+    """Whether a statement turns on a figure with a unit, a currency or a percent sign."""
+    figure = key_figure(text)
+    return figure is not None and re.search(r"[^\d\s.,−+\-]", figure) is not None
