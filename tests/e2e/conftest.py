@@ -9,10 +9,12 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 
 from presentai.adapters.parsers.detecting import ContentSniffingParser
 from presentai.config import Settings
@@ -42,18 +44,24 @@ def served_address(log: Path) -> str | None:
     return found.group(1) if found else None
 
 
+_FURNITURE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER)
+
+
+def _is_body(shape: Any) -> bool:
+    """A shape holding the slide's text: a body placeholder or a text box (key figures), not the title or footer."""
+    if not shape.has_text_frame:
+        return False
+    if shape.is_placeholder:
+        return shape.placeholder_format.idx != 0 and shape.placeholder_format.type not in _FURNITURE
+    return True
+
+
 def slides_of(path: Path) -> list[dict[str, object]]:
-    """Title, body paragraphs and notes of every slide of a PPTX."""
+    """Title, body paragraphs and notes of every slide of a PPTX (not its footer, date or slide number)."""
     deck = Presentation(io.BytesIO(path.read_bytes()))
     found = []
     for slide in deck.slides:
-        body = [
-            p.text
-            for shape in slide.placeholders
-            if shape.placeholder_format.idx != 0 and shape.has_text_frame
-            for p in shape.text_frame.paragraphs
-            if p.text
-        ]
+        body = [p.text for shape in slide.shapes if _is_body(shape) for p in shape.text_frame.paragraphs if p.text]
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
         found.append({"title": slide.shapes.title.text if slide.shapes.title else "", "body": body, "notes": notes})
     return found
