@@ -87,6 +87,10 @@ class Settings:
     plan_token_limits: str = "free=2000000,pro=20000000,enterprise=0"  # noqa: S105 - tokens/month per plan, 0: none
     # bytes of originals an organization may keep, per plan (0: no limit): 1 GiB, 50 GiB, 250 GiB
     plan_storage_limits: str = "free=1073741824,pro=53687091200,business=268435456000,enterprise=0"
+    brand_kit_plans: str = "pro,business,enterprise"  # the plans whose organizations may have brand kits
+    brand_template_max_bytes: int = 50 * 1024 * 1024  # a brand kit's PPTX template
+    brand_template_max_ratio: int = 100  # a template's part compressed more than this (over 1 MiB): a zip bomb
+    brand_logo_max_bytes: int = 2 * 1024 * 1024  # a brand kit's logo (PNG or JPEG)
     max_slides: int = 100
     slide_concurrency: int = 50
     ingest_concurrency: int = 2
@@ -126,6 +130,9 @@ class Settings:
             "llm_timeout_s",
             "embedding_dimension",
             "max_unzipped_bytes",
+            "brand_template_max_bytes",
+            "brand_template_max_ratio",
+            "brand_logo_max_bytes",
             "max_pages",
             "max_sources",
             "slide_concurrency",
@@ -309,6 +316,11 @@ class Settings:
                 plan, _, value = pair.partition("=")
                 limits[plan.strip()] = int(value)
         return limits
+
+    @property
+    def brand_kit_plan_names(self) -> tuple[str, ...]:
+        """The plans that offer brand kits."""
+        return tuple(p.strip() for p in self.brand_kit_plans.split(",") if p.strip())
 
     @property
     def retry_delays(self) -> tuple[int, ...]:

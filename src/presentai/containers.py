@@ -253,6 +253,13 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     usage = _stored(
         settings, database, "adapters.memory.usage:InProcessUsageLedger", "adapters.sql.usage:SqlUsageLedger"
     )
+    brand_kits = _stored(
+        settings,
+        database,
+        "adapters.memory.brand_kits:InProcessBrandKitRepository",
+        "adapters.sql.brand_kits:SqlBrandKitRepository",
+    )
+    deck_looks = providers.Singleton(_lazy("services.brand_kits:DeckLooks"), kits=brand_kits, store=store)
     traces = providers.Singleton(_traces, settings=settings)
     prompt_templates = _stored(
         settings,
@@ -331,7 +338,11 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         progress=progress,
     )
     render_deck = providers.Factory(
-        _lazy("services.render:RenderDeck"), presentations=presentations, sources=sources, renderer=renderer
+        _lazy("services.render:RenderDeck"),
+        presentations=presentations,
+        sources=sources,
+        renderer=renderer,
+        looks=deck_looks,
     )
     export_presentation = providers.Factory(
         _lazy("services.exports:ExportPresentation"),
@@ -341,6 +352,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
             presentations=presentations,
             sources=sources,
             renderer=export_renderer,
+            looks=deck_looks,
         ),
         converter=converter,
         store=store,
@@ -402,6 +414,21 @@ class ServiceContainer(EmbeddedContainer):
     keys = providers.Singleton(_lazy("services.auth:ApiKeys"), keys=api_keys, organizations=organizations)
     members = providers.Singleton(_lazy("services.members:Members"), organizations=organizations, users=users)
     limiter = providers.Singleton(_limiter, settings=EmbeddedContainer.settings)
+    brand_asset_checker = providers.Singleton(
+        _lazy("adapters.pptx.brand_assets:PptxBrandAssetChecker"),
+        template_bytes=EmbeddedContainer.settings.provided.brand_template_max_bytes,
+        unzipped_bytes=EmbeddedContainer.settings.provided.max_unzipped_bytes,
+        max_ratio=EmbeddedContainer.settings.provided.brand_template_max_ratio,
+        logo_bytes=EmbeddedContainer.settings.provided.brand_logo_max_bytes,
+    )
+    brand_kit_service = providers.Singleton(
+        _lazy("services.brand_kits:BrandKits"),
+        kits=EmbeddedContainer.brand_kits,
+        organizations=organizations,
+        store=EmbeddedContainer.store,
+        checker=brand_asset_checker,
+        plans=EmbeddedContainer.settings.provided.brand_kit_plan_names,
+    )
     jobs = providers.Selector(
         EmbeddedContainer.settings.provided.workers,
         inprocess=providers.Singleton(

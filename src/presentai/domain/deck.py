@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
+from presentai.domain.brand_kits import BrandStyle
 from presentai.domain.presentation import Presentation
 from presentai.domain.slides import Bullet, Layout, SlideContent
 from presentai.domain.sources import SourceDocument
@@ -49,13 +50,14 @@ class DeckSource:
 
 @frozen
 class Deck:
-    """Everything a renderer needs, in slide order."""
+    """Everything a renderer needs, in slide order; ``brand`` themes a built-in master (a brand kit)."""
 
     title: str
     subtitle: str
     language: str
     slides: tuple[SlideContent, ...]
     sources: Mapping[str, DeckSource]
+    brand: BrandStyle | None = None
 
 
 def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocument]) -> Deck:

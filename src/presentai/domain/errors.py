@@ -9,7 +9,8 @@
     │   ├── InsufficientRole          the member's role is too low
     │   └── InsufficientScope         the API key lacks the scope
     ├── ValidationFailed              a business rule was violated (field errors attached)
-    │   └── SlideCountOutOfRange
+    │   ├── SlideCountOutOfRange
+    │   └── PlanRequired              the organization's plan does not include the feature
     ├── Conflict                      the resource is in a state that forbids the action
     ├── Gone                          the resource was deleted (or a link expired)
     ├── RateLimited                   too many requests; ``retry_after`` seconds
@@ -102,6 +103,14 @@ class ValidationFailed(PresentAIError):
 @define(eq=False)
 class SlideCountOutOfRange(ValidationFailed):
     """The requested number of slides is outside the allowed range."""
+
+
+@define(eq=False)
+class PlanRequired(ValidationFailed):
+    """The organization's plan (``current``) does not include the feature; ``required`` is the lowest that does."""
+
+    required: str = ""
+    current: str = ""
 
 
 @define(eq=False)

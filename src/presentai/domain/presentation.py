@@ -20,9 +20,10 @@ LANGUAGES = ("en", "ru")
 
 @frozen
 class GenerationParameters:
-    """What the user asked for: topic, tone, audience, number of content slides, language.
+    """What the user asked for: topic, tone, audience, number of content slides, language, brand kit.
 
-    ``language`` ``None`` means "the dominant language of the sources".
+    ``language`` ``None`` means "the dominant language of the sources"; ``brand_kit_id`` ``None`` means
+    the organization's default kit (if it has one).
     """
 
     slide_count: int = 10
@@ -30,6 +31,7 @@ class GenerationParameters:
     tone: str = "neutral"
     audience: str = "general"
     language: str | None = None
+    brand_kit_id: str | None = None
 
     def validate(self, max_slides: int = MAX_SLIDES, limits: Limits = DEFAULT_LIMITS) -> None:
         """Raise unless the parameters are acceptable under ``max_slides`` and ``limits``."""

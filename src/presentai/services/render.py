@@ -1,32 +1,56 @@
-"""RenderDeck: compose a presentation's full deck and write it to a file format."""
+"""RenderDeck: compose a presentation's full deck and write it to a file format, in its brand kit's look."""
 
 from __future__ import annotations
 
 import asyncio
 
+from attrs import evolve
+
+from presentai.domain.brand_kits import BrandStyle
 from presentai.domain.deck import compose_deck
 from presentai.domain.errors import Conflict
 from presentai.ports.rendering import DeckRenderer
 from presentai.ports.repositories import PresentationRepository, SourceRepository
+from presentai.services.brand_kits import DeckLooks
 
 
 class RenderDeck:
-    """Renders a ready presentation (e.g. to PPTX) and returns the file's bytes."""
+    """Renders a ready presentation (e.g. to PPTX) and returns the file's bytes.
+
+    The look is, first, what the caller passes (a ``template`` or a ``brand``: the library and the
+    CLI); else the brand kit the presentation names, or its organization's default kit (``looks``).
+    """
 
     def __init__(
-        self, *, presentations: PresentationRepository, sources: SourceRepository, renderer: DeckRenderer
+        self,
+        *,
+        presentations: PresentationRepository,
+        sources: SourceRepository,
+        renderer: DeckRenderer,
+        looks: DeckLooks | None = None,
     ) -> None:
         self._presentations = presentations
         self._sources = sources
         self._renderer = renderer
+        self._looks = looks
 
-    async def __call__(self, organization_id: str, presentation_id: str, template: bytes | None = None) -> bytes:
+    async def __call__(
+        self,
+        organization_id: str,
+        presentation_id: str,
+        template: bytes | None = None,
+        brand: BrandStyle | None = None,
+    ) -> bytes:
         """The rendered deck; refused while the presentation has no slides."""
-        _, data = await self.titled(organization_id, presentation_id, template)
+        _, data = await self.titled(organization_id, presentation_id, template, brand)
         return data
 
     async def titled(
-        self, organization_id: str, presentation_id: str, template: bytes | None = None
+        self,
+        organization_id: str,
+        presentation_id: str,
+        template: bytes | None = None,
+        brand: BrandStyle | None = None,
     ) -> tuple[str, bytes]:
         """The deck's title and the rendered deck."""
         presentation = await self._presentations.get(organization_id, presentation_id)
@@ -34,4 +58,9 @@ class RenderDeck:
             raise Conflict("the presentation has no slides to render yet")
         documents = await self._sources.get_many(organization_id, presentation.source_ids)
         deck = compose_deck(presentation, {d.id: d for d in documents})
+        if template is None and brand is None and self._looks is not None:
+            look = await self._looks.look(organization_id, presentation.parameters.brand_kit_id)
+            template, brand = look.template, look.brand
+        if brand is not None:
+            deck = evolve(deck, brand=brand)
         return deck.title, await asyncio.to_thread(self._renderer.render, deck, template)

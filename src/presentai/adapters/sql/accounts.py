@@ -162,7 +162,7 @@ class SqlOrganizationRepository:
         """Delete the organization and every row it holds, in one transaction (slides, versions, members,
         keys and invitations go by their foreign keys' cascades)."""
         async with self._database.transaction() as session:
-            for table in ("chunks", "sources", "presentations", "projects", "token_usage"):
+            for table in ("chunks", "sources", "presentations", "projects", "token_usage", "brand_kits"):
                 await session.execute(f"DELETE FROM {table} WHERE organization_id = %s", [organization_id])
             await session.execute("DELETE FROM organizations WHERE id = %s", [organization_id])
 

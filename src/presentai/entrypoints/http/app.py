@@ -21,6 +21,7 @@ from presentai.containers import service_container
 from presentai.entrypoints.http import (
     admin,
     api_keys,
+    brand_kits,
     exports,
     files,
     hygiene,
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(members.routes)
     app.add_routes(journal.routes)
     app.add_routes(projects.routes)
+    app.add_routes(brand_kits.routes)
     app.add_routes(files.routes)
     app.add_routes(exports.routes)
     app.add_routes(admin.routes)

@@ -19,6 +19,7 @@ from presentai.domain.errors import (
     LLMUnavailable,
     NotFound,
     NoUsableSources,
+    PlanRequired,
     PresentAIError,
     ProviderError,
     RateLimited,
@@ -85,6 +86,8 @@ def to_response(request: web.Request, error: PresentAIError) -> web.Response:
                 extra = {"required": error.required, "current": error.current}
             elif isinstance(error, InsufficientScope):
                 extra = {"required": error.required}
+            elif isinstance(error, PlanRequired):
+                extra = {"fields": dict(error.fields), "required": error.required, "current": error.current}
             elif isinstance(error, ValidationFailed) and error.fields:
                 extra = {"fields": dict(error.fields)}
             elif isinstance(error, (RateLimited, LLMUnavailable, TokenLimitExceeded)):

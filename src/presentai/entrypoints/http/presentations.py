@@ -13,7 +13,7 @@ from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
-from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources
+from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources, ValidationFailed
 from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.slides import Slide
@@ -42,6 +42,7 @@ class CreatePresentationBody:
     tone: str = "neutral"
     audience: str = "general"
     language: str | None = None
+    brand_kit_id: str | None = None
 
 
 @frozen
@@ -52,6 +53,7 @@ class UpdatePresentationBody:
     tone: str | None = None
     audience: str | None = None
     language: str | None = None
+    brand_kit_id: str | None = None  # "": back to the organization's default kit
 
 
 @frozen
@@ -65,6 +67,19 @@ class DuplicateBody:
 
 
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
+
+
+async def _named_kit(request: web.Request, organization_id: str, kit_id: str | None) -> str | None:
+    """The brand kit a presentation names, which must be one of its organization's (``""``: none)."""
+    if not kit_id:
+        return None
+    try:
+        await request.app[CONTAINER].brand_kits().get(organization_id, kit_id)
+    except NotFound:
+        raise ValidationFailed(
+            f"the organization has no brand kit {kit_id}", {"brand_kit_id": "no such brand kit"}
+        ) from None
+    return kit_id
 
 
 async def load_presentation(request: web.Request, presentation_id: str, action: Action, scope: Scope) -> Presentation:
@@ -117,7 +132,8 @@ async def create_presentation(request: web.Request) -> web.Response:
     body = await read_body(request, CreatePresentationBody)
     organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
     container = request.app[CONTAINER]
-    parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language)
+    kit_id = await _named_kit(request, organization_id, body.brand_kit_id)
+    parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language, kit_id)
     settings = container.settings()
     presentation = Presentation.create(organization_id, body.title, parameters, settings.max_slides, settings.limits)
     if body.project_id:
@@ -255,6 +271,9 @@ async def update_presentation(request: web.Request) -> web.Response:
         body.tone if body.tone is not None else current.tone,
         body.audience if body.audience is not None else current.audience,
         body.language if body.language is not None else current.language,
+        await _named_kit(request, presentation.organization_id, body.brand_kit_id)
+        if body.brand_kit_id is not None
+        else current.brand_kit_id,
     )
     container = request.app[CONTAINER]
     settings = container.settings()
