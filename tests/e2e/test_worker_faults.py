@@ -21,7 +21,7 @@ from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.domain.tracing import GenerationTrace
 from tests.conftest import MongoServer
 from tests.e2e.test_redis_outage import PrivateRedis
-from tests.e2e.test_workers import REDIS_URL, call, deployed, language_models, ready_for_slides, watch
+from tests.e2e.test_workers import REDIS_URL, call, deployed, language_models, left_out, ready_for_slides, watch
 from tests.llm_servers import FakeProvider, anthropic_app, deck_writing_reply, held_after, openai_app, serving
 
 # Production beats every 30 s, takes a job silent for 90 s for dead and looks every 60 s; here 1, 10 and 1 s
@@ -82,9 +82,11 @@ async def test_a_job_whose_worker_machine_dies_is_run_again_by_a_fresh_worker_an
     assert left_behind == ["started"], "the job finished, or was failed by someone, before the machine died"
     assert events[-1]["type"] == "generation_done"
     assert stream.count("generation_done") == 1
-    assert (deck["status"], len(deck["slides"])) == ("ready", 40)
-    assert sorted(s["number"] for s in deck["slides"]) == list(range(1, 41))
-    assert len({s["id"] for s in deck["slides"]}) == 40
+    written = 40 - left_out(deck)  # an item that would only repeat the deck gets no slide, and the deck says so
+    assert written >= 20
+    assert (deck["status"], len(deck["slides"])) == ("ready", written)
+    assert sorted(s["number"] for s in deck["slides"]) == list(range(1, written + 1))
+    assert len({s["id"] for s in deck["slides"]}) == written
     saved_before = {e["slide_id"] for e in before_kill}
     assert saved_before <= {s["id"] for s in deck["slides"]}  # kept, not written again
     assert all(s["version"] == 1 for s in deck["slides"])
