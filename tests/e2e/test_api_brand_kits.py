@@ -342,3 +342,55 @@ async def test_a_logo_must_be_a_real_png_or_jpeg_within_the_limit(client: TestCl
     ]:
         refused = await client.post(path, data=form(data, name), headers=admin)
         assert refused.status == status, name
+
+
+def theme_of(data: bytes) -> dict[str, str]:
+    """The colour scheme (slot → RRGGBB), the fonts and the scheme's name of a PPTX's master."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    prs = pptx.Presentation(io.BytesIO(data))
+    root = etree.fromstring(prs.slide_master.part.part_related_by(RELATIONSHIP_TYPE.THEME).blob)
+    scheme = root.find(f".//{a}clrScheme")
+    found = {slot.tag.removeprefix(a): slot[0].get("val") or slot[0].get("lastClr") for slot in scheme}
+    found["name"] = scheme.get("name")
+    found["body_font"] = root.find(f".//{a}minorFont/{a}latin").get("typeface")
+    return found
+
+
+async def test_exports_use_the_default_kit_and_a_presentation_may_name_a_kit_with_a_template(
+    client: TestClient,
+) -> None:
+    from tests.e2e.test_api_exports import export, link, ready_deck
+
+    owner = await signed_up(client)
+    org = (await (await client.get("/api/v1/users/me", headers=h(owner))).json())["organizations"][0]["id"]
+    await on_plan(client, org, "pro")
+    themed = await new_kit(client, org, owner, is_default=True)
+    await client.post(f"/api/v1/brand-kits/{themed['id']}/logo", data=form(png(300, 100), "l.png"), headers=h(owner))
+    deck = await ready_deck(client, owner["auth"])
+    done = await export(client, owner["auth"], deck["id"], "pptx")
+    data = await (await client.get(link(done))).read()
+    colours = theme_of(data)
+    assert (colours["dk1"], colours["lt1"], colours["accent1"], colours["accent2"], colours["body_font"]) == (
+        "1A1A1A", "FFFDF7", "0B3D2E", "C2410C", "Arial",
+    )  # fmt: skip
+    master = pptx.Presentation(io.BytesIO(data)).slide_master
+    assert [s.image.blob for s in master.shapes if s.shape_type == 13] == [png(300, 100)]  # 13: a picture
+
+    templated = await new_kit(client, org, owner, name="With template")
+    await client.post(
+        f"/api/v1/brand-kits/{templated['id']}/template", data=form(real_template(), "t.pptx"), headers=h(owner)
+    )
+    named = await client.patch(
+        f"/api/v1/presentations/{deck['id']}", json={"brand_kit_id": templated["id"]}, headers=h(owner)
+    )
+    assert (await named.json())["parameters"]["brand_kit_id"] == templated["id"]
+    again = await export(client, owner["auth"], deck["id"], "pptx")
+    in_template = theme_of(await (await client.get(link(again))).read())
+    assert in_template["name"] == theme_of(real_template())["name"] == "Office"
+    await client.patch(f"/api/v1/presentations/{deck['id']}", json={"brand_kit_id": ""}, headers=h(owner))
+    assert (await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=h(owner))).json())["parameters"][
+        "brand_kit_id"
+    ] is None

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from presentai.config import Settings
+from presentai.domain.brand_kits import BrandColours, BrandStyle
 from presentai.domain.errors import NoUsableSources, PresentAIError, ValidationFailed
 from presentai.domain.events import ProgressEvent, SlideCompleted, SourceIngested, StageProgressed
 from presentai.domain.presentation import GenerationParameters
@@ -89,6 +90,18 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--language", choices=("en", "ru"), help="deck language (default: the sources')")
     generate.add_argument("--title", default="", help="deck title (default: from the topic or the sources)")
     generate.add_argument("--template", type=Path, help="a .pptx whose theme, masters and layouts the deck uses")
+    generate.add_argument(
+        "--brand-kit",
+        type=Path,
+        help='a brand kit file for a deck without --template: JSON {"colors": {"primary": "#0B3D2E", "accent": …, '
+        '"background": …, "text": …}, "fonts": {"heading": …, "body": …}, "logo": "logo.png"}',
+    )
+    generate.add_argument(
+        "--brand-colors",
+        help="the kit's colours as PRIMARY,ACCENT,BACKGROUND,TEXT hex (e.g. 0B3D2E,C2410C,FFFFFF,1A1A1A); "
+        "over --brand-kit's",
+    )
+    generate.add_argument("--logo", type=Path, help="a PNG or JPEG logo for every slide (over --brand-kit's)")
     generate.add_argument(
         "--embedder",
         choices=("e5", "static"),
@@ -333,6 +346,7 @@ def _generate(args: argparse.Namespace) -> int:
         settings = _check_arguments(args)
         if args.template is not None:
             read_template(args.template)
+        brand = _brand(args)
     except PresentAIError as error:
         console.print(f"[red]error:[/] {error}")
         return EXIT_USAGE
@@ -351,10 +365,12 @@ def _generate(args: argparse.Namespace) -> int:
                 language=args.language,
                 title=args.title,
                 template=args.template,
+                brand=brand,
                 on_progress=bars,
             )
             if args.output.suffix.lower() == ".pdf":
-                path = write_atomically(args.output, app.render(deck.presentation.id, args.template, format="pdf"))
+                pdf = app.render(deck.presentation.id, args.template, format="pdf", brand=brand)
+                path = write_atomically(args.output, pdf)
             else:
                 path = deck.save(args.output)
             progress.update(bars.tasks["render"], completed=1)
@@ -373,6 +389,27 @@ def _generate(args: argparse.Namespace) -> int:
         app.close()
     _summary(console, deck, path, time.perf_counter() - started)
     return EXIT_PARTIAL if deck.failures else EXIT_OK
+
+
+def _brand(args: argparse.Namespace) -> BrandStyle | None:
+    """The brand kit of ``--brand-kit``, ``--brand-colors`` and ``--logo`` (none of them: ``None``)."""
+    from presentai.entrypoints.library import brand_kit, read_brand_kit
+
+    if args.brand_kit is None and args.brand_colors is None and args.logo is None:
+        return None
+    if args.template is not None:
+        raise ValidationFailed("--template and a brand kit exclude each other", {"brand": "with a template"})
+    base = read_brand_kit(args.brand_kit) if args.brand_kit is not None else brand_kit()
+    colours = base.colours
+    if args.brand_colors is not None:
+        values = [v.strip() for v in args.brand_colors.split(",")]
+        if len(values) != 4:
+            raise ValidationFailed(
+                "--brand-colors takes four colours: PRIMARY,ACCENT,BACKGROUND,TEXT", {"brand_colors": "not four"}
+            )
+        colours = BrandColours.parse(*values)
+    logo = brand_kit(logo=args.logo) if args.logo is not None else base
+    return BrandStyle(colours, base.fonts, logo.logo, logo.logo_media_type)
 
 
 def _check_arguments(args: argparse.Namespace) -> Settings:

@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from attrs import define, frozen
 
 from presentai.config import Settings
+from presentai.domain.brand_kits import BrandColours, BrandFonts, BrandStyle
 from presentai.domain.errors import (
     FileTooLarge,
     NoUsableSources,
@@ -117,17 +119,21 @@ class AsyncPresentAI:
         language: str | None = None,
         title: str = "",
         template: PathLike | None = None,
+        brand: BrandStyle | PathLike | None = None,
         on_progress: Callable[[ProgressEvent], None] | None = None,
     ) -> GeneratedDeck:
         """Ingest ``files``, plan and write ``slides`` content slides, and render the PPTX.
 
-        ``template`` is a .pptx whose masters, layouts and theme the deck uses.
+        ``template`` is a .pptx whose masters, layouts and theme the deck uses; without one, ``brand``
+        (a ``brand_kit(...)``, or the path of a kit file: see ``read_brand_kit``) themes the built-in
+        master with its colours, fonts and logo.
         Sources that cannot be read are reported in ``GeneratedDeck.failures``;
         ``NoUsableSources`` is raised only when none of them can be used.
         """
         parameters = GenerationParameters(slides, topic, tone, audience, language)
         parameters.validate(self.settings.max_slides)
         template_bytes = await asyncio.to_thread(read_template, template) if template is not None else None
+        style = await asyncio.to_thread(_brand, brand)
         c = self.container
         await self.open()
         presentation = Presentation.create(self.settings.organization_id, title, parameters, self.settings.max_slides)
@@ -154,7 +160,7 @@ class AsyncPresentAI:
             org = presentation.organization_id
             await c.generate_outline()(org, presentation.id)
             presentation = await c.generate_slides()(org, presentation.id)
-            pptx = await c.render_deck()(org, presentation.id, template_bytes)
+            pptx = await c.render_deck()(org, presentation.id, template_bytes, style)
             return GeneratedDeck(presentation, sources, pptx)
         finally:
             if unsubscribe:
@@ -228,15 +234,25 @@ class AsyncPresentAI:
         slide: Slide = await self.container.regenerate_slide()(self.settings.organization_id, presentation_id, slide_id)
         return slide
 
-    async def render(self, presentation_id: str, template: PathLike | None = None, *, format: str = "pptx") -> bytes:
-        """The presentation's current state as PPTX bytes, optionally in a corporate ``template``; or, with
+    async def render(
+        self,
+        presentation_id: str,
+        template: PathLike | None = None,
+        *,
+        format: str = "pptx",
+        brand: BrandStyle | PathLike | None = None,
+    ) -> bytes:
+        """The presentation's current state as PPTX bytes, optionally in a corporate ``template`` or a
+        ``brand`` kit (as for ``generate``); or, with
         ``format``, as a PDF (``pdf``) or a ZIP of one PNG per slide (``png``), which need LibreOffice and
         Poppler installed."""
         target = ExportFormat.parse(format)
         if target is ExportFormat.GOOGLE_SLIDES:
             raise ValidationFailed("the library renders pptx, pdf or png", {"format": "unavailable"})
         template_bytes = read_template(template) if template is not None else None
-        pptx: bytes = await self.container.render_deck()(self.settings.organization_id, presentation_id, template_bytes)
+        pptx: bytes = await self.container.render_deck()(
+            self.settings.organization_id, presentation_id, template_bytes, _brand(brand)
+        )
         if target is ExportFormat.PPTX:
             return pptx
         converted: bytes = await asyncio.to_thread(self.container.converter().convert, pptx, target.value)
@@ -260,6 +276,54 @@ def read_template(path: PathLike) -> bytes:
     if not data.startswith(b"PK\x03\x04") or b"ppt/presentation.xml" not in data:
         raise ValidationFailed(f"template {template.name}: not a .pptx file", {"template": "not a .pptx file"})
     return data
+
+
+def brand_kit(
+    colors: Mapping[str, str] | None = None,
+    fonts: Mapping[str, str] | None = None,
+    logo: PathLike | None = None,
+) -> BrandStyle:
+    """A brand kit for ``generate`` and ``render``: ``colors`` by ``primary``, ``accent``, ``background``
+    and ``text`` (hex), ``fonts`` by ``heading`` and ``body``, a PNG or JPEG ``logo``; what is not given
+    is the light theme's. ``ValidationFailed`` for a bad colour, font or unreadable text contrast."""
+    from presentai.adapters.pptx.brand_assets import PptxBrandAssetChecker
+
+    colors, fonts = dict(colors or {}), dict(fonts or {})
+    unknown = set(colors) - {"primary", "accent", "background", "text"} | set(fonts) - {"heading", "body"}
+    if unknown:
+        raise ValidationFailed(f"unknown brand kit fields: {', '.join(sorted(unknown))}", {"brand": "unknown fields"})
+    colours = BrandColours.parse(colors.get("primary"), colors.get("accent"), colors.get("background"),
+                                 colors.get("text"))  # fmt: skip
+    families = BrandFonts.parse(fonts.get("heading"), fonts.get("body"))
+    if logo is None:
+        return BrandStyle(colours, families)
+    try:
+        data = Path(logo).read_bytes()
+    except OSError as error:
+        raise ValidationFailed(f"logo {Path(logo).name}: cannot be read", {"logo": "unreadable"}) from error
+    return BrandStyle(colours, families, data, PptxBrandAssetChecker().check_logo(data))
+
+
+def read_brand_kit(path: PathLike) -> BrandStyle:
+    """A brand kit from a JSON file ``{"colors": {...}, "fonts": {...}, "logo": "logo.png"}`` (the logo's
+    path relative to the file)."""
+    kit_file = Path(path)
+    try:
+        data = json.loads(kit_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValidationFailed(
+            f"brand kit {kit_file.name}: not a readable JSON file", {"brand": "unreadable"}
+        ) from error
+    if not isinstance(data, dict) or set(data) - {"name", "colors", "fonts", "logo"}:
+        raise ValidationFailed(
+            f"brand kit {kit_file.name}: an object of colors, fonts and logo", {"brand": "unknown fields"}
+        )
+    logo = data.get("logo")
+    return brand_kit(data.get("colors"), data.get("fonts"), kit_file.parent / logo if logo else None)
+
+
+def _brand(brand: BrandStyle | PathLike | None) -> BrandStyle | None:
+    return read_brand_kit(brand) if brand is not None and not isinstance(brand, BrandStyle) else brand
 
 
 def _read(path: Path, limit: int) -> bytes | SourceError:
@@ -302,9 +366,16 @@ class PresentAI:
         """See ``AsyncPresentAI.regenerate_slide``."""
         return self._runner.run(self._async.regenerate_slide(presentation_id, slide_id))
 
-    def render(self, presentation_id: str, template: PathLike | None = None, *, format: str = "pptx") -> bytes:
+    def render(
+        self,
+        presentation_id: str,
+        template: PathLike | None = None,
+        *,
+        format: str = "pptx",
+        brand: BrandStyle | PathLike | None = None,
+    ) -> bytes:
         """See ``AsyncPresentAI.render``."""
-        return self._runner.run(self._async.render(presentation_id, template, format=format))
+        return self._runner.run(self._async.render(presentation_id, template, format=format, brand=brand))
 
     def close(self) -> None:
         """Release the workspace and the event loop."""

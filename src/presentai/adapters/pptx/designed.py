@@ -23,7 +23,7 @@ from presentai.adapters.pptx.masters import INSET_X, INSET_Y, LEVEL_INDENT, mast
 from presentai.adapters.pptx.notes import source_line, write_notes
 from presentai.adapters.pptx.pieces import SPACE_BEFORE, Mode, Piece, inner, pieces, quote_size
 from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE, PptxDeckRenderer
-from presentai.adapters.pptx.themes import DEFAULT_THEME, Theme, theme_named
+from presentai.adapters.pptx.themes import DEFAULT_THEME, Theme, branded, theme_named
 from presentai.adapters.pptx.visuals import draw_chart, draw_figures, draw_table
 from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
@@ -49,7 +49,8 @@ _LAYOUT_TYPES = {
 
 
 class DesignedDeckRenderer:
-    """Renders decks on a built-in theme (``light``, ``dark``, ``corporate``); a template goes to PptxDeckRenderer."""
+    """Renders decks on a built-in theme (``light``, ``dark``, ``corporate``), in a brand kit's colours, fonts
+    and logo when the deck has one (``deck.brand``); a template goes to PptxDeckRenderer."""
 
     media_type = PPTX_MEDIA_TYPE
 
@@ -62,12 +63,13 @@ class DesignedDeckRenderer:
         """The deck as PPTX bytes."""
         if template is not None:
             return self._templated.render(deck, template)
-        prs = pptx.Presentation(io.BytesIO(master_bytes(self._theme)))
+        theme = branded(deck.brand, self._theme) if deck.brand is not None else self._theme
+        prs = pptx.Presentation(io.BytesIO(master_bytes(theme)))
         layouts = {layout._element.get("type"): layout for layout in prs.slide_layouts}
-        drawing = _Drawing(self._theme, deck, _date(self._today(), deck.language))
+        drawing = _Drawing(theme, deck, _date(self._today(), deck.language))
         try:
             for content in deck.slides:
-                for piece in pieces(content, self._theme, deck.language):
+                for piece in pieces(content, theme, deck.language):
                     drawing.draw(prs, layouts[_LAYOUT_TYPES[piece.mode]], piece)
         except (KeyError, ValueError, TypeError) as error:
             raise RenderError(f"the deck could not be drawn: {error}") from error

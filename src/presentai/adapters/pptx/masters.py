@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import io
+from typing import Any
 
 import pptx
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
+from pptx.oxml.shapes.picture import CT_Picture
 from pptx.util import Inches
 
 from presentai.adapters.pptx.themes import Theme
@@ -49,11 +51,15 @@ SECTION_TITLE_BOX: Box = (SIDE, Inches(2.1), CONTENT_WIDTH, Inches(2.1))
 SECTION_BODY_BOX: Box = (SIDE, Inches(4.6), Inches(9.5), Inches(1.5))
 QUOTE_BOX: Box = (Inches(1.6), Inches(2.2), Inches(10.2), Inches(3.1))
 QUOTE_SOURCE_BOX: Box = (Inches(1.6), Inches(5.5), Inches(10.2), Inches(0.7))
+# A brand kit's logo: top right of every slide, above the title; on the cover, in its panel.
+LOGO_BOX: Box = (SLIDE_SIZE[0] - SIDE - Inches(1.8), Inches(0.2), Inches(1.8), Inches(0.45))
+COVER_LOGO_BOX: Box = (_COVER_PANEL_X + Inches(0.55), Inches(0.6), SLIDE_SIZE[0] - _COVER_PANEL_X - Inches(0.9),
+                       Inches(1.0))  # fmt: skip
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # the built-in themes, and the brand kits rendered lately
 def master_bytes(theme: Theme) -> bytes:
-    """A PPTX with no slides whose master and layouts are ``theme``'s."""
+    """A PPTX with no slides whose master and layouts are ``theme``'s (with its logo, if it has one)."""
     prs = pptx.Presentation()
     prs.slide_width, prs.slide_height = SLIDE_SIZE
     master = prs.slide_master
@@ -76,6 +82,11 @@ def master_bytes(theme: Theme) -> bytes:
             continue
         name, kind, shapes, background = build(theme)
         _rewrite_layout(layout._element, name, kind, shapes, background)
+        if theme.logo is not None and kind == "title":  # the cover's panel would hide the master's logo
+            layout._element.set("showMasterSp", "0")
+            _add_logo(layout.part, layout._element, theme.logo, COVER_LOGO_BOX)
+    if theme.logo is not None:
+        _add_logo(master.part, master._element, theme.logo, LOGO_BOX)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -447,3 +458,18 @@ def _rewrite_layout(layout: etree._Element, name: str, kind: str, shapes: list[s
             parse_xml(f"<p:bg {nsdecls('p', 'a')}><p:bgPr>{_colour(background)}<a:effectLst/></p:bgPr></p:bg>")
         )
     c_sld.append(_tree(shapes))
+
+
+def _add_logo(part: Any, element: etree._Element, logo: bytes, box: Box) -> None:
+    """The logo as a picture of ``part`` (a master or a layout), fitted into ``box`` keeping its shape
+    and pushed to the box's right edge (the cover's: centred)."""
+    image_part, r_id = part.get_or_add_image_part(io.BytesIO(logo))
+    width_px, height_px = image_part.image.size
+    left, top, width, height = box
+    scale = min(width / max(width_px, 1), height / max(height_px, 1))
+    cx, cy = int(width_px * scale), int(height_px * scale)
+    x = left + (width - cx) // 2 if box is COVER_LOGO_BOX else left + width - cx
+    picture = CT_Picture.new_pic(30, "Brand Logo", "logo", r_id, x, top, cx, cy)  # type: ignore[no-untyped-call]
+    tree = element.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
+    assert tree is not None  # every master and layout has one
+    tree.append(picture)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from presentai.domain.brand_kits import MIN_CONTRAST, BrandStyle
+from presentai.domain.brand_kits import contrast_ratio as _contrast
+from presentai.domain.brand_kits import luminance as _luminance
 from presentai.domain.errors import RenderError
 
 
@@ -54,6 +57,7 @@ class Theme:
     scale: TypeScale = TypeScale()
     dark: bool = False
     title_rule: bool = True  # a short accent bar above every title
+    logo: bytes | None = None  # a brand kit's logo (PNG or JPEG), drawn by the master on every slide
 
 
 # Fonts are Microsoft's, so PowerPoint draws them natively; LibreOffice draws them with their
@@ -129,8 +133,7 @@ def theme_named(name: str) -> Theme:
 
 def contrast_ratio(foreground: str, background: str) -> float:
     """The WCAG 2 contrast ratio of two ``RRGGBB`` colours (1 to 21)."""
-    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+    return _contrast(foreground, background)
 
 
 def text_pairs(theme: Theme) -> dict[str, tuple[str, str]]:
@@ -147,7 +150,60 @@ def text_pairs(theme: Theme) -> dict[str, tuple[str, str]]:
     }
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+def branded(style: BrandStyle, base: Theme | None = None) -> Theme:
+    """``base`` (the light theme) in a brand kit's colours, fonts and logo.
+
+    The kit's background and text are used as they are (the kit is refused when they fail WCAG AA);
+    the roles derived from them (muted text, surfaces, accents drawn as text) fall back to a colour
+    that passes 4.5:1 wherever the kit's own would not, so every pair of ``text_pairs`` passes.
+    """
+    base = base or THEMES[DEFAULT_THEME]
+    c = style.colours
+    background, text = c.background, c.text
+    dark = _luminance(background) < _luminance(text)
+    surface = _readable_surface(_mix(background, c.primary, 0.07), text, background)
+    accent = next(
+        (a for a in (c.accent, c.primary, _mix(c.accent, text, 0.5)) if _reads_on(a, background, surface)), text
+    )
+    muted = next((m for m in (_mix(text, background, 0.3), _mix(text, background, 0.15)) if
+                  _reads_on(m, background, surface)), text)  # fmt: skip
+    palette = Palette(
+        background=background,
+        surface=surface,
+        text=text,
+        muted=muted,
+        accent=accent,
+        on_accent=_on(accent),
+        section_background=c.primary,
+        section_text=_on(c.primary),
+        chart=tuple(dict.fromkeys((c.primary, c.accent, *base.palette.chart)))[:6],
+        rule=_mix(text, background, 0.8),
+    )
+    return evolve(
+        base,
+        name=style.name,
+        palette=palette,
+        heading_font=style.fonts.heading,
+        body_font=style.fonts.body,
+        dark=dark,
+        logo=style.logo,
+    )
+
+
+def _reads_on(colour: str, *grounds: str) -> bool:
+    return all(contrast_ratio(colour, ground) >= MIN_CONTRAST for ground in grounds)
+
+
+def _readable_surface(surface: str, text: str, background: str) -> str:
+    return surface if _reads_on(text, surface) else background
+
+
+def _on(fill: str) -> str:
+    """White or black text on ``fill``, whichever reads better (one of them always passes 4.5:1)."""
+    return "FFFFFF" if contrast_ratio("FFFFFF", fill) >= contrast_ratio("000000", fill) else "000000"
+
+
+def _mix(colour: str, other: str, share: float) -> str:
+    """``colour`` with ``share`` (0 to 1) of ``other`` mixed in, as ``RRGGBB``."""
+    channels = [round(int(colour[i : i + 2], 16) * (1 - share) + int(other[i : i + 2], 16) * share) for i in (0, 2, 4)]
+    return "".join(f"{value:02X}" for value in channels)
