@@ -10,8 +10,8 @@ the quotes point into can be read from the same workspace afterwards. Per deck i
 * repeats: bullets whose normalised text occurs twice (on one slide or two), content-slide
   titles that are equal once a "(k/n)" suffix is removed; titles ending "(k/n)", and rendered
   slides the renderer split to fit ("(cont.)");
-* junk titles by kind (the title slide's and the content slides'), fragment bullets, and bullets
-  holding markup or a list glyph, by the rules in bench/deck_checks.py;
+* junk titles by kind (the title slide's, long only past 16 words, and the content slides'),
+  fragment bullets, and bullets holding markup or a list glyph, by the rules in bench/deck_checks.py;
 * words (of the bullets) and bullets per content slide, mean and max;
 * the smallest font size the renderer set on body text (every non-title text frame of the
   rendered PPTX, title slide included, but not the footer, date and slide-number placeholders nor a
@@ -148,6 +148,15 @@ def author_titles(path: Path) -> list[str]:
     return [line.lstrip("#").strip() for line in lines if line.startswith("#")]
 
 
+DECK_TITLE_WORDS = 16  # a document's own title on the title slide may run longer than a slide's
+
+
+def deck_title_kinds(title: str) -> list[str]:
+    """The junk kinds of the deck's title: a slide title's, but long only past ``DECK_TITLE_WORDS`` words."""
+    kinds = [k for k in checks.junk_title_kinds(title) if k != "too_long"]
+    return [*kinds, "too_long"] if len(checks.words(title)) > DECK_TITLE_WORDS else kinds
+
+
 _FURNITURE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER)
 
 
@@ -259,7 +268,8 @@ def measure(entry: dict[str, Any], slides: int, excerpts: list[dict[str, Any]], 
     titles = [c.title for c in content]
     bullets = [(b, slide) for slide in content for b in slide.bullets]
     # The title slide's title is a title too: junk titles count it with the content slides' titles.
-    junk = [(t, checks.junk_title_kinds(t)) for t in [deck.presentation.title, *titles]]
+    junk = [(deck.presentation.title, deck_title_kinds(deck.presentation.title))]
+    junk += [(t, checks.junk_title_kinds(t)) for t in titles]
     fragments = [
         (b.text, checks.fragment_reasons(b.text, b.attributions[0].quote if b.attributions else None))
         for b, _ in bullets
@@ -268,7 +278,7 @@ def measure(entry: dict[str, Any], slides: int, excerpts: list[dict[str, Any]], 
     result.update(
         seconds=round(seconds, 1),
         deck_title=deck.presentation.title,
-        deck_title_junk=checks.junk_title_kinds(deck.presentation.title),
+        deck_title_junk=deck_title_kinds(deck.presentation.title),
         warnings=deck.warnings,
         content_slides=len(content),
         bullets=len(bullets),
