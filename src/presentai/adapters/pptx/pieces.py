@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from attrs import evolve, frozen
 
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, Paragraph, fit, text_width, wrapped_lines
-from presentai.adapters.pptx.grid import pages
+from presentai.adapters.pptx.grid import Part, pages
 from presentai.adapters.pptx.masters import BODY_BOX, INSET_X, INSET_Y, LEFT_BOX, LEVEL_INDENT, QUOTE_BOX, Box
 from presentai.adapters.pptx.themes import Theme
 from presentai.domain.deck import label
@@ -104,13 +104,13 @@ def pieces(content: SlideContent, theme: Theme, language: str) -> list[Piece]:
 def _table(content: SlideContent, theme: Theme, language: str) -> list[Piece]:
     table = content.table
     assert table is not None
-    runs = pages(table, theme.scale.table)
+    runs = pages(table, theme.scale.table, theme.body_font)
     left_out = len(table.rows) - runs[-1].stop
     return [
         Piece(
             Mode.TABLE,
             _part(content, i, language, bullets=()) if i else evolve(content, bullets=()),
-            table=evolve(table, rows=table.rows[run.start : run.stop]),
+            table=Part.of(table, run),
             rows_left_out=left_out if i == len(runs) - 1 else 0,
         )
         for i, run in enumerate(runs)

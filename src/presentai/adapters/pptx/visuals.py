@@ -15,10 +15,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide as PptxSlide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Pt
 
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING
-from presentai.adapters.pptx.grid import AREA_HEIGHT, CAPTION_HEIGHT, CELL_PAD, column_widths, row_height, shown
+from presentai.adapters.pptx.grid import AREA_HEIGHT, CAPTION_GAP, CAPTION_HEIGHT, CELL_PAD, measured, shown
 from presentai.adapters.pptx.masters import BODY_BOX, SIDE
 from presentai.adapters.pptx.notes import source_line
 from presentai.adapters.pptx.pieces import (
@@ -37,6 +37,7 @@ from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Table
 
 _AREA_TOP = BODY_BOX[1]
 _NUMERIC = re.compile(r"^[-+−]?[$€£₽]?\s?\d[\d\s\u00a0.,]*\s?(?:%|[^\W\d]{0,5}\.?)?$")
+_MISSING = {"—", "–", "-", "n/a", "н/д", "…"}
 _LABELS = {
     "en": {
         "source": "Source",
@@ -70,8 +71,8 @@ def draw_table(slide: PptxSlide, table: Table, theme: Theme, deck: Deck, *, left
     p, size = theme.palette, theme.scale.table
     header, rows = shown(table)
     columns = len(header)
-    widths = column_widths([header, *rows], BODY_BOX[2])
-    heights = [row_height(row, widths, size) for row in [header, *rows]]
+    widths, header_height, row_heights = measured(table, size, theme.body_font)
+    heights = [header_height, *row_heights]
     frame = slide.shapes.add_table(
         len(rows) + 1, columns, Emu(SIDE), Emu(_AREA_TOP), Emu(BODY_BOX[2]), Emu(sum(heights))
     )
@@ -80,7 +81,7 @@ def draw_table(slide: PptxSlide, table: Table, theme: Theme, deck: Deck, *, left
     grid.first_row, grid.horz_banding = True, False
     for i, width in enumerate(widths):
         grid.columns[i].width = Emu(width)
-    numeric = [bool(rows) and all(_NUMERIC.match(r[i].strip()) for r in rows if r[i].strip()) for i in range(columns)]
+    numeric = [_numeric([r[i] for r in rows]) for i in range(columns)]
     for r, row in enumerate([header, *rows]):
         grid.rows[r].height = Emu(heights[r])
         for c in range(columns):
@@ -92,7 +93,13 @@ def draw_table(slide: PptxSlide, table: Table, theme: Theme, deck: Deck, *, left
         notes.append(_label(deck.language, "rows").format(count=left_out))
     if columns < len(table.header):
         notes.append(_label(deck.language, "columns").format(shown=columns, total=len(table.header)))
-    _caption(slide, _AREA_TOP + sum(heights) + Inches(0.12), table.attribution, notes, theme=theme, deck=deck)
+    _caption(slide, _AREA_TOP + sum(heights) + CAPTION_GAP, table.attribution, notes, theme=theme, deck=deck)
+
+
+def _numeric(cells: Sequence[str]) -> bool:
+    """Whether a column holds numbers (set flush right); a dash or "n/a" stands for a missing one."""
+    given = [c.strip() for c in cells if c.strip() and c.strip().lower() not in _MISSING]
+    return bool(given) and all(_NUMERIC.match(c) for c in given)
 
 
 def _plain_style(frame: Any) -> None:
@@ -227,7 +234,7 @@ def draw_chart(slide: PptxSlide, chart: Chart, theme: Theme, deck: Deck) -> None
             labels.font.color.rgb = _rgb(p.text)
             labels.position = XL_LABEL_POSITION.ABOVE if chart.kind is ChartKind.LINE else XL_LABEL_POSITION.OUTSIDE_END
     notes = [chart.unit] if chart.unit else []
-    _caption(slide, _AREA_TOP + AREA_HEIGHT + Inches(0.12), chart.attribution, notes, theme=theme, deck=deck)
+    _caption(slide, _AREA_TOP + AREA_HEIGHT + CAPTION_GAP, chart.attribution, notes, theme=theme, deck=deck)
 
 
 def _axes(drawn: Any, theme: Theme) -> None:
