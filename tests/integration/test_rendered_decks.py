@@ -42,6 +42,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
 from presentai.adapters.pptx.designed import DesignedDeckRenderer
+from presentai.adapters.pptx.pieces import Mode, pieces
 from presentai.adapters.pptx.themes import THEMES, contrast_ratio
 from presentai.domain.deck import Deck, DeckSource, label
 from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Layout, Series, SlideContent, Table
@@ -719,3 +720,11 @@ def test_the_body_text_has_one_size_on_every_content_slide(deck: Rendered) -> No
         assert max(heights) - min(heights) <= 0.5, (
             f"words at {size} pt are drawn {min(heights):.1f}–{max(heights):.1f} pt tall"
         )
+
+
+def test_a_table_of_five_rows_and_six_columns_takes_one_slide_and_a_long_one_shares_its_rows_evenly() -> None:
+    theme = THEMES["light"]
+    tables = [s for s in annual_report().slides if s.layout is Layout.TABLE]
+    drawn = [[p for p in pieces(s, theme, "en") if p.mode is Mode.TABLE] for s in tables]
+    assert [len(d) for d in drawn] == [1, 2]
+    assert [len(p.table.rows) for p in drawn[1] if p.table is not None] == [5, 5]
