@@ -1,39 +1,71 @@
-"""PptxDeckRenderer: a native, editable PPTX with text sized to fit and sources in the notes."""
+"""PptxDeckRenderer: a native, editable PPTX on a customer template (or python-pptx's default), sources in the notes.
+
+The template's look is kept whole: its layouts are chosen by their
+placeholders' roles, its fonts and colours come through inheritance (runs carry
+a size and nothing else), and every placeholder a slide leaves empty is removed
+so that no "Click to add text" or empty picture frame remains.
+"""
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 import pptx
-from attrs import evolve
+from attrs import frozen
 from lxml import etree
-from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.exc import PackageNotFoundError
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
-from pptx.slide import SlideLayout
 from pptx.util import Emu, Inches, Pt
 
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, Paragraph, fit
-from presentai.domain.deck import Deck, DeckSource, label
+from presentai.adapters.pptx.layout_roles import Box, Layouts, Roles, Use
+from presentai.adapters.pptx.notes import source_line, write_notes
+from presentai.adapters.pptx.template_pieces import (
+    CAPTION_PT,
+    SPACE_BEFORE,
+    USES,
+    Cutter,
+    Kind,
+    Piece,
+    choose_size,
+    inner,
+    insets,
+    split_box,
+    table_area,
+)
+from presentai.adapters.pptx.template_visuals import caption, draw_chart, draw_table, table_notes, table_style
+from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
-from presentai.domain.slides import Bullet, Layout, SlideContent
+from presentai.domain.figures import figure_caption, key_figure
+from presentai.domain.slides import Bullet
 
 PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 WIDE = (Inches(13.333), Inches(7.5))
-MARGIN = Inches(0.1)  # text-frame insets, set explicitly so that measuring and drawing agree
 LEVEL_INDENT = Inches(0.375)
-_BODY_SIZES = (24, 14)
-_TITLE_SIZES = (36, 20)
-_SPACE_BEFORE = 6.0
+BODY_SIZES = (18, 24)  # the deck's one body size lies here, as near the template's own as it can
+_MAIN = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+_OTHER_MAINS = (  # a .potx or a .ppsx is a presentation under another content type
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
+)
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+_LEVEL1 = etree.XPath(".//a:lvl1pPr/a:defRPr/@*[local-name() = $attribute]", namespaces=_NS)
+_LEVEL1_MARGIN = etree.XPath("./p:bodyStyle/a:lvl1pPr/@marL", namespaces=_NS)
+_ERRORS = (KeyError, ValueError, IndexError, TypeError, AttributeError, etree.XMLSyntaxError)
 
 
 class PptxDeckRenderer:
-    """Renders decks with python-pptx into the default 16:9 theme or a corporate template."""
+    """Renders decks with python-pptx into the default 16:9 theme or a corporate template (.pptx or .potx)."""
 
     media_type = PPTX_MEDIA_TYPE
 
@@ -44,21 +76,25 @@ class PptxDeckRenderer:
         except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, PackageNotFoundError) as error:
             raise RenderError("the template is not a valid PowerPoint (.pptx) file") from error
         try:
-            layouts = _Layouts(prs)
+            layouts = Layouts(prs)
+            indent = _indent_pt(layouts.list)
+            size = choose_size(layouts, deck.slides, indent, deck.language, largest=body_size(layouts))
+            cutter = Cutter(layouts, size, indent, deck.language)
+            drawing = _Drawing(deck, layouts, cutter, table_style(prs))
             for content in deck.slides:
-                for piece in _split_to_fit(content, layouts, deck.language):
-                    _draw(prs, layouts, piece, deck)
+                for piece in cutter.pieces(content):
+                    drawing.draw(prs, piece)
             out = io.BytesIO()
             prs.save(out)
             return out.getvalue()
-        except (KeyError, ValueError, IndexError, TypeError, AttributeError, etree.XMLSyntaxError) as error:
+        except _ERRORS as error:
             # python-pptx meets a template it cannot place slides on (odd layouts, placeholders without size)
             raise RenderError(f"the deck could not be written with this template: {error}") from error
 
 
 def _open(template: bytes | None) -> PptxPresentation:
     if template is not None:
-        prs = pptx.Presentation(io.BytesIO(template))
+        prs = pptx.Presentation(io.BytesIO(_as_presentation(template)))
         for slide_id in list(prs.slides._sldIdLst):  # a template's sample slides are not ours
             prs.part.drop_rel(slide_id.rId)
             prs.slides._sldIdLst.remove(slide_id)
@@ -66,6 +102,23 @@ def _open(template: bytes | None) -> PptxPresentation:
     prs = pptx.Presentation()
     _widen(prs)
     return prs
+
+
+def _as_presentation(data: bytes) -> bytes:
+    """``data`` with a template's or a show's main part declared a presentation's, which python-pptx opens."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        types = source.read("[Content_Types].xml")
+        if not any(kind.encode() in types for kind in _OTHER_MAINS):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    for kind in _OTHER_MAINS:
+                        content = content.replace(kind.encode(), _MAIN.encode())
+                target.writestr(item, content)
+        return out.getvalue()
 
 
 def _widen(prs: PptxPresentation) -> None:
@@ -89,170 +142,225 @@ def _widen(prs: PptxPresentation) -> None:
     prs.slide_width, prs.slide_height = WIDE
 
 
-_TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
-_BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
+def _style_value(found: Roles, idx: int | None, style: str, attribute: str) -> str | None:
+    """An attribute of the first-level text of a layout's placeholder as the template sets it: in the placeholder's
+    list style, its master placeholder's, or the master's ``style`` (``titleStyle``, ``bodyStyle``)."""
+    layout: Any = found.layout
+    shapes = [ph for ph in layout.placeholders if ph.placeholder_format.idx == idx]
+    elements = [shapes[0]._element] if shapes else []
+    if shapes and shapes[0]._base_placeholder is not None:
+        elements.append(shapes[0]._base_placeholder._element)
+    styles = layout.slide_master._element.find(qn("p:txStyles"))
+    if styles is not None and styles.find(qn(f"p:{style}")) is not None:
+        elements.append(styles.find(qn(f"p:{style}")))
+    for element in elements:
+        for value in _LEVEL1(element, attribute=attribute):
+            return str(value)
+    return None
 
 
-class _Layouts:
-    """Finds the template's layouts by the placeholders they have, and by name only as a tie-breaker."""
-
-    def __init__(self, prs: PptxPresentation) -> None:
-        self._layouts: list[SlideLayout] = list(prs.slide_layouts)
-        if not self._layouts:
-            raise RenderError("the template has no slide layouts to place slides on")
-        self.content = self._first(
-            lambda kinds: bool(kinds & {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}) and PP_PLACEHOLDER.TITLE in kinds,
-            prefer="content",
-        )
-        self.title = self._first(lambda kinds: PP_PLACEHOLDER.CENTER_TITLE in kinds, prefer="title slide")
-        self.section = self._first(
-            lambda kinds: PP_PLACEHOLDER.TITLE in kinds and PP_PLACEHOLDER.BODY in kinds, prefer="section"
-        )
-
-    def _first(self, fits: Callable[[set[PP_PLACEHOLDER]], bool], prefer: str) -> SlideLayout:
-        matching = [lay for lay in self._layouts if fits({ph.placeholder_format.type for ph in _placeholders(lay)})]
-        named = [lay for lay in matching if prefer in lay.name.lower()]
-        return (named or matching or self._layouts)[0]
-
-    def for_layout(self, layout: Layout) -> SlideLayout:
-        if layout is Layout.TITLE:
-            return self.title
-        if layout is Layout.SECTION:
-            return self.section
-        return self.content
+def _style_size(found: Roles, idx: int | None, style: str) -> int | None:
+    """The template's own size (points) for a layout's placeholder."""
+    size = _style_value(found, idx, style, "sz")
+    return int(size) // 100 if size and size.isdigit() else None
 
 
-def _placeholders(container: SlideLayout | PptxSlide) -> list[Any]:
-    return list(cast(Any, container).placeholders)
+def body_size(layouts: Layouts) -> int:
+    """The deck's one body size: the template's own, kept within ``BODY_SIZES``."""
+    main = layouts.list.main
+    own = _style_size(layouts.list, main[0] if main else None, "bodyStyle") or BODY_SIZES[1]
+    return max(BODY_SIZES[0], min(BODY_SIZES[1], own))
 
 
-def _title_and_body(container: SlideLayout | PptxSlide) -> tuple[Any, Any]:
-    """The first title and the first body placeholder of a layout or a slide."""
-    title = body = None
-    for ph in _placeholders(container):
-        kind = ph.placeholder_format.type
-        if kind in _TITLES and title is None:
-            title = ph
-        elif kind in _BODIES and body is None:
-            body = ph
-    return title, body
+def _indent_pt(found: Roles) -> float:
+    """The indent a bullet takes (points): the template's first-level margin, or more."""
+    styles = found.layout.slide_master._element.find(qn("p:txStyles"))
+    margins = _LEVEL1_MARGIN(styles) if styles is not None else []
+    return max(int(margins[0]) if margins else 0, LEVEL_INDENT) / EMU_PER_POINT
 
 
-def _inner(shape: Any) -> tuple[float, float]:
-    """Usable width and height of a placeholder's text frame, in points."""
-    width = (shape.width - 2 * MARGIN) / EMU_PER_POINT
-    height = (shape.height - 2 * MARGIN) / EMU_PER_POINT
-    return width, height
+@frozen
+class _Line:
+    """A paragraph to write: text, level, size, space before; ``bulleted`` keeps the template's bullet."""
+
+    text: str
+    size: int
+    level: int = 0
+    space_before: float = 0.0
+    bulleted: bool = False
 
 
-def _paragraphs(content: SlideContent) -> list[Paragraph]:
-    return [Paragraph(b.text, b.level, _SPACE_BEFORE) for b in content.bullets]
+class _Drawing:
+    """Draws pieces onto slides of the template's layouts."""
 
+    def __init__(self, deck: Deck, layouts: Layouts, cutter: Cutter, table_style: tuple[str, bool]) -> None:
+        self.deck, self.layouts, self.cutter, self.table_style = deck, layouts, cutter, table_style
 
-def _split_to_fit(content: SlideContent, layouts: _Layouts, language: str) -> list[SlideContent]:
-    """The slide, or consecutive slides of its bullets when they cannot fit one at the smallest size."""
-    if content.layout is Layout.TITLE or len(content.bullets) < 2:
-        return [content]
-    _, body = _title_and_body(layouts.for_layout(content.layout))
-    if body is None:
-        return [content]
-    width, height = _inner(body)
-    result = fit(
-        _paragraphs(content),
-        width,
-        height,
-        largest=_BODY_SIZES[0],
-        smallest=_BODY_SIZES[1],
-        indent_pt=LEVEL_INDENT / EMU_PER_POINT,
-    )
-    if result.fits:
-        return [content]
-    half = len(content.bullets) // 2
-    first = evolve(content, bullets=content.bullets[:half])
-    # The notes go with the first part only: a continuation repeating them would multiply their size.
-    continued = f"{content.title} ({label(language, 'continued')})"
-    rest = evolve(content, bullets=content.bullets[half:], title=continued, notes="")
-    return _split_to_fit(first, layouts, language) + _split_to_fit(rest, layouts, language)
+    def draw(self, prs: PptxPresentation, piece: Piece) -> None:
+        found = self.layouts.for_use(USES.get(piece.kind, Use.LIST))
+        slide = prs.slides.add_slide(found.layout)
+        content, size = piece.content, self.cutter.size
+        if found.title is not None:
+            display = piece.kind in (Kind.COVER, Kind.SECTION)
+            self._title(_placeholder(slide, found.title[0]), content.title, found, display=display)
+        second = found.subtitle or (found.main if piece.kind in (Kind.COVER, Kind.SECTION) else None)
+        main = _placeholder(slide, found.main[0]) if found.main else None
+        if piece.kind is Kind.COVER and second is not None:
+            subtitle = content.notes or self.deck.subtitle
+            if subtitle:
+                self._fitted(_placeholder(slide, second[0]), [subtitle], largest=min(size + 4, 28), smallest=10)
+        elif piece.kind is Kind.SECTION and second is not None and content.bullets:
+            lines = [b.text for b in content.bullets]
+            self._fitted(_placeholder(slide, second[0]), lines, largest=size, smallest=14)
+        elif piece.kind is Kind.LIST and main is not None:
+            _write(main, _bullets(content.bullets, size))
+        elif piece.kind is Kind.COLUMNS:
+            left, right = self._columns(slide, found, main)
+            _write(left, _bullets(piece.left, size))
+            _write(right, _bullets(piece.right, size))
+        elif piece.kind is Kind.FIGURES:
+            self._figures(slide, found, main, piece)
+        elif piece.kind is Kind.QUOTE and main is not None:
+            self._quote(main, content.bullets[0])
+        elif piece.kind in (Kind.TABLE, Kind.CHART) and main is not None:
+            self._visual(slide, main, piece)
+        _remove_empty_placeholders(slide)
+        write_notes(slide, content, self.deck)
 
+    def _title(self, shape: Any, text: str, found: Roles, *, display: bool) -> None:
+        idx = found.title[0] if found.title else None
+        own = _style_size(found, idx, "titleStyle") or 36
+        largest, smallest = (min(max(own, 28), 44), 14) if display else (min(max(own, 24), 36), 14)
+        caps = _style_value(found, idx, "titleStyle", "cap") == "all"
+        self._fitted(shape, [text], largest=largest, smallest=smallest, caps=caps)
 
-def _draw(prs: PptxPresentation, layouts: _Layouts, content: SlideContent, deck: Deck) -> None:
-    layout = layouts.for_layout(content.layout)
-    slide = prs.slides.add_slide(layout)
-    title_ph, body_ph = _title_and_body(slide)
-    if title_ph is not None:
-        _write_title(title_ph, content.title, large=content.layout is Layout.TITLE)
-    if content.layout is Layout.TITLE and not (content.notes or deck.subtitle) and body_ph is not None:
-        body_ph._element.getparent().remove(body_ph._element)  # an empty subtitle shows a prompt
-    elif content.layout is Layout.TITLE:
-        if body_ph is not None:
-            _write_paragraphs(body_ph, [Paragraph(content.notes or deck.subtitle, 0, 0)], bullets=False, sizes=(24, 14))
-    elif body_ph is not None:
-        if content.bullets:
-            _write_paragraphs(body_ph, _paragraphs(content), bullets=True, sizes=_BODY_SIZES)
+    def _fitted(self, shape: Any, texts: Sequence[str], *, largest: int, smallest: int, caps: bool = False) -> None:
+        """``texts`` at the largest size down to ``smallest`` at which they fit (measured in capitals if the
+        template sets them so)."""
+        width, height = inner(_box(shape))
+        space = 4.0 if len(texts) > 1 else 0.0
+        measured = [Paragraph(t.upper() if caps else t, 0, space) for t in texts]
+        result = fit(measured, width, height, largest=largest, smallest=smallest)
+        _write(shape, [_Line(t, int(result.size), space_before=space) for t in texts])
+
+    def _columns(self, slide: PptxSlide, found: Roles, main: Any) -> tuple[Any, Any]:
+        pair = found.pair()
+        if pair is not None:
+            return _placeholder(slide, pair[0][0]), _placeholder(slide, pair[1][0])
+        assert main is not None
+        left_box, right_box = split_box(_box(main))
+        right = _clone(slide, main)
+        _place(main, left_box)
+        _place(right, right_box)
+        return main, right
+
+    def _figures(self, slide: PptxSlide, found: Roles, main: Any, piece: Piece) -> None:
+        if not piece.right:
+            columns = [(main, piece.left)]
         else:
-            body_ph._element.getparent().remove(body_ph._element)  # an empty placeholder shows a prompt
-    _write_notes(slide, content, deck)
+            left, right = self._columns(slide, found, main)
+            columns = [(left, piece.left), (right, piece.right)]
+        sizes = [self.cutter.figure_size(bullets, _box(shape)) for shape, bullets in columns]
+        figure = min(s for s in sizes if s is not None)  # one size for every figure of the slide
+        for shape, bullets in columns:
+            lines = []
+            for i, bullet in enumerate(bullets):
+                lines.append(
+                    _Line(key_figure(bullet.text) or bullet.text, figure, space_before=2 * SPACE_BEFORE if i else 0)
+                )
+                lines.append(_Line(figure_caption(bullet.text), self.cutter.size, space_before=2))
+            _write(shape, lines)
+
+    def _quote(self, shape: Any, quote: Bullet) -> None:
+        size = self.cutter.display_size(quote.text, _box(shape), caption_lines=2) or self.cutter.size
+        text = quote.text.strip().strip('“”"')
+        lines = [_Line(f"“{text}”", size)]
+        if quote.attributions:
+            where = source_line(quote.attributions[0], self.deck.sources, self.deck.language)
+            lines.append(_Line(f"— {where}", self.cutter.size, space_before=SPACE_BEFORE * 2))
+        _write(shape, lines)
+
+    def _visual(self, slide: PptxSlide, main: Any, piece: Piece) -> None:
+        area, strip = table_area(_box(main))
+        content = piece.content
+        if piece.kind is Kind.TABLE and piece.table is not None and content.table is not None:
+            draw_table(slide, piece.table, area, self.cutter.table_size(), self.table_style)
+            notes = table_notes(content.table, piece.table, piece.rows_left_out, self.deck)
+            text = caption(content.table.attribution, notes, self.deck)
+        elif content.chart is not None:
+            draw_chart(slide, content.chart, area, self.cutter.table_size())
+            text = caption(content.chart.attribution, [content.chart.unit] if content.chart.unit else [], self.deck)
+        else:
+            return
+        # The caption goes in the body placeholder, moved under the table: it keeps the template's text colour.
+        _place(main, strip)
+        if text:
+            self._fitted(main, [text], largest=CAPTION_PT, smallest=10)
 
 
-def _prepare(frame: Any) -> None:
+def _placeholder(slide: PptxSlide, idx: int) -> Any:
+    return cast(Any, slide.placeholders)[idx]
+
+
+def _box(shape: Any) -> Box:
+    return cast(Box, (shape.left, shape.top, shape.width, shape.height))
+
+
+def _place(shape: Any, box: Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = (Emu(v) for v in box)
+
+
+def _clone(slide: PptxSlide, shape: Any) -> Any:
+    """A copy of a placeholder beside it (same layout placeholder, so the same inherited look), with its own id."""
+    element = copy.deepcopy(shape._element)
+    ids = [int(i) for i in slide.shapes._spTree.xpath("//p:cNvPr/@id")]
+    element.nvSpPr.cNvPr.id = max(ids, default=1) + 1
+    element.nvSpPr.cNvPr.name = f"{shape.name} (2)"
+    shape._element.addnext(element)
+    return cast(Any, slide.shapes)._shape_factory(element)
+
+
+def _bullets(bullets: Sequence[Bullet], size: int) -> list[_Line]:
+    """Bullets at the deck's body size, sub-bullets 2 pt smaller, in the template's bullet style."""
+    return [_Line(b.text, size - 2 * min(b.level, 1), min(b.level, 1), SPACE_BEFORE, bulleted=True) for b in bullets]
+
+
+def _write(shape: Any, lines: Sequence[_Line]) -> None:
+    """``lines`` into a placeholder: sizes and spacing set, fonts, colours and bullets left to the template."""
+    frame = shape.text_frame
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    for side in ("left", "right", "top", "bottom"):
-        setattr(frame, f"margin_{side}", MARGIN)
-
-
-def _write_title(shape: Any, text: str, *, large: bool) -> None:
-    frame = shape.text_frame
-    _prepare(frame)
-    width, height = _inner(shape)
-    largest, smallest = (44, 24) if large else _TITLE_SIZES
-    result = fit([Paragraph(text, 0, 0)], width, height, largest=largest, smallest=smallest)
-    frame.text = text
-    for run in frame.paragraphs[0].runs:
-        run.font.size = Pt(result.size)
-
-
-def _write_paragraphs(shape: Any, paragraphs: Sequence[Paragraph], *, bullets: bool, sizes: tuple[int, int]) -> None:
-    frame = shape.text_frame
-    _prepare(frame)
-    width, height = _inner(shape)
-    indent = LEVEL_INDENT / EMU_PER_POINT if bullets else 0.0
-    result = fit(paragraphs, width, height, largest=sizes[0], smallest=sizes[1], indent_pt=indent)
-    for i, source in enumerate(paragraphs):
+    frame.auto_size = MSO_AUTO_SIZE.NONE  # the template's autofit would shrink text behind our measure
+    for side, value in zip(("left", "top", "right", "bottom"), insets(_box(shape)) * 2, strict=True):
+        setattr(frame, f"margin_{side}", Emu(value))
+    for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.text = source.text
-        paragraph.level = source.level
-        paragraph.space_before = Pt(source.space_before)
-        p_pr = paragraph._p.get_or_add_pPr()
-        if bullets:
-            p_pr.set("marL", str(int(LEVEL_INDENT * (source.level + 1))))
-            p_pr.set("indent", str(-int(LEVEL_INDENT)))
-        else:
+        paragraph.text = line.text
+        paragraph.level = line.level
+        paragraph.space_before = Pt(line.space_before)
+        if not line.bulleted:
+            p_pr = paragraph._p.get_or_add_pPr()
             p_pr.set("marL", "0")
             p_pr.set("indent", "0")
+            _no_bullet(p_pr)
         for run in paragraph.runs:
-            run.font.size = Pt(max(result.size - 2 * source.level, 8))
+            run.font.size = Pt(line.size)
 
 
-def _write_notes(slide: PptxSlide, content: SlideContent, deck: Deck) -> None:
-    lines = [content.notes] if content.notes and content.layout is not Layout.TITLE else []
-    cited = [(i, b) for i, b in enumerate(content.bullets, start=1) if b.attributions]
-    if cited:
-        lines.append(f"{label(deck.language, 'notes_sources')}:")
-        for number, bullet in cited:
-            lines.extend(_note_lines(number, bullet, deck.sources, deck.language))
-    if lines:
-        cast(Any, slide.notes_slide.notes_text_frame).text = "\n".join(lines)
+_AFTER_BULLET = (qn("a:tabLst"), qn("a:defRPr"), qn("a:extLst"))
 
 
-def _note_lines(number: int, bullet: Bullet, sources: Mapping[str, DeckSource], language: str) -> list[str]:
-    lines = []
-    for attribution in bullet.attributions:
-        source = sources.get(attribution.source_document_id)
-        name = source.name if source is not None else attribution.source_document_id
-        where = f", {label(language, 'page')} {attribution.page}" if attribution.page is not None else ""
-        section = f", § {attribution.section}" if attribution.section else ""
-        flag = " [unsupported]" if not bullet.supported else ""
-        # The quote comes first, in curly quotes, so names and sections may hold any punctuation.
-        lines.append(f"[{number}] “{attribution.quote}” — {name}{where}{section}{flag}")
-    return lines
+def _no_bullet(p_pr: Any) -> None:
+    """A ``buNone`` in its schema place: after spacing and bullet colour, size and font; before tabs."""
+    for child in p_pr:
+        if child.tag in _AFTER_BULLET:
+            child.addprevious(etree.Element(qn("a:buNone")))
+            return
+    etree.SubElement(p_pr, qn("a:buNone"))
+
+
+def _remove_empty_placeholders(slide: PptxSlide) -> None:
+    """No placeholder is left empty: PowerPoint would show its prompt ("Click to add text", a picture icon)."""
+    for ph in list(slide.placeholders):
+        element = ph._element
+        if element.tag == qn("p:sp") and not "".join(element.xpath(".//a:t/text()")).strip():
+            element.getparent().remove(element)
