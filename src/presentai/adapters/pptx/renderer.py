@@ -29,6 +29,7 @@ from presentai.adapters.pptx.layout_roles import Box, Layouts, Roles, Use
 from presentai.adapters.pptx.notes import source_line, write_notes
 from presentai.adapters.pptx.template_pieces import (
     CAPTION_PT,
+    MARGIN,
     SPACE_BEFORE,
     USES,
     Cutter,
@@ -284,7 +285,8 @@ class _Drawing:
         area, strip = table_area(_box(main))
         content = piece.content
         if piece.kind is Kind.TABLE and piece.table is not None and content.table is not None:
-            draw_table(slide, piece.table, area, self.cutter.table_size(), self.table_style)
+            used = draw_table(slide, piece.table, area, self.cutter.table_size(), self.table_style)
+            strip = (strip[0], min(strip[1], area[1] + used + int(MARGIN)), strip[2], strip[3])  # just under it
             notes = table_notes(content.table, piece.table, piece.rows_left_out, self.deck)
             text = caption(content.table.attribution, notes, self.deck)
         elif content.chart is not None:

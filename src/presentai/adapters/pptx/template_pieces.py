@@ -176,8 +176,8 @@ class Cutter:
         return evolve(content, bullets=bullets, title=continued(content.title, self.language), notes="")
 
     def table_size(self) -> int:
-        """The size of a table's text: the body size less 4 pt, not below 12 pt."""
-        return max(12, self.size - 4)
+        """The size of a table's and a chart's text: the body size less 4 pt, within 12-16 pt."""
+        return max(12, min(16, self.size - 4))
 
     def _table(self, content: SlideContent) -> list[Piece]:
         table = content.table
@@ -253,7 +253,8 @@ def continued(title: str, language: str) -> str:
 
 
 def table_pages(table: Table, size: int, area: Box) -> list[range]:
-    """The body rows of each slide the table takes (at most ``MAX_SLIDES``), the header repeated on each."""
+    """The body rows of each slide the table takes (at most ``MAX_SLIDES``, as even as they fit), the header
+    repeated on each."""
     header, rows = shown(table)
     widths = column_widths([header, *rows], area[2], size)
     heights = [row_height(row, widths, size) for row in rows]
@@ -267,6 +268,10 @@ def table_pages(table: Table, size: int, area: Box) -> list[range]:
             end += 1
         found.append(range(start, end))
         start = end
+    if len(found) > 1:  # the same rows over as many slides, evenly, when they fit so: no slide of one row
+        even = [range(r[0], r[-1] + 1) for r in _split(list(range(found[-1].stop)), len(found)) if r]
+        if all(sum(heights[i] for i in run) <= room for run in even):
+            found = even
     return found or [range(0, 0)]
 
 

@@ -72,9 +72,9 @@ def table_notes(table: Table, shown_table: Table, left_out: int, deck: Deck) -> 
 def table_style(prs: PptxPresentation) -> tuple[str, bool]:
     """The template's default table style (else one that suits it), and whether its rows are banded.
 
-    A theme whose "dark" text colour is the light one (a dark template) gets no
-    banding, and without a default of its own a style without cell fills, so that
-    light text never sits on the light tint of a filled row.
+    A theme whose "dark" text colour is the light one (a dark template) gets a
+    style without cell fills and no banding, so that its light text never sits on
+    the light tint of a filled row.
     """
     theme = prs.slide_master.part.part_related_by(RT.THEME)
     scheme = etree.fromstring(theme.blob).find(".//a:clrScheme", _NS)
@@ -84,9 +84,9 @@ def table_style(prs: PptxPresentation) -> tuple[str, bool]:
         default = etree.fromstring(part.blob).get("def")
     except (KeyError, etree.XMLSyntaxError):
         default = None
-    if default:
-        return str(default), not dark
-    return (_UNFILLED if dark else _FILLED), not dark
+    if dark:  # a filled style's light tints under light text would be unreadable, the template's own included
+        return _UNFILLED, False
+    return str(default or _FILLED), True
 
 
 def _luminance(scheme: Any, name: str) -> float:
@@ -95,8 +95,9 @@ def _luminance(scheme: Any, name: str) -> float:
     return sum(int(value[i : i + 2], 16) for i in (0, 2, 4)) / 765
 
 
-def draw_table(slide: PptxSlide, table: Table, box: Box, size: int, style: tuple[str, bool]) -> None:
-    """``table`` as a native table at the top of ``box``, in ``style`` (a table style and whether it is banded)."""
+def draw_table(slide: PptxSlide, table: Table, box: Box, size: int, style: tuple[str, bool]) -> int:
+    """``table`` as a native table at the top of ``box``, in ``style`` (a table style and whether it is banded);
+    the height (EMU) it takes."""
     header, rows = shown(table)
     columns = len(header)
     widths = column_widths([header, *rows], box[2], size)
@@ -122,6 +123,7 @@ def draw_table(slide: PptxSlide, table: Table, box: Box, size: int, style: tuple
             run = paragraph.add_run()
             run.text = row[c]
             run.font.size = Pt(size)
+    return sum(heights)
 
 
 def draw_chart(slide: PptxSlide, chart: Chart, box: Box, size: int) -> None:
