@@ -15,14 +15,18 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from attrs import frozen
+from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import SlideLayout
 
+from presentai.adapters.pptx.fitting import EMU_PER_POINT
 from presentai.domain.errors import RenderError
 
 Box = tuple[int, int, int, int]  # left, top, width, height in EMU
+LEVEL_INDENT = 342900  # 0.375 in: the least indent a bullet is measured with
+BODY_SIZES = (18, 24)  # the deck's one body size lies here, as near the template's own as it can
 
 TITLES = frozenset({PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE})
 FOOTERS = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER})
@@ -177,3 +181,51 @@ class Layouts:
         if use is Use.COLUMNS and self.columns is not None:
             return self.columns
         return self.list
+
+
+# --- what the template sets for the text of its placeholders ---------------------------------------------------
+
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+_LEVEL1 = etree.XPath(".//a:lvl1pPr/a:defRPr/@*[local-name() = $attribute]", namespaces=_NS)
+_LEVEL1_MARGIN = etree.XPath("./p:bodyStyle/a:lvl1pPr/@marL", namespaces=_NS)
+
+
+def style_value(found: Roles, idx: int | None, style: str, attribute: str) -> str | None:
+    """An attribute of the first-level text of a layout's placeholder as the template sets it: in the placeholder's
+    list style, its master placeholder's, or the master's ``style`` (``titleStyle``, ``bodyStyle``)."""
+    layout: Any = found.layout
+    shapes = [ph for ph in layout.placeholders if ph.placeholder_format.idx == idx]
+    elements = [shapes[0]._element] if shapes else []
+    if shapes and shapes[0]._base_placeholder is not None:
+        elements.append(shapes[0]._base_placeholder._element)
+    styles = layout.slide_master._element.find(qn("p:txStyles"))
+    if styles is not None and styles.find(qn(f"p:{style}")) is not None:
+        elements.append(styles.find(qn(f"p:{style}")))
+    for element in elements:
+        for value in _LEVEL1(element, attribute=attribute):
+            return str(value)
+    return None
+
+
+def style_size(found: Roles, idx: int | None, style: str) -> int | None:
+    """The template's own size (points) for a layout's placeholder."""
+    size = style_value(found, idx, style, "sz")
+    return int(size) // 100 if size and size.isdigit() else None
+
+
+def body_size(layouts: Layouts) -> int:
+    """The deck's one body size: the template's own, kept within ``BODY_SIZES``."""
+    main = layouts.list.main
+    own = style_size(layouts.list, main[0] if main else None, "bodyStyle") or BODY_SIZES[1]
+    return max(BODY_SIZES[0], min(BODY_SIZES[1], own))
+
+
+def indent_pt(found: Roles) -> float:
+    """The indent a bullet takes (points): the template's first-level margin, or more."""
+    styles = found.layout.slide_master._element.find(qn("p:txStyles"))
+    margins = _LEVEL1_MARGIN(styles) if styles is not None else []
+    return max(int(margins[0]) if margins else 0, LEVEL_INDENT) / EMU_PER_POINT

@@ -15,8 +15,9 @@ from typing import TypeVar
 
 from attrs import evolve, frozen
 
-from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, Paragraph, fit, text_width, wrapped_lines
+from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, Paragraph, fit, wrapped_lines
 from presentai.adapters.pptx.layout_roles import Box, Layouts, Use
+from presentai.adapters.pptx.template_visuals import table_pages
 from presentai.domain.deck import label
 from presentai.domain.figures import figure_caption, key_figure
 from presentai.domain.slides import Bullet, Layout, SlideContent, Table
@@ -26,9 +27,6 @@ COLUMN_GAP = 0.3 * 914400
 CAPTION_PT = 12
 SPACE_BEFORE = 6.0
 DISPLAY_LARGEST, DISPLAY_SMALLEST = 40, 24  # quotes and key figures
-MAX_COLUMNS = 6
-MAX_SLIDES = 3  # a longer table is cut after this many slides, and its caption says so
-CELL_PAD = 63500  # 0.07 in
 
 
 T = TypeVar("T")
@@ -153,10 +151,10 @@ class Cutter:
             return self._list(content)
         count = 1
         for count in range(1, max(len(left), len(right)) + 1):
-            lefts, rights = _split(list(left), count), _split(list(right), count)
+            lefts, rights = _runs(list(left), count), _runs(list(right), count)
             if all(self.fits(c, boxes[0]) for c in lefts) and all(self.fits(c, boxes[1]) for c in rights):
                 break
-        lefts, rights = _split(list(left), count), _split(list(right), count)
+        lefts, rights = _runs(list(left), count), _runs(list(right), count)
         return [
             Piece(Kind.COLUMNS, self._part(content, i, tuple(lp) + tuple(rp)), tuple(lp), tuple(rp))
             for i, (lp, rp) in enumerate(zip(lefts, rights, strict=True))
@@ -252,63 +250,7 @@ def continued(title: str, language: str) -> str:
     return f"{title} ({label(language, 'continued')})"
 
 
-def table_pages(table: Table, size: int, area: Box) -> list[range]:
-    """The body rows of each slide the table takes (at most ``MAX_SLIDES``, as even as they fit), the header
-    repeated on each."""
-    header, rows = shown(table)
-    widths = column_widths([header, *rows], area[2], size)
-    heights = [row_height(row, widths, size) for row in rows]
-    room = area[3] - row_height(header, widths, size)
-    found: list[range] = []
-    start = 0
-    while start < len(rows) and len(found) < MAX_SLIDES:
-        end, used = start, 0
-        while end < len(rows) and (used + heights[end] <= room or end == start):
-            used += heights[end]
-            end += 1
-        found.append(range(start, end))
-        start = end
-    if len(found) > 1:  # the same rows over as many slides, evenly, when they fit so: no slide of one row
-        even = [range(r[0], r[-1] + 1) for r in _split(list(range(found[-1].stop)), len(found)) if r]
-        if all(sum(heights[i] for i in run) <= room for run in even):
-            found = even
-    return found or [range(0, 0)]
-
-
-def shown(table: Table) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """The header and rows as drawn: at most ``MAX_COLUMNS`` columns."""
-    columns = min(len(table.header), MAX_COLUMNS)
-    return table.header[:columns], [row[:columns] for row in table.rows]
-
-
-def column_widths(rows: Sequence[Sequence[str]], total: int, size: int) -> list[int]:
-    """Widths (EMU) in proportion to each column's longest text, none narrower than its longest word at ``size``."""
-    columns = range(len(rows[0]))
-    longest = [max(1, *(min(len(row[i]), 40) for row in rows)) for i in columns]
-    words = [
-        max(text_width(word, size) for row in rows for word in (row[i].split() or [" "])) * EMU_PER_POINT * 1.1
-        + 2 * CELL_PAD
-        for i in columns
-    ]
-    floor = [min(w, total / len(longest) * 1.5) for w in words]  # no word takes more than 1.5 even shares
-    free = max(0.0, total - sum(floor))
-    widths = [f + free * n / sum(longest) for f, n in zip(floor, longest, strict=True)]
-    scale = total / sum(widths)
-    result = [int(w * scale) for w in widths]
-    result[-1] += total - sum(result)
-    return result
-
-
-def row_height(row: Sequence[str], widths: Sequence[int], size: int) -> int:
-    """The height (EMU) a row needs at ``size``: its tallest cell."""
-    lines = max(
-        wrapped_lines(text or " ", size, (width - 2 * CELL_PAD) / EMU_PER_POINT)
-        for text, width in zip(row, widths, strict=True)
-    )
-    return int(lines * size * LINE_SPACING * EMU_PER_POINT + 2 * CELL_PAD)
-
-
-def _split(items: list[T], count: int) -> list[list[T]]:
+def _runs(items: list[T], count: int) -> list[list[T]]:
     """``items`` in ``count`` runs as even as can be (the first ones longer); runs may be empty."""
     size, extra = divmod(len(items), count)
     runs, start = [], 0
@@ -324,7 +266,7 @@ def _even_chunks(items: list[Bullet], check: Callable[[list[Bullet]], bool]) -> 
     a slide is cut."""
     units = _units(items)
     for count in range(1, len(units) + 1):
-        runs = [[b for unit in run for b in unit] for run in _split(units, count)]
+        runs = [[b for unit in run for b in unit] for run in _runs(units, count)]
         if all(check(run) for run in runs):
             return runs
     result: list[list[Bullet]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from lxml import etree
@@ -15,9 +16,9 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
+from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, text_width, wrapped_lines
 from presentai.adapters.pptx.layout_roles import Box
 from presentai.adapters.pptx.notes import source_line
-from presentai.adapters.pptx.template_pieces import CELL_PAD, column_widths, row_height, shown
 from presentai.domain.deck import Deck
 from presentai.domain.slides import Attribution, Chart, ChartKind, Table
 
@@ -34,6 +35,9 @@ _LABELS = {
         "columns": "первые {shown} из {total} столбцов",
     },
 }
+MAX_COLUMNS = 6
+MAX_SLIDES = 3  # a longer table is cut after this many slides, and its caption says so
+CELL_PAD = 63500  # 0.07 in
 _NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 _FILLED = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # Medium Style 2 - Accent 1, python-pptx's own choice
 _UNFILLED = "{3B4B98B0-60AC-42C2-AFA5-B58CD77FA1E5}"  # Light Style 1 - Accent 1: rules, no fills
@@ -157,3 +161,72 @@ def draw_chart(slide: PptxSlide, chart: Chart, box: Box, size: int) -> None:
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.position = XL_LABEL_POSITION.ABOVE if chart.kind is ChartKind.LINE else XL_LABEL_POSITION.OUTSIDE_END
+
+
+# --- measuring a table --------------------------------------------------------------------------------------
+
+
+def table_pages(table: Table, size: int, area: Box) -> list[range]:
+    """The body rows of each slide the table takes (at most ``MAX_SLIDES``, as even as they fit), the header
+    repeated on each."""
+    header, rows = shown(table)
+    widths = column_widths([header, *rows], area[2], size)
+    heights = [row_height(row, widths, size) for row in rows]
+    room = area[3] - row_height(header, widths, size)
+    found: list[range] = []
+    start = 0
+    while start < len(rows) and len(found) < MAX_SLIDES:
+        end, used = start, 0
+        while end < len(rows) and (used + heights[end] <= room or end == start):
+            used += heights[end]
+            end += 1
+        found.append(range(start, end))
+        start = end
+    if len(found) > 1:  # the same rows over as many slides, evenly, when they fit so: no slide of one row
+        even = [range(r[0], r[-1] + 1) for r in _split(list(range(found[-1].stop)), len(found)) if r]
+        if all(sum(heights[i] for i in run) <= room for run in even):
+            found = even
+    return found or [range(0, 0)]
+
+
+def shown(table: Table) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The header and rows as drawn: at most ``MAX_COLUMNS`` columns."""
+    columns = min(len(table.header), MAX_COLUMNS)
+    return table.header[:columns], [row[:columns] for row in table.rows]
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: int, size: int) -> list[int]:
+    """Widths (EMU) in proportion to each column's longest text, none narrower than its longest word at ``size``."""
+    columns = range(len(rows[0]))
+    longest = [max(1, *(min(len(row[i]), 40) for row in rows)) for i in columns]
+    words = [
+        max(text_width(word, size) for row in rows for word in (row[i].split() or [" "])) * EMU_PER_POINT * 1.1
+        + 2 * CELL_PAD
+        for i in columns
+    ]
+    floor = [min(w, total / len(longest) * 1.5) for w in words]  # no word takes more than 1.5 even shares
+    free = max(0.0, total - sum(floor))
+    widths = [f + free * n / sum(longest) for f, n in zip(floor, longest, strict=True)]
+    scale = total / sum(widths)
+    result = [int(w * scale) for w in widths]
+    result[-1] += total - sum(result)
+    return result
+
+
+def row_height(row: Sequence[str], widths: Sequence[int], size: int) -> int:
+    """The height (EMU) a row needs at ``size``: its tallest cell."""
+    lines = max(
+        wrapped_lines(text or " ", size, (width - 2 * CELL_PAD) / EMU_PER_POINT)
+        for text, width in zip(row, widths, strict=True)
+    )
+    return int(lines * size * LINE_SPACING * EMU_PER_POINT + 2 * CELL_PAD)
+
+
+def _split(items: list[int], count: int) -> list[list[int]]:
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        runs.append(items[start:end])
+        start = end
+    return runs
