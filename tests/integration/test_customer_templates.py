@@ -46,6 +46,7 @@ NS = {
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
 }
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+_FOOTERS = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE)
 _TEXT_LAYOUTS = (Layout.BULLETS, Layout.AGENDA, Layout.SOURCES, Layout.TWO_COLUMN)
 _OVERRIDES = ("latin", "ea", "cs", "sym", "solidFill", "gradFill", "pattFill", "blipFill", "highlight")
 _PROMPTS = re.compile(
@@ -172,7 +173,7 @@ def test_every_text_slide_has_the_same_body_size_of_at_least_18_pt(name: str, la
         if title.text_frame.text not in titles:
             continue
         for ph in slide.placeholders:
-            if ph.placeholder_format.type in _TITLES or not ph.has_text_frame:
+            if ph.placeholder_format.type in (*_TITLES, *_FOOTERS) or not ph.has_text_frame:
                 continue
             for paragraph in ph.text_frame.paragraphs:
                 if paragraph.level == 0 and paragraph.runs:
@@ -189,6 +190,20 @@ def test_tables_and_charts_are_native_and_every_layout_kind_is_drawn(name: str) 
     assert sum(1 for shape in frames if shape.has_chart) == 3
     layouts = {slide.slide_layout.name for slide in prs.slides}
     assert len(layouts) >= 3, f"the deck used only {layouts}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_slides_after_the_cover_are_numbered_where_the_layout_has_a_number(name: str) -> None:
+    prs = opened(name, "en")
+    for number, slide in enumerate(prs.slides, start=1):
+        numbered = [
+            ph for ph in slide.slide_layout.placeholders if ph.placeholder_format.type is PP_PLACEHOLDER.SLIDE_NUMBER
+        ]
+        fields = slide._element.xpath(".//a:fld[@type='slidenum']/a:t/text()")
+        if number == 1 or not numbered:
+            assert not fields
+        else:
+            assert fields == [str(number)], f"slide {number} of {name} is numbered {fields}"
 
 
 @pytest.mark.parametrize("name", NAMES)

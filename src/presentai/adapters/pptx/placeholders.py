@@ -8,14 +8,18 @@ from typing import Any, cast
 
 from attrs import frozen
 from lxml import etree
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
+from presentai.adapters.pptx.fitting import EMU_PER_POINT, text_width
 from presentai.adapters.pptx.layout_roles import Box
 from presentai.adapters.pptx.template_pieces import SPACE_BEFORE, insets
 from presentai.domain.slides import Bullet
+
+FOOTER_PT = 10  # a footer's text: the deck's title, cut to one line
 
 
 @frozen
@@ -95,3 +99,50 @@ def remove_empty_placeholders(slide: PptxSlide) -> None:
         element = ph._element
         if element.tag == qn("p:sp") and not "".join(element.xpath(".//a:t/text()")).strip():
             element.getparent().remove(element)
+
+
+def add_footers(slide: PptxSlide, layout: Any, number: int, footer: str) -> None:
+    """The layout's slide-number and footer placeholders, filled in: the number, and the template's own footer text
+    or else ``footer`` cut to one line. python-pptx copies neither onto a slide; the date is left out."""
+    for ph in layout.placeholders:
+        kind = ph.placeholder_format.type
+        if kind not in (PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER) or None in box_tuple(ph):
+            continue
+        element = copy.deepcopy(ph._element)
+        paragraphs = element.findall(f"{qn('p:txBody')}/{qn('a:p')}")
+        if kind is PP_PLACEHOLDER.FOOTER and "".join(element.xpath(".//a:t/text()")).strip():
+            slide.shapes._spTree.append(element)  # the template's own footer text ("Confidential")
+            continue
+        if not paragraphs:
+            continue
+        paragraph = paragraphs[0]
+        for extra in paragraphs[1:]:
+            extra.getparent().remove(extra)
+        for child in list(paragraph):
+            if child.tag != qn("a:pPr"):
+                paragraph.remove(child)
+        if kind is PP_PLACEHOLDER.SLIDE_NUMBER:
+            field = etree.SubElement(paragraph, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
+            field.set("type", "slidenum")
+            etree.SubElement(field, qn("a:t")).text = str(number)
+        else:
+            size = FOOTER_PT
+            width = (ph.width - 2 * insets(box_tuple(ph))[0]) / EMU_PER_POINT
+            run = etree.SubElement(paragraph, qn("a:r"))
+            etree.SubElement(run, qn("a:rPr"), lang="en-US", sz=str(size * 100))
+            etree.SubElement(run, qn("a:t")).text = clipped(footer, size, width)
+        slide.shapes._spTree.append(element)
+
+
+def box_tuple(shape: Any) -> tuple[Any, Any, Any, Any]:
+    return shape.left, shape.top, shape.width, shape.height
+
+
+def clipped(text: str, size: int, width: float) -> str:
+    """``text`` cut with an ellipsis to fit one line of ``width`` points."""
+    if text_width(text, size) <= width:
+        return text
+    words = text.split()
+    while words and text_width(" ".join(words) + " …", size) > width:
+        words.pop()
+    return " ".join(words) + " …" if words else text[: max(1, int(width / size))]

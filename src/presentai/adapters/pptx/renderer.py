@@ -25,6 +25,7 @@ from presentai.adapters.pptx.layout_roles import Layouts, Roles, Use, body_size,
 from presentai.adapters.pptx.notes import source_line, write_notes
 from presentai.adapters.pptx.placeholders import (
     Line,
+    add_footers,
     box_of,
     bullet_lines,
     clone,
@@ -145,6 +146,7 @@ class _Drawing:
 
     def __init__(self, deck: Deck, layouts: Layouts, cutter: Cutter, table_style: tuple[str, bool]) -> None:
         self.deck, self.layouts, self.cutter, self.table_style = deck, layouts, cutter, table_style
+        self.number = 0
 
     def draw(self, prs: PptxPresentation, piece: Piece) -> None:
         found = self.layouts.for_use(USES.get(piece.kind, Use.LIST))
@@ -175,6 +177,9 @@ class _Drawing:
         elif piece.kind in (Kind.TABLE, Kind.CHART) and main is not None:
             self._visual(slide, main, piece)
         remove_empty_placeholders(slide)
+        self.number += 1
+        if piece.kind is not Kind.COVER:
+            add_footers(slide, found.layout, self.number, self.deck.title)
         write_notes(slide, content, self.deck)
 
     def _title(self, shape: Any, text: str, found: Roles, *, display: bool) -> None:
