@@ -26,10 +26,13 @@ from typing import Any, cast
 import pdfplumber
 import pptx
 import pytest
+from attrs import evolve
 from lxml import etree
+from PIL import Image
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from presentai.adapters.pptx.layout_roles import roles
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.domain.deck import Deck, label
 from presentai.domain.slides import Layout
@@ -54,6 +57,8 @@ _PROMPTS = re.compile(
     re.IGNORECASE,
 )
 TOLERANCE_PT = 1.5
+SHARP_DPI = 100
+MIN_TITLE_CONTRAST = 3.0  # WCAG AA for large text: a title that cannot be seen fails
 CONVERSION_TIMEOUT_S = 300
 
 
@@ -213,6 +218,31 @@ def test_a_template_is_read_the_same_way_twice(name: str) -> None:
     assert [s.slide_layout.name for s in first.slides] == [s.slide_layout.name for s in second.slides]
 
 
+def test_without_a_two_content_layout_two_columns_split_the_body_box() -> None:
+    prs = pptx.Presentation(io.BytesIO(template("forlegalai-czech-16x9.pptx")))
+    for layout in list(prs.slide_layouts):
+        if roles(layout).pair() is not None:
+            prs.slide_layouts.remove(layout)
+    out = io.BytesIO()
+    prs.save(out)
+    english = deck("en")
+    columns = [s for s in english.slides if s.layout is Layout.TWO_COLUMN]
+    data = PptxDeckRenderer().render(evolve(english, slides=(english.slides[0], *columns)), out.getvalue())
+    drawn = pptx.Presentation(io.BytesIO(data))
+    slide = drawn.slides[1]
+    bodies = sorted(
+        (ph for ph in slide.placeholders if ph.placeholder_format.type not in (*_TITLES, *_FOOTERS)),
+        key=lambda ph: ph.left,
+    )
+    assert len(bodies) == 2
+    left, right = bodies
+    assert left.left + left.width < right.left
+    assert left.top == right.top
+    assert left.text_frame.paragraphs[0].text == columns[0].columns[0][0].text
+    assert right.text_frame.paragraphs[0].text == columns[0].columns[1][0].text
+    assert overflowing_text(data) == []
+
+
 # --- drawn by LibreOffice -------------------------------------------------------------------------------------
 
 
@@ -250,9 +280,20 @@ def test_libreoffice_draws_every_word_on_its_page(name: str, language: str, arte
     )
     pdf = folder / f"{stem}.pdf"
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(folder / stem)], check=True, timeout=120)
+    sharp = folder / "sharp"
+    sharp.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(SHARP_DPI), "-aa", "no", "-aaVector", "no", str(pdf), str(sharp / "page")],
+        check=True,
+        timeout=120,
+    )
+    pages = sorted(sharp.glob("page-*.png"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
+    slides = list(opened(name, language).slides)
     with pdfplumber.open(pdf) as document:
-        assert len(document.pages) == len(opened(name, language).slides)
+        assert len(document.pages) == len(slides)
         for number, page in enumerate(document.pages, start=1):
+            ratio = _title_contrast(page, slides[number - 1], Image.open(pages[number - 1]).convert("RGB"))
+            assert ratio >= MIN_TITLE_CONTRAST, f"{stem} page {number}: the title stands out only {ratio:.1f}:1"
             for word in page.extract_words():
                 inside = (
                     word["x0"] >= -TOLERANCE_PT
@@ -262,3 +303,55 @@ def test_libreoffice_draws_every_word_on_its_page(name: str, language: str, arte
                 )
                 assert inside, f"{stem} page {number}: {word['text']!r} is drawn off the page"
             assert not _PROMPTS.search(page.extract_text() or ""), f"{stem} page {number} shows a prompt"
+
+
+def _luminance(colour: tuple[int, ...]) -> float:
+    channels = [c / 255 for c in colour[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _ratio(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _title_contrast(page: Any, slide: Any, image: Image.Image) -> float:
+    """The lowest contrast of the title's words on the page as drawn without anti-aliasing.
+
+    For each word inside the title placeholder, the background is the median colour of a ring of pixels
+    one to three pixels outside the word's box, the text colour the most frequent colour among the box's
+    pixels that differ clearly from it.
+    """
+    title = next(ph for ph in slide.placeholders if ph.placeholder_format.type in _TITLES)
+    left, top = title.left / 12700, title.top / 12700
+    right, bottom = left + title.width / 12700, top + title.height / 12700
+    scale = image.width / float(page.width)
+    pixels = image.load()
+    ratios = []
+    for word in page.extract_words():
+        middle_x, middle_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        if not (left <= middle_x <= right and top <= middle_y <= bottom):
+            continue
+        x0, y0 = int(word["x0"] * scale), int(word["top"] * scale)
+        x1, y1 = int(word["x1"] * scale) + 1, int(word["bottom"] * scale) + 1
+        ring = [
+            pixels[x, y]
+            for x in range(max(0, x0 - 3), min(image.width, x1 + 3))
+            for y in range(max(0, y0 - 3), min(image.height, y1 + 3))
+            if not (x0 - 1 <= x < x1 + 1 and y0 - 1 <= y < y1 + 1)
+        ]
+        if not ring:
+            continue
+        background = tuple(sorted(channel)[len(channel) // 2] for channel in zip(*ring, strict=True))
+        ink = [
+            pixels[x, y]
+            for x in range(x0, min(image.width, x1))
+            for y in range(y0, min(image.height, y1))
+            if sum(abs(a - b) for a, b in zip(pixels[x, y], background, strict=True)) > 90
+        ]
+        if ink:
+            colour = max(set(ink), key=ink.count)
+            ratios.append(_ratio(colour, background))
+    assert ratios, "no word of the title was found on the page"
+    return min(ratios)
