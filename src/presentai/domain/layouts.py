@@ -62,9 +62,15 @@ def shown_as(
 
 
 def main_table(chunks: Sequence[Chunk]) -> tuple[Chunk, SourceTable] | None:
-    """The largest table of two rows and two columns at least in ``chunks``."""
-    found = [(c, t) for c in chunks for t in tables_in(c) if len(t.table.rows) >= 2 and len(t.table.header) >= 2]
+    """The largest table in ``chunks`` of two rows at least, with a header a reader can go by."""
+    found = [(c, t) for c in chunks for t in tables_in(c) if len(t.table.rows) >= 2 and _headed(t.table)]
     return max(found, key=lambda pair: len(pair[1].table.rows) * len(pair[1].table.header), default=None)
+
+
+def _headed(table: Table) -> bool:
+    """Whether the table has a header a reader can go by: two named columns, one of them in words."""
+    named = [cell for cell in table.header if cell.strip()]
+    return len(named) >= 2 and any(re.search(r"[^\W\d_]{2}", cell) for cell in named)
 
 
 def trimmed(table: Table) -> Table:

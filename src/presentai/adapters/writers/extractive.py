@@ -17,11 +17,12 @@ from collections.abc import Sequence
 import attrs
 from attrs import frozen
 
-from presentai.domain.layouts import main_table, shown_as
+from presentai.domain.layouts import TABLE_SHARE, main_table, shown_as
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slide_rules import MAX_BULLETS, MAX_PARTS, MIN_BULLETS, SLIDE_WORDS, TITLE_WORDS
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
+from presentai.domain.tables import tables_in
 from presentai.domain.text import STEM_LENGTH, collapse_whitespace, content_stems, numbers, words
 from presentai.domain.wording import (
     ENUMERATOR,
@@ -36,6 +37,8 @@ from presentai.domain.wording import (
 from presentai.ports.writing import PlanningInput
 
 MIN_WORDS, MAX_WORDS = 6, 32  # of a source sentence that may become a bullet
+MIN_TABLE_WORDS = 20  # a table with fewer words (a grid of figures) is not worth a slide of its own
+TABLE_WEIGHT = 120  # at most this many of a section's weight come from its tables' words
 SAME_TOPIC = 0.3  # two sections of different sources whose vocabularies overlap this much are told together
 BULLET_WORDS = 20  # a bullet longer than this is condensed further if it can be
 
@@ -98,11 +101,22 @@ class ExtractiveWriter:
         groups = _groups(request.chunks)
         # A section weighs what it has to say: the words of its statements, not its code, tables or lists.
         prose = {g.order: sum(c.words for c in _candidates(g.chunks)) for g in groups}
-        for group in groups:  # a section that is a table has something to show too
-            if prose[group.order] < 2 * MIN_WORDS and main_table(group.chunks) is not None:
-                prose[group.order] = 2 * MIN_WORDS
+        tabular: dict[int, int] = {}  # a section's tables' words (not their figures), when it is mostly tables
+        for group in groups:
+            shown = [t for c in group.chunks for t in tables_in(c)]
+            if not shown:
+                continue
+            told = sum(len(re.findall(r"[^\W\d_]{3,}", cell)) for t in shown for row in t.table.rows for cell in row)
+            prose[group.order] = max(prose[group.order], 2 * MIN_WORDS) + min(told // 2, TABLE_WEIGHT)
+            share = sum(t.end - t.start for t in shown) / max(1, sum(len(c.text) for c in group.chunks))
+            found = main_table(group.chunks)
+            if share >= TABLE_SHARE and found is not None and is_informative_heading(clean_heading(group.section)):
+                cells = [cell for row in found[1].table.rows for cell in row]
+                tabular[group.order] = sum(len(re.findall(r"[^\W\d_]{3,}", cell)) for cell in cells)
         weight = {g.order: _group_weight(g, request.relevance) if request.relevance else prose[g.order] for g in groups}
-        chosen = _allocate(groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose)
+        chosen = _allocate(
+            groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose, tabular=tabular
+        )
         items: list[OutlineItem] = []
         titles: set[str] = set()
         sections: dict[str, tuple[int, str]] = {}  # a one-slide section's title → its item, its document
@@ -339,6 +353,7 @@ def _allocate(
     *,
     focused: bool,
     prose: dict[int, int],
+    tabular: dict[int, int] | None = None,
 ) -> list[tuple[_Group, int, int]]:
     """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few.
 
@@ -352,6 +367,10 @@ def _allocate(
     opening = next((g for g in eligible if is_opening(clean_heading(g.section))), None)
     closing = next((g for g in reversed(eligible) if is_closing(clean_heading(g.section)) and g != opening), None)
     framing = [g for g in (opening, closing) if g is not None] if count >= 3 else []
+    # A deck of some length shows the sources' most telling table, when they have one worth a slide.
+    tables = [g for g in eligible if (tabular or {}).get(g.order, 0) >= MIN_TABLE_WORDS and g not in framing]
+    if count >= 6 and tables:
+        framing.append(max(tables, key=lambda g: (tabular or {})[g.order]))
     framing = framing[: count - 1]
     framed = {g.order for g in framing}
     by_document: dict[str, list[_Group]] = {}
