@@ -281,6 +281,7 @@ def measure(entry: dict[str, Any], slides: int, excerpts: list[dict[str, Any]], 
         deck_title_junk=deck_title_kinds(deck.presentation.title),
         warnings=deck.warnings,
         content_slides=len(content),
+        layouts=dict(Counter(c.layout.value for c in content)),
         bullets=len(bullets),
         repeated_bullets=checks.repeats(b.text for b, _ in bullets),
         repeated_bullet_examples=checks.repeated(b.text for b, _ in bullets)[:3],
@@ -345,6 +346,8 @@ def summarise(decks: list[dict[str, Any]]) -> dict[str, Any]:
         "bullets_with_markup": sum(d["bullets_with_markup"] for d in made),
         "reading_order_errors": sum(o["errors"] for o in order),
         "reading_order_total": sum(o["total"] for o in order),
+        "layouts": dict(sum((Counter(d.get("layouts", {})) for d in made), Counter())),
+        "decks_with_3_content_layouts": sum(len(d.get("layouts", {})) >= 3 for d in made),
     }
     met = {
         "repeated_bullets": totals["repeated_bullets"] == 0,
@@ -483,7 +486,8 @@ def report(decks: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     )
     extra = (
         f"split to fit (cont.): {summary['split_slides']}; library-unsupported bullets:"
-        f" {summary['unsupported_bullets']}"
+        f" {summary['unsupported_bullets']}\ncontent layouts: {summary['layouts']}; decks using three kinds or more"
+        f" (title, agenda and sources not counted): {summary['decks_with_3_content_layouts']}"
     )
     return f"{main}\n\n{junk}\n\n{legend}\n{extra}\n\naims:\n{aims}"
 
