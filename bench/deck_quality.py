@@ -15,8 +15,9 @@ the quotes point into can be read from the same workspace afterwards. Per deck i
 * words (of the bullets) and bullets per content slide, mean and max;
 * the smallest font size the renderer set on body text (every non-title text frame of the
   rendered PPTX, title slide included, but not the footer, date and slide-number placeholders nor a
-  caption line opening with "— ", the source under a quote or a table), times the frame's
-  ``normAutofit`` fontScale if it has one; runs without an explicit size are counted apart;
+  caption line opening with "— ", "Source:" or "Источник:", the source under a quote, table or
+  chart), times the frame's ``normAutofit`` fontScale if it has one; runs without an explicit size
+  are counted apart;
 * faithfulness: a bullet is verified when it has an attribution and each of its quotes equals
   ``chunk.text[start:end]`` of the chunk it names and occurs in the source's parsed text;
 * for documents with an author's deck (``author_deck``), how many of our titles overlap an
@@ -157,6 +158,7 @@ def deck_title_kinds(title: str) -> list[str]:
     return [*kinds, "too_long"] if len(checks.words(title)) > DECK_TITLE_WORDS else kinds
 
 
+_CAPTIONS = ("— ", "Source:", "Источник:")  # a quote's, a table's or a chart's source line
 _FURNITURE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER)
 
 
@@ -184,7 +186,7 @@ def font_sizes(data: bytes) -> dict[str, Any]:
                     if not run.text.strip():
                         continue
                     size = run.font.size or paragraph.font.size
-                    if paragraph.text.lstrip().startswith("— ") and not is_title:
+                    if paragraph.text.lstrip().startswith(_CAPTIONS) and not is_title:
                         continue  # a quote's or a table's source line: a caption, not body text
                     if size is None:
                         unsized += 1
