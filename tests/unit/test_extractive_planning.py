@@ -6,10 +6,11 @@ from presentai.adapters.parsers.markup import MarkdownParser
 from presentai.adapters.tokenizers.tiktoken_offline import TiktokenTokenizer
 from presentai.adapters.writers.extractive import SLIDE_WORDS, ExtractiveWriter
 from presentai.domain.chunking import chunk_document
-from presentai.domain.presentation import GenerationParameters
+from presentai.domain.presentation import GenerationParameters, OutlineItem
 from presentai.domain.slides import Layout, SlideContent
 from presentai.domain.sources import Chunk, SourceDocument
 from presentai.domain.text import words
+from presentai.domain.wording import normalized
 from presentai.ports.writing import PlanningInput
 
 FILLER = {
@@ -154,3 +155,19 @@ async def test_statements_that_turn_on_measured_figures_are_key_figures_and_a_lo
     assert len(quote.bullets) == 1
     for slide in slides:
         slide.validate()
+
+
+async def test_a_sentence_that_became_the_title_is_not_also_a_bullet() -> None:
+    _, chunks = _document(
+        "Guide",
+        {
+            "Handling": "Organizations should define acceptable risks early. "
+            "Incident handlers should keep a list of contacts for every system they run. "
+            "The team should meet every quarter to review the incidents of the last months. "
+            "A knowledge base helps handlers act quickly during an incident of any kind."
+        },
+    )
+    item = OutlineItem("Organizations should define acceptable risks early", (), tuple(c.id for c in chunks))
+    slide = await ExtractiveWriter().write(item, chunks, GenerationParameters(slide_count=1), "en")
+    assert len(slide.bullets) == 3
+    assert normalized(slide.title) not in {normalized(b.text) for b in slide.bullets}

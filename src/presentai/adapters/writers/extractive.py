@@ -185,7 +185,7 @@ class ExtractiveWriter:
         is too thin to give three bullets.
         """
         own = set(item.chunk_ids)
-        stated = {normalized(s) for s in said}
+        stated = {normalized(s) for s in said} | {normalized(item.title)}  # a title made of a sentence is said
         fresh = [c for c in _candidates(chunks) if not {normalized(c.quote), normalized(condense(c.quote))} & stated]
         candidates = [c for c in fresh if c.words >= MIN_WORDS]
         if not candidates:  # very short sources: take what there is
