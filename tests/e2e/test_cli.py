@@ -43,10 +43,13 @@ def english_deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_the_deck_has_title_agenda_the_requested_content_slides_and_sources(english_deck: tuple[Path, str]) -> None:
     path, _ = english_deck
-    slides = slides_of(path)
+    every = slides_of(path)
+    # An agenda too long for one slide is continued, never shrunk: its slides list the 12 titles between them.
+    agenda = [s for s in every if str(s["title"]).startswith("Agenda")]
+    assert agenda[0] is every[1]
+    assert sum(len(s["body"]) for s in agenda) == 12  # type: ignore[arg-type, misc]
+    slides = [every[0], agenda[0], *(s for s in every if s not in agenda and s is not every[0])]
     assert len(slides) == 1 + 1 + 12 + 1
-    assert slides[1]["title"] == "Agenda"
-    assert len(slides[1]["body"]) == 12
     assert slides[-1]["title"] == "Sources"
     assert any(
         "Northwind Grid Annual Report 2025 (annual-report-2025.pdf) — pp." in line for line in slides[-1]["body"]
@@ -65,7 +68,7 @@ def test_every_bullet_is_traced_in_the_notes_to_a_quote_found_verbatim_in_its_so
         ),
     }
     checked = 0
-    for slide in slides_of(path)[2:-1]:
+    for slide in [s for s in slides_of(path)[1:-1] if not str(s["title"]).startswith("Agenda")]:
         notes = [NOTE.match(line) for line in str(slide["notes"]).splitlines()[1:]]
         assert all(notes), slide["notes"]
         numbers = sorted({int(m["n"]) for m in notes if m})
