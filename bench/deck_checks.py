@@ -282,6 +282,9 @@ def _is_code(text: str) -> bool:
     return False
 
 
+_LIST_LETTER = re.compile(r"^(?:[a-zа-я]|\d{1,2}|[ivx]{1,4})[.)]\s+(?=\S)")
+
+
 def fragment_reasons(text: str, quote: str | None = None) -> list[str]:
     """Why a bullet is not a statement that stands on its own; an empty list for a good bullet.
 
@@ -319,9 +322,13 @@ def fragment_reasons(text: str, quote: str | None = None) -> list[str]:
     ['dangling_end']
     >>> fragment_reasons("3Существуют также похожие пакеты", quote="3Существуют также похожие пакеты.")
     ['marker_start']
+    >>> fragment_reasons("Retrieve the calls from the mock", quote="a) Retrieve the calls from the mock.")
+    []
     """
     reasons = []
     stripped = text.strip()
+    if quote is not None:  # "a) Retrieve the calls…": a list item's letter is not the sentence's first word
+        quote = _LIST_LETTER.sub("", quote.strip())
     if _first_letter_is_lower(stripped) or (quote is not None and _first_letter_is_lower(quote.strip())):
         reasons.append("lowercase_start")
     first = _first_word(stripped)
