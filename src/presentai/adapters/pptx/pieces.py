@@ -196,11 +196,11 @@ def _even_chunks(items: list[Bullet], check: Callable[[list[Bullet]], bool]) -> 
             return runs
     result: list[list[Bullet]] = []
     for bullet in items:
-        result.extend([[part] for part in _cut(bullet, check)])
+        result.extend([[part] for part in cut_bullet(bullet, check)])
     return result
 
 
-def _cut(bullet: Bullet, check: Callable[[list[Bullet]], bool]) -> list[Bullet]:
+def cut_bullet(bullet: Bullet, check: Callable[[list[Bullet]], bool]) -> list[Bullet]:
     """A bullet too long for one slide, cut between words into parts that fit (each keeps its sources)."""
     if check([bullet]):
         return [bullet]
@@ -210,7 +210,7 @@ def _cut(bullet: Bullet, check: Callable[[list[Bullet]], bool]) -> list[Bullet]:
     half = len(words) // 2
     first = evolve(bullet, text=" ".join(words[:half]) + " …")
     second = evolve(bullet, text="… " + " ".join(words[half:]))
-    return _cut(first, check) + _cut(second, check)
+    return cut_bullet(first, check) + cut_bullet(second, check)
 
 
 def quote_size(text: str, theme: Theme) -> int | None:

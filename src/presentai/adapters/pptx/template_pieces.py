@@ -17,6 +17,7 @@ from attrs import evolve, frozen
 
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, Paragraph, fit, wrapped_lines
 from presentai.adapters.pptx.layout_roles import Box, Layouts, Use
+from presentai.adapters.pptx.pieces import cut_bullet
 from presentai.adapters.pptx.template_visuals import table_pages
 from presentai.domain.deck import label
 from presentai.domain.figures import figure_caption, key_figure
@@ -271,7 +272,7 @@ def _even_chunks(items: list[Bullet], check: Callable[[list[Bullet]], bool]) -> 
             return runs
     result: list[list[Bullet]] = []
     for bullet in items:
-        result.extend([[part] for part in _cut(bullet, check)])
+        result.extend([[part] for part in cut_bullet(bullet, check)])
     return result
 
 
@@ -284,16 +285,3 @@ def _units(items: list[Bullet]) -> list[list[Bullet]]:
         else:
             units.append([bullet])
     return units
-
-
-def _cut(bullet: Bullet, check: Callable[[list[Bullet]], bool]) -> list[Bullet]:
-    """A bullet too long for one slide, cut between words into parts that fit (each keeps its sources)."""
-    if check([bullet]):
-        return [bullet]
-    words = bullet.text.split()
-    if len(words) < 2:
-        return [bullet]
-    half = len(words) // 2
-    first = evolve(bullet, text=" ".join(words[:half]) + " …")
-    second = evolve(bullet, text="… " + " ".join(words[half:]))
-    return _cut(first, check) + _cut(second, check)

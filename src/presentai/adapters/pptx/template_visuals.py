@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -16,25 +15,13 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
+from presentai.adapters.pptx.captions import NUMERIC, caption_label
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, text_width, wrapped_lines
 from presentai.adapters.pptx.layout_roles import Box
 from presentai.adapters.pptx.notes import source_line
 from presentai.domain.deck import Deck
 from presentai.domain.slides import Attribution, Chart, ChartKind, Table
 
-_NUMERIC = re.compile(r"^[-+−]?[$€£₽]?\s?\d[\d\s\u00a0.,]*\s?(?:%|[^\W\d]{0,5}\.?)?$")
-_LABELS = {
-    "en": {
-        "source": "Source",
-        "rows": "{count} more rows in the source",
-        "columns": "first {shown} of {total} columns",
-    },
-    "ru": {
-        "source": "Источник",
-        "rows": "ещё строк в источнике: {count}",
-        "columns": "первые {shown} из {total} столбцов",
-    },
-}
 MAX_COLUMNS = 6
 MAX_SLIDES = 3  # a longer table is cut after this many slides, and its caption says so
 CELL_PAD = 63500  # 0.07 in
@@ -49,15 +36,13 @@ _KINDS = {
 }
 
 
-def _label(language: str, key: str) -> str:
-    return _LABELS.get(language, _LABELS["en"])[key]
-
-
 def caption(attribution: Attribution | None, notes: list[str], deck: Deck) -> str:
     """ "Source: Annual report, p. 14 · 4 more rows in the source": what a table's or a chart's caption says."""
     parts = []
     if attribution is not None:
-        parts.append(f"{_label(deck.language, 'source')}: {source_line(attribution, deck.sources, deck.language)}")
+        parts.append(
+            f"{caption_label(deck.language, 'source')}: {source_line(attribution, deck.sources, deck.language)}"
+        )
     parts.extend(notes)
     return " · ".join(parts)
 
@@ -66,10 +51,10 @@ def table_notes(table: Table, shown_table: Table, left_out: int, deck: Deck) -> 
     """What a caption says of the rows and columns of ``table`` that are not shown."""
     notes = []
     if left_out:
-        notes.append(_label(deck.language, "rows").format(count=left_out))
+        notes.append(caption_label(deck.language, "rows").format(count=left_out))
     columns = len(shown(shown_table)[0])
     if columns < len(table.header):
-        notes.append(_label(deck.language, "columns").format(shown=columns, total=len(table.header)))
+        notes.append(caption_label(deck.language, "columns").format(shown=columns, total=len(table.header)))
     return notes
 
 
@@ -114,7 +99,7 @@ def draw_table(slide: PptxSlide, table: Table, box: Box, size: int, style: tuple
     grid.first_row, grid.horz_banding = True, style[1]
     for i, width in enumerate(widths):
         grid.columns[i].width = Emu(width)
-    numeric = [bool(rows) and all(_NUMERIC.match(r[i].strip()) for r in rows if r[i].strip()) for i in range(columns)]
+    numeric = [bool(rows) and all(NUMERIC.match(r[i].strip()) for r in rows if r[i].strip()) for i in range(columns)]
     for r, row in enumerate([header, *rows]):
         grid.rows[r].height = Emu(heights[r])
         for c in range(columns):

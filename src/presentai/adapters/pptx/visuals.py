@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -17,6 +16,7 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
+from presentai.adapters.pptx.captions import NUMERIC, caption_label
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING
 from presentai.adapters.pptx.grid import AREA_HEIGHT, CAPTION_GAP, CAPTION_HEIGHT, CELL_PAD, measured, shown
 from presentai.adapters.pptx.masters import BODY_BOX, SIDE
@@ -36,30 +36,13 @@ from presentai.domain.figures import figure_caption, key_figure
 from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Table
 
 _AREA_TOP = BODY_BOX[1]
-_NUMERIC = re.compile(r"^[-+−]?[$€£₽]?\s?\d[\d\s\u00a0.,]*\s?(?:%|[^\W\d]{0,5}\.?)?$")
 _MISSING = {"—", "–", "-", "n/a", "н/д", "…"}
-_LABELS = {
-    "en": {
-        "source": "Source",
-        "rows": "{count} more rows in the source",
-        "columns": "first {shown} of {total} columns",
-    },
-    "ru": {
-        "source": "Источник",
-        "rows": "ещё строк в источнике: {count}",
-        "columns": "первые {shown} из {total} столбцов",
-    },
-}
 _KINDS = {
     ChartKind.BAR: XL_CHART_TYPE.BAR_CLUSTERED,
     ChartKind.COLUMN: XL_CHART_TYPE.COLUMN_CLUSTERED,
     ChartKind.LINE: XL_CHART_TYPE.LINE_MARKERS,
     ChartKind.PIE: XL_CHART_TYPE.PIE,
 }
-
-
-def _label(language: str, key: str) -> str:
-    return _LABELS.get(language, _LABELS["en"])[key]
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -90,16 +73,16 @@ def draw_table(slide: PptxSlide, table: Table, theme: Theme, deck: Deck, *, left
             _cell(grid.cell(r, c), row[c], size, colours=(colour, fill, p.rule), bold=r == 0, right=numeric[c])
     notes = []
     if left_out:
-        notes.append(_label(deck.language, "rows").format(count=left_out))
+        notes.append(caption_label(deck.language, "rows").format(count=left_out))
     if columns < len(table.header):
-        notes.append(_label(deck.language, "columns").format(shown=columns, total=len(table.header)))
+        notes.append(caption_label(deck.language, "columns").format(shown=columns, total=len(table.header)))
     _caption(slide, _AREA_TOP + sum(heights) + CAPTION_GAP, table.attribution, notes, theme=theme, deck=deck)
 
 
 def _numeric(cells: Sequence[str]) -> bool:
     """Whether a column holds numbers (set flush right); a dash or "n/a" stands for a missing one."""
     given = [c.strip() for c in cells if c.strip() and c.strip().lower() not in _MISSING]
-    return bool(given) and all(_NUMERIC.match(c) for c in given)
+    return bool(given) and all(NUMERIC.match(c) for c in given)
 
 
 def _plain_style(frame: Any) -> None:
@@ -136,7 +119,9 @@ def _caption(
 ) -> None:
     parts = []
     if attribution is not None:
-        parts.append(f"{_label(deck.language, 'source')}: {source_line(attribution, deck.sources, deck.language)}")
+        parts.append(
+            f"{caption_label(deck.language, 'source')}: {source_line(attribution, deck.sources, deck.language)}"
+        )
     parts.extend(notes)
     if not parts:
         return
