@@ -113,7 +113,7 @@ class ExtractiveWriter:
             if share >= TABLE_SHARE and found is not None and is_informative_heading(clean_heading(group.section)):
                 cells = [cell for row in found[1].table.rows for cell in row]
                 tabular[group.order] = sum(len(re.findall(r"[^\W\d_]{3,}", cell)) for cell in cells)
-        weight = {g.order: _group_weight(g, request.relevance) if request.relevance else prose[g.order] for g in groups}
+        weight = {g.order: _relevance(g, request.relevance) if request.relevance else prose[g.order] for g in groups}
         chosen = _allocate(
             groups, weight, count, request.documents, focused=bool(request.relevance), prose=prose, tabular=tabular
         )
@@ -339,10 +339,9 @@ def _groups(chunks: Sequence[Chunk]) -> list[_Group]:
     return groups
 
 
-def _group_weight(group: _Group, relevance: dict[str, float]) -> float:
-    if relevance:
-        return sum(relevance.get(c.id, 0.0) for c in group.chunks)
-    return float(group.tokens)
+def _relevance(group: _Group, relevance: dict[str, float]) -> float:
+    """How relevant a section is to the topic: its chunks' relevance, summed."""
+    return sum(relevance.get(c.id, 0.0) for c in group.chunks)
 
 
 def _allocate(
@@ -353,7 +352,7 @@ def _allocate(
     *,
     focused: bool,
     prose: dict[int, int],
-    tabular: dict[int, int] | None = None,
+    tabular: dict[int, int],
 ) -> list[tuple[_Group, int, int]]:
     """Choose ``count`` (group, part, parts) slots: the heaviest groups, split when there are too few.
 
@@ -368,9 +367,9 @@ def _allocate(
     closing = next((g for g in reversed(eligible) if is_closing(clean_heading(g.section)) and g != opening), None)
     framing = [g for g in (opening, closing) if g is not None] if count >= 3 else []
     # A deck of some length shows the sources' most telling table, when they have one worth a slide.
-    tables = [g for g in eligible if (tabular or {}).get(g.order, 0) >= MIN_TABLE_WORDS and g not in framing]
+    tables = [g for g in eligible if tabular.get(g.order, 0) >= MIN_TABLE_WORDS and g not in framing]
     if count >= 6 and tables:
-        framing.append(max(tables, key=lambda g: (tabular or {})[g.order]))
+        framing.append(max(tables, key=lambda g: tabular[g.order]))
     framing = framing[: count - 1]
     framed = {g.order for g in framing}
     by_document: dict[str, list[_Group]] = {}
