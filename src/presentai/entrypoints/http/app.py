@@ -28,8 +28,10 @@ from presentai.entrypoints.http import (
     journal,
     members,
     openapi,
+    pages,
     presentations,
     projects,
+    shares,
     slides,
     ws,
 )
@@ -100,9 +102,11 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(files.routes)
     app.add_routes(exports.routes)
     app.add_routes(admin.routes)
+    app.add_routes(shares.routes)
     ws.install(app)
     app.add_routes(openapi.routes)
     openapi.add_viewer_assets(app)
+    pages.install(app)
     hygiene.install(app)
     app.cleanup_ctx.append(_lifecycle)
     app.on_shutdown.append(_stop_children)
