@@ -16,6 +16,7 @@ from presentai.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from presentai.ports.brand_kits import BrandKitRepository
 from presentai.ports.repositories import ExportRepository, SourceRepository
 from presentai.ports.retrieval import VectorIndex
 from presentai.ports.storage import ObjectStore
@@ -34,8 +35,9 @@ class EraseAccount:
     """Delete or anonymise everything personal about a user, and decide nothing silently.
 
     - An organization the user is the only member of is deleted with all it holds (presentations,
-      sources, their vectors, stored files and exports), but only when the caller says so
-      (``delete_sole_organizations``); otherwise nothing happens and the answer names them.
+      sources, their vectors, stored files and exports, brand kits with their logos and templates), but
+      only when the caller says so (``delete_sole_organizations``); otherwise nothing happens and the
+      answer names them.
     - An organization where the user is the only owner but others are members is never deleted
       under them: the user must hand ownership to someone first (409, naming the organizations).
     - Every other membership ends; the user's API keys are revoked and every login ends.
@@ -56,6 +58,7 @@ class EraseAccount:
         index: VectorIndex,
         store: ObjectStore,
         hasher: PasswordHasher,
+        brand_kits: BrandKitRepository | None = None,
     ) -> None:
         self._users = users
         self._organizations = organizations
@@ -67,6 +70,7 @@ class EraseAccount:
         self._index = index
         self._store = store
         self._hasher = hasher
+        self._brand_kits = brand_kits
 
     async def __call__(self, user_id: str, password: str, *, delete_sole_organizations: bool = False) -> Erasure:
         """Erase the account; ``ValidationFailed`` for a wrong password or an unconfirmed deletion."""
@@ -120,4 +124,9 @@ class EraseAccount:
         for export in await self._exports.for_organization(organization_id):
             if export.storage_key:
                 await self._store.delete(export.storage_key)
+        if self._brand_kits is not None:  # a kit's logo and template are the organization's files too
+            for kit in await self._brand_kits.list(organization_id):
+                for stored in kit.files():
+                    await self._store.delete(stored.key)
+                await self._brand_kits.delete(organization_id, kit.id)
         await self._organizations.remove(organization_id)
