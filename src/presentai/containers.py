@@ -16,6 +16,7 @@ from dependency_injector import containers, providers
 from presentai.config import Settings
 
 if TYPE_CHECKING:
+    from presentai.adapters.analytics.sinks import JsonLinesViewAnalytics, MongoViewAnalytics
     from presentai.adapters.limits.limiters import InProcessRateLimiter, RedisRateLimiter
     from presentai.adapters.mail.smtp import OutboxMailer, SmtpMailer
     from presentai.adapters.progress.streams import InProcessEventStream, RedisEventStream
@@ -90,6 +91,14 @@ def _traces(settings: Settings) -> MongoTraceSink | JsonLinesTraceSink:
     if settings.mongo_url:
         return MongoTraceSink(settings.mongo_url, settings.mongo_database, redis_url=settings.redis_url)
     return JsonLinesTraceSink(settings.workspace / "traces.jsonl")
+
+
+def _view_analytics(settings: Settings) -> MongoViewAnalytics | JsonLinesViewAnalytics:
+    from presentai.adapters.analytics.sinks import JsonLinesViewAnalytics, MongoViewAnalytics
+
+    if settings.mongo_url:
+        return MongoViewAnalytics(settings.mongo_url, settings.mongo_database, redis_url=settings.redis_url)
+    return JsonLinesViewAnalytics(settings.workspace / "analytics.jsonl")
 
 
 def _llm_writer(
@@ -294,6 +303,9 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         mode=providers.Callable(_lazy("services.retrieval:RetrievalMode"), settings.provided.retrieval),
     )
 
+    # Uploads are parsed and chunked on threads here (the library); the service and its workers read them in
+    # child processes instead (``_reading_apart``).
+    preparer: providers.Provider[Any] = providers.Object(None)
     ingest_source = providers.Factory(
         _lazy("services.ingest:IngestSource"),
         parser=parser,
@@ -308,6 +320,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         limits=limits,
         usage=usage,
         index_vectors=settings.provided.indexes_vectors,
+        preparer=preparer,
     )
     generate_outline = providers.Factory(
         _lazy("services.generate:GenerateOutline"),
@@ -467,6 +480,17 @@ class ServiceContainer(EmbeddedContainer):
         store=EmbeddedContainer.store,
         hasher=hasher,
     )
+    # Share links (FR-022-FR-024): viewer ids and view tokens are keyed from the signing secret.
+    shares = _in_service("adapters.memory.shares:InProcessShareRepository", "adapters.sql.shares:SqlShareRepository")
+    view_analytics = providers.Singleton(_view_analytics, settings=EmbeddedContainer.settings)
+    share_service = providers.Singleton(
+        _lazy("services.shares:Shares"),
+        shares=shares,
+        presentations=EmbeddedContainer.presentations,
+        sources=EmbeddedContainer.sources,
+        analytics=view_analytics,
+        keys=providers.Singleton(_lazy("domain.analytics:ViewerKeys"), secret=jwt_secret),
+    )
     authenticator = providers.Singleton(
         _lazy("services.auth:Authenticator"),
         users=users,
@@ -495,11 +519,39 @@ def _streaming(container: C) -> C:
     return container
 
 
+def _reading_apart(container: C) -> C:
+    """Uploads are parsed and chunked in child processes with a memory and time budget, a few at once and
+    fairly between organizations (unless ``ingest_isolation`` is ``thread``)."""
+    settings = container.settings
+    container.preparer.override(
+        providers.Selector(
+            settings.provided.ingest_isolation,
+            thread=providers.Object(None),
+            process=providers.Singleton(
+                _lazy("adapters.parsers.isolated:ChildProcessPreparer"),
+                children=container.children,
+                rules=providers.Singleton(
+                    _lazy("adapters.parsers.isolated:ReadingRules"),
+                    max_pages=settings.provided.max_pages,
+                    max_unzipped_bytes=settings.provided.max_unzipped_bytes,
+                    encoding=settings.provided.tokenizer_encoding,
+                    chunking=container.rules,
+                ),
+                memory_bytes=settings.provided.ingest_memory_bytes,
+                timeout_s=settings.provided.ingest_budget_s,
+                processes=settings.provided.ingest_processes,
+                per_organization=settings.provided.ingest_per_organization,
+            ),
+        )
+    )
+    return container
+
+
 def service_container(settings: Settings, jwt_secret: str) -> ServiceContainer:
     """The HTTP service's container."""
-    return _streaming(ServiceContainer(settings=settings, jwt_secret=jwt_secret))
+    return _reading_apart(_streaming(ServiceContainer(settings=settings, jwt_secret=jwt_secret)))
 
 
 def worker_container(settings: Settings) -> EmbeddedContainer:
     """What a ``presentai worker`` needs to run jobs: the use cases, with streamed progress."""
-    return _streaming(EmbeddedContainer(settings=settings))
+    return _reading_apart(_streaming(EmbeddedContainer(settings=settings)))
