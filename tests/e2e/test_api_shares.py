@@ -88,6 +88,8 @@ async def test_a_shared_deck_opens_without_signing_in_and_its_view_shows_in_the_
     assert summary["average_seconds_per_slide"] == 10.0
     assert [(s["number"], s["views"]) for s in summary["slides"]] == [(1, 1), (2, 1)]
 
+    unfurled = await client.get(f"/api/v1/share/{link['token']}", headers={"User-Agent": "Slackbot-LinkExpanding 1.0"})
+    assert (unfurled.status, (await unfurled.json())["view"]) == (200, None)  # a chat app's preview is no view
     again = await (await client.get(f"/api/v1/share/{link['token']}", headers=FIREFOX)).json()
     await client.post(again["view"]["report_url"], json={"view_token": again["view"]["token"], "slides_seen": [1]})
     summary = await analytics(client, anna["auth"], deck["id"], f"?share_id={link['id']}")

@@ -9,7 +9,7 @@ import pytest
 
 from presentai.adapters.memory.repositories import InProcessPresentationRepository, InProcessSourceRepository
 from presentai.adapters.memory.shares import InProcessShareRepository, InProcessViewAnalytics
-from presentai.domain.analytics import ViewerKeys, ViewEvent, clean_referrer, summarize
+from presentai.domain.analytics import ViewerKeys, ViewEvent, clean_referrer, looks_automated, summarize
 from presentai.domain.errors import Gone, NotFound, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Presentation
 from presentai.domain.shares import DeckView, ShareLink, ShareStatus, token_digest
@@ -230,3 +230,32 @@ async def test_links_list_newest_first_by_page_and_another_decks_link_is_not_fou
     with pytest.raises(NotFound):
         await shares.summary(other, made[0].id)
     assert (await shares.revoke(deck, made[0].id)).revoked_at == NOW
+
+
+def test_crawlers_and_link_previews_look_automated_and_browsers_do_not() -> None:
+    robots = [
+        "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "facebookexternalhit/1.1",
+        "Mozilla/5.0 (compatible; Googlebot/2.1)",
+        "TelegramBot (like TwitterBot)",
+        "WhatsApp/2.23",
+    ]
+    people = [
+        "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Version/18.0 Safari/605.1.15",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/131.0 Safari/537.36",  # browser tests
+        "",
+    ]
+    assert [r for r in robots if not looks_automated(r)] == []
+    assert [p for p in people if looks_automated(p)] == []
+
+
+async def test_a_link_preview_robot_sees_the_deck_but_makes_no_view() -> None:
+    shares, presentations, _ = await a_service()
+    deck = a_deck(1)
+    await presentations.add(deck)
+    _, token = await shares.create(deck, by="anna")
+    opened = await shares.open(token, Visitor("203.0.113.9", "Slackbot-LinkExpanding 1.0"))
+    assert [s.title for s in opened.deck.slides] == ["Slide 1"]
+    assert opened.view_token is None
+    assert (await shares.summary(deck)).views == 0

@@ -11,6 +11,7 @@ import enum
 import hashlib
 import hmac
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -99,6 +100,15 @@ class ViewEvent:
             tuple(sorted(set(slides_seen))),
             tuple(round(min(s, MAX_SECONDS_PER_SLIDE), 3) for s in seconds_per_slide),
         )
+
+
+_AUTOMATED = re.compile(r"bot\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|whatsapp", re.IGNORECASE)
+
+
+def looks_automated(user_agent: str) -> bool:
+    """Whether a request comes from a crawler or a link-preview robot (a chat app unfurling the link),
+    whose openings are not views."""
+    return bool(_AUTOMATED.search(user_agent))
 
 
 def clean_referrer(value: str) -> str:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from attrs import frozen
 
-from presentai.domain.analytics import ViewerKeys, ViewEvent, ViewSummary
+from presentai.domain.analytics import ViewerKeys, ViewEvent, ViewSummary, looks_automated
 from presentai.domain.errors import Gone, NotFound
 from presentai.domain.presentation import Presentation
 from presentai.domain.shares import DeckView, SharedSource, ShareLink, token_digest
@@ -34,11 +34,12 @@ class Visitor:
 
 @frozen
 class OpenedShare:
-    """A link just opened: the deck it shows, and the token its page reports the view with."""
+    """A link just opened: the deck it shows, and the token its page reports the view with (none for a
+    robot, whose opening is no view)."""
 
     link: ShareLink
     deck: DeckView
-    view_token: str
+    view_token: str | None
 
 
 class Shares:
@@ -99,6 +100,9 @@ class Shares:
         """The deck behind ``token``, and a view recorded: ``NotFound`` for an unknown token, ``Gone``
         for a revoked or expired link, or a deleted presentation."""
         link, presentation = await self._live(token)
+        deck = DeckView.of(link, presentation, await self._quoted(presentation) if link.show_attributions else {})
+        if looks_automated(visitor.user_agent):
+            return OpenedShare(link, deck, None)
         event = ViewEvent.opened(
             link,
             viewer_id=self._keys.viewer_id(visitor.address, visitor.user_agent, self._clock()),
@@ -106,7 +110,6 @@ class Shares:
             referrer=visitor.referrer,
         )
         await self._analytics.record(event)
-        deck = DeckView.of(link, presentation, await self._quoted(presentation) if link.show_attributions else {})
         return OpenedShare(link, deck, self._keys.view_token(link.id, event.view_id))
 
     async def report_view(

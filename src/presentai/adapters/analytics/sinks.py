@@ -16,9 +16,15 @@ from presentai.domain.analytics import ViewEvent, ViewSummary, summarize
 from presentai.domain.errors import ProviderError
 
 COLLECTION = "presentation_analytics"
-_documents = cattrs.Converter()  # the BSON (and JSON-lines) shape of an event, private to this adapter
+# The BSON (and JSON-lines) shape of an event, private to this adapter; no per-field error collection
+# (detailed_validation): the documents are our own writes, and structuring is a summary's main cost.
+_documents = cattrs.Converter(detailed_validation=False)
 _documents.register_unstructure_hook(datetime, lambda value: value.isoformat())
 _documents.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(str(value)))
+# Stored by our own writes: slide numbers and seconds are read as they are (a summary reads every event).
+_documents.register_structure_hook_func(
+    lambda kind: kind in (tuple[int, ...], tuple[float, ...]), lambda values, _: tuple(values)
+)
 
 
 def document(event: ViewEvent) -> dict[str, Any]:

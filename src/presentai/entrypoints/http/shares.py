@@ -191,11 +191,13 @@ async def open_share(request: web.Request) -> web.Response:
     """The shared deck, for anyone holding the link; records a view. 410 ``gone`` once revoked or expired.
 
     ``?referrer=`` (or the Referer header) says where the viewer came from. The answer's ``view`` holds
-    the token and address the page reports the slides seen with."""
+    the token and address the page reports the slides seen with; it is null for a crawler or a
+    link-preview robot, whose opening is not counted."""
     referrer = request.query.get("referrer", "") or request.headers.get("Referer", "")
     token = request.match_info["token"]
     opened = await _service(request).open(token, await visitor(request, referrer))
-    body = deck_body(opened.deck) | {"view": {"token": opened.view_token, "report_url": f"/api/v1/share/{token}/views"}}
+    view = {"token": opened.view_token, "report_url": f"/api/v1/share/{token}/views"} if opened.view_token else None
+    body = deck_body(opened.deck) | {"view": view}
     return json_response(body, headers=_PRIVATE)
 
 
