@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -69,6 +70,15 @@ async def test_an_expired_access_cookie_is_refreshed_without_the_user_noticing(c
     assert response.status == 200
     assert any(c.startswith("pa_access=") for c in response.headers.getall("Set-Cookie"))
     assert (await client.get("/dashboard", headers=HTML, allow_redirects=False)).status == 200
+
+
+async def test_pages_opened_together_with_an_expired_access_cookie_keep_the_login(client: TestClient) -> None:
+    await _signed_up(client)
+    site = URL(str(client.make_url("/")))
+    client.session.cookie_jar.update_cookies({"pa_access": "expired.or.broken"}, site)
+    answers = await asyncio.gather(*(client.get("/dashboard", headers=HTML, allow_redirects=False) for _ in range(4)))
+    assert [a.status for a in answers] == [200, 200, 200, 200]
+    assert (await client.get("/projects", headers=HTML, allow_redirects=False)).status == 200
 
 
 async def test_a_page_needing_a_user_sends_the_browser_to_sign_in_and_back(client: TestClient) -> None:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from presentai.entrypoints.http.pages import account, chrome, dashboard, i18n, projects
 from presentai.entrypoints.http.pages.common import Handler, pages_middleware
+from presentai.entrypoints.http.pages.sessions import REFRESHES, Refreshes
 
 HTTP = Path(__file__).resolve().parent.parent
 TEMPLATES = HTTP / "templates"
@@ -43,6 +44,7 @@ def environment(app: web.Application) -> jinja2.Environment:
 def install(app: web.Application) -> None:
     """Add the pages, their templates, catalogues and static assets to ``app``."""
     environment(app)
+    app[REFRESHES] = Refreshes()
     for group in GROUPS:
         app.add_routes(group.routes)
     app.router.add_static("/static/", STATIC, name="static", append_version=False)

@@ -3,8 +3,11 @@ and a per-session CSRF token every page POST must send back."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
@@ -26,6 +29,18 @@ USER = web.RequestKey("page_user", User)
 _NEW_COOKIES = web.RequestKey("page_cookies", dict)
 _CSRF = web.RequestKey("page_csrf", str)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_GRACE_SECONDS = 60.0  # a refresh token's successor, handed to the browser's other requests sent with it
+
+
+class Refreshes:
+    """The app's recent refreshes: a used refresh token's successor, for the browser's concurrent requests."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.recent: dict[str, tuple[float, Tokens]] = {}
+
+
+REFRESHES = web.AppKey("page_refreshes", Refreshes)
 
 
 def _secure(request: web.Request) -> bool:
@@ -73,7 +88,7 @@ async def identify(request: web.Request) -> None:
             caller = None
     if caller is None and refresh:
         try:
-            tokens = await authenticator.refresh(refresh)
+            tokens = await _refresh_once(request, refresh)
             caller = await authenticator.authenticate(tokens.access_token)
         except Unauthorized:
             request[_NEW_COOKIES] = {ACCESS_COOKIE: "", REFRESH_COOKIE: ""}
@@ -89,6 +104,22 @@ async def identify(request: web.Request) -> None:
         return
     request[CALLER] = caller
     request[USER] = user
+
+
+async def _refresh_once(request: web.Request, refresh: str) -> Tokens:
+    """New tokens for ``refresh``; the browser's requests sent together with the same (now used) refresh token
+    get the same new tokens instead of tripping the reuse check, which would end the whole login."""
+    key = hashlib.sha256(refresh.encode()).hexdigest()
+    refreshes = request.app[REFRESHES]
+    async with refreshes.lock:
+        now = time.monotonic()
+        for stale in [k for k, (at, _tokens) in refreshes.recent.items() if now - at > _GRACE_SECONDS]:
+            del refreshes.recent[stale]
+        if key in refreshes.recent:
+            return refreshes.recent[key][1]
+        tokens = await request.app[AUTHENTICATOR].refresh(refresh)
+        refreshes.recent[key] = (now, tokens)
+        return tokens
 
 
 def store_cookies(request: web.Request, response: web.StreamResponse) -> None:
