@@ -256,3 +256,32 @@ async def test_sign_out_everywhere_ends_the_session_in_every_browser(app: web.Ap
     await expect(second.locator(".flash-info")).to_have_text("You have signed out.")
     await second.goto("/dashboard")
     assert "/sign-in" in second.url
+
+
+async def test_a_weak_password_is_explained_next_to_its_field_in_the_users_language(new_page: NewPage) -> None:
+    page = await new_page("ru")
+    await page.goto("/sign-up")
+    await page.locator("#field-email").fill("nia@example.com")
+    await page.locator("#field-password").fill("password12")
+    await page.locator("form[action='/sign-up'] button[type=submit]").click()
+    await expect(page.locator("#field-password")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#field-password-error")).to_contain_text("слишком легко угадать")
+    await expect(page.locator("#field-email")).to_have_value("nia@example.com")
+    await shoot(page, "sign-up-weak-password", "ru")
+
+
+async def test_the_keyboard_reaches_the_content_first_and_every_control_has_a_name(
+    app: web.Application, page: Page
+) -> None:
+    await make_user(app, "oli@example.com", "Oli")
+    await sign_in(page, "oli@example.com")
+    await page.goto("/projects")
+    await page.keyboard.press("Tab")
+    await expect(page.locator(".skip-link")).to_be_focused()
+    unnamed = await page.evaluate(
+        """() => [...document.querySelectorAll("input:not([type=hidden]), select, button")]
+            .filter((el) => !(el.labels && el.labels.length))
+            .filter((el) => !el.getAttribute("aria-label") && !el.textContent.trim())
+            .map((el) => el.outerHTML)"""
+    )
+    assert unnamed == []
