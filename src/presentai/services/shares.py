@@ -96,12 +96,12 @@ class Shares:
             await self._shares.save(link)
         return link
 
-    async def open(self, token: str, visitor: Visitor) -> OpenedShare:
-        """The deck behind ``token``, and a view recorded: ``NotFound`` for an unknown token, ``Gone``
-        for a revoked or expired link, or a deleted presentation."""
+    async def open(self, token: str, visitor: Visitor, *, count: bool = True) -> OpenedShare:
+        """The deck behind ``token``, and a view recorded (unless not ``count``, or a robot opened it):
+        ``NotFound`` for an unknown token, ``Gone`` for a revoked or expired link, or a deleted presentation."""
         link, presentation = await self._live(token)
         deck = DeckView.of(link, presentation, await self._quoted(presentation) if link.show_attributions else {})
-        if looks_automated(visitor.user_agent):
+        if not count or looks_automated(visitor.user_agent):
             return OpenedShare(link, deck, None)
         event = ViewEvent.opened(
             link,

@@ -195,7 +195,8 @@ async def open_share(request: web.Request) -> web.Response:
     link-preview robot, whose opening is not counted."""
     referrer = request.query.get("referrer", "") or request.headers.get("Referer", "")
     token = request.match_info["token"]
-    opened = await _service(request).open(token, await visitor(request, referrer))
+    # A HEAD (a link checker) answers whether the link works, and is no view.
+    opened = await _service(request).open(token, await visitor(request, referrer), count=request.method != "HEAD")
     view = {"token": opened.view_token, "report_url": f"/api/v1/share/{token}/views"} if opened.view_token else None
     body = deck_body(opened.deck) | {"view": view}
     return json_response(body, headers=_PRIVATE)
