@@ -18,6 +18,7 @@ from presentai.domain.figures import key_figure
 from presentai.domain.slides import Attribution, Bullet, Chart, ChartKind, Layout, Series, SlideContent, Table
 from presentai.domain.sources import Chunk
 from presentai.domain.tables import SourceTable, tables_in
+from presentai.domain.wording import leans_on_context
 
 MIN_BULLETS = 3
 QUOTE_WORDS = 30  # a lone statement this short is shown as a quote
@@ -115,3 +116,93 @@ def measured(text: str) -> bool:
     """Whether a statement turns on a figure with a unit, a currency or a percent sign."""
     figure = key_figure(text)
     return figure is not None and re.search(r"[^\d\s.,−+\-]", figure) is not None
+
+
+# A deck's variety: which slides ask for key figures or a quote, and which bullets face each other.
+QUOTE_MIN_WORDS, QUOTE_PLANNED_WORDS = 8, 25  # a planned quote: a key sentence, neither a slogan nor a paragraph
+_RULE = re.compile(r"\b(?:must|should|shall|never|always|required|должн\w*|следует|необходимо|нельзя|всегда)\b", re.I)
+_LEAD_IN = re.compile(
+    r"^(?:for example|for instance|e\.g\.|in the following|below|here|imagine|например|в частности|ниже|далее|"
+    r"представьте|здесь)\b",
+    re.I,
+)
+FIGURES_LOOKED_AT = 8  # key figures come from a slide's best statements, not from its footnotes
+_COMPARED = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|against|and|or|против|по сравнению с|и|или)\s+", re.I)
+_SIDES = (  # the two sides of a comparison a title names by kind ("Advantages and drawbacks")
+    (
+        r"(?<!dis)advantage|benefit|\bpros?\b|strength|преимуществ|плюс|достоинств",
+        r"disadvantage|drawback|\bcons?\b|weakness|limitation|недостат|минус|ограничени",
+    ),
+    (r"\bbefore\b|\bдо\b", r"\bafter\b|\bпосле\b"),
+)
+
+
+def planned_layouts(slides: Sequence[Sequence[str]], framing: Sequence[bool]) -> list[Layout | None]:
+    """The layout each slide of a deck asks for, from its candidate statements (best first).
+
+    About one slide in five whose best statements hold two measured figures or more asks for
+    key figures (those with the most figures); a deck of five slides or more asks for one quote,
+    the best statement of its thinnest slide outside its opening and closing (``framing``) that
+    reads as a key sentence. The rest ask for nothing: their content decides.
+    """
+    wanted: list[Layout | None] = [None] * len(slides)
+    counts = [_figure_count(statements) for statements in slides]
+    ranked = sorted((i for i, n in enumerate(counts) if n >= 2), key=lambda i: (-counts[i], i))
+    for i in ranked[: max(1, len(slides) // 5)]:
+        wanted[i] = Layout.KEY_FIGURES
+    if len(slides) >= 5:
+        free = [i for i, s in enumerate(slides) if wanted[i] is None and not framing[i] and s]
+        quotable = [i for i in free if reads_as_quote(slides[i][0])]
+        if quotable:  # a rule ("must", "should") is the likeliest key sentence; else the thinnest slide's
+            best = min(quotable, key=lambda i: (not _RULE.search(slides[i][0]), len(slides[i]), i))
+            wanted[best] = Layout.QUOTE
+    return wanted
+
+
+def _figure_count(statements: Sequence[str]) -> int:
+    """How many distinct measured figures a slide's best statements hold."""
+    figures = {key_figure(s) for s in statements[:FIGURES_LOOKED_AT] if measured(s)}
+    return len(figures)
+
+
+def reads_as_quote(text: str) -> bool:
+    """Whether a statement reads as a key sentence to show large: a plain claim of 8 to 25 words in words,
+    not an example or a pointer to what follows."""
+    count = len(text.split())
+    plain = not re.search(r"[()\[\]:;@/\\_{}<>=#\d]", text) and not _LEAD_IN.match(text)
+    return QUOTE_MIN_WORDS <= count <= QUOTE_PLANNED_WORDS and plain and not leans_on_context(text)
+
+
+def facing(title: str, texts: Sequence[str]) -> tuple[list[int], list[int]] | None:
+    """The statements of each side of a comparison the title names ("Native vs non-native packages",
+    "Advantages and drawbacks"), by index, when each side has one at least and none is on both."""
+    sides = _sides(title)
+    if sides is None:
+        return None
+    left: list[int] = []
+    right: list[int] = []
+    for i, text in enumerate(texts):
+        on_left, on_right = (bool(re.search(side, text, re.I)) for side in sides)
+        if on_left != on_right:
+            (left if on_left else right).append(i)
+    return (left, right) if left and right else None
+
+
+def _sides(title: str) -> tuple[str, str] | None:
+    """Patterns for the two sides a title compares, or ``None`` when it compares nothing."""
+    for left, right in _SIDES:
+        if re.search(left, title, re.I) and re.search(right, title, re.I):
+            return left, right
+    parts = _COMPARED.split(title, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    words = [re.findall(r"[^\W\d_][\w-]{2,}", part) for part in parts]
+    if not all(1 <= len(w) <= 3 for w in words):
+        return None
+    # The word a side is named by, against the other's: "native packages and non-native packages".
+    lowered = [{w.lower() for w in side} for side in words]
+    own = [[w for w in side if w.lower() not in lowered[1 - k]] for k, side in enumerate(words)]
+    if not all(own):
+        return None
+    left, right = own[0][-1], own[1][0]  # the words next to the "and": "static and dynamic analysis"
+    return r"(?<![\w-])" + re.escape(left[:6]), r"(?<![\w-])" + re.escape(right[:6])

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import attrs
 from attrs import frozen
 
-from presentai.domain.layouts import TABLE_SHARE, main_table, shown_as
+from presentai.adapters.writers.variety import Statement, varied
+from presentai.domain.layouts import FIGURES_LOOKED_AT, TABLE_SHARE, main_table, planned_layouts, shown_as
 from presentai.domain.presentation import GenerationParameters, Outline, OutlineItem
 from presentai.domain.slide_rules import MAX_BULLETS, MAX_PARTS, MIN_BULLETS, SLIDE_WORDS, TITLE_WORDS
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
@@ -139,6 +140,7 @@ class ExtractiveWriter:
             items.append(item)
         if not items and chosen:  # sources of nothing but fragments still get their one slide
             items.append(self._item(*chosen[0]))
+        items = _with_layouts(items, request.chunks)
         return Outline(_deck_title(request), tuple(items), _subtitle(request.parameters, request.language))
 
     def _item(self, group: _Group, part: int, parts: int) -> OutlineItem:
@@ -219,7 +221,13 @@ class ExtractiveWriter:
         if len(picked) < MIN_BULLETS:  # long sentences first: three that fit together may still be there
             picked = _best_three(scored) or picked
         picked.sort(key=lambda c: (c.chunk.document_id, c.chunk.index, c.start))
-        return shown_as(item.title, tuple(_bullet(c) for c in picked), [c for c in chunks if c.id in own])
+        sources = [c for c in chunks if c.id in own]
+        shown = shown_as(item.title, tuple(_bullet(c) for c in picked), sources)
+        if shown.layout in (Layout.TABLE, Layout.CHART, Layout.QUOTE):
+            return shown  # the section is a table, or has one statement to make
+        mine = [Statement(_bullet(c), _shown_words(c)) for _, c in scored if c.chunk.id in own]
+        wanted = item.layout if item.layout is not Layout.BULLETS else None
+        return varied(item.title, wanted, mine, sources) or shown
 
 
 @frozen
@@ -233,6 +241,18 @@ class _Sentence:
     @property
     def quote(self) -> str:
         return self.chunk.text[self.start : self.end]
+
+
+def _with_layouts(items: list[OutlineItem], chunks: Sequence[Chunk]) -> list[OutlineItem]:
+    """The items, each asking for the layout its best statements bear out in a varied deck."""
+    by_id = {c.id: c for c in chunks}
+    statements = [
+        [condense(q) for q in _top_sentences([by_id[i] for i in item.chunk_ids if i in by_id], FIGURES_LOOKED_AT)]
+        for item in items
+    ]
+    framing = [is_opening(clean_heading(i.section)) or is_closing(clean_heading(i.section)) for i in items]
+    wanted = planned_layouts(statements, framing)
+    return [attrs.evolve(item, layout=layout or Layout.BULLETS) for item, layout in zip(items, wanted, strict=True)]
 
 
 def _candidates(chunks: Sequence[Chunk]) -> list[_Sentence]:

@@ -178,8 +178,8 @@ class LlmWriter:
 
         def check(data: dict[str, Any]) -> _Checked[SlideContent]:
             bullets = tuple(_bullet(b, by_id) for b in _list(data, "bullets")[:MAX_PARSED_BULLETS])
-            content = SlideContent(item.layout, _text(data, "title"), bullets, str(data.get("notes") or ""))
-            wanted = _layout(data.get("layout"))
+            content = SlideContent(Layout.BULLETS, _text(data, "title"), bullets, str(data.get("notes") or ""))
+            wanted = _layout(data.get("layout"))  # the model's choice; a planned layout is only ever a wish
             if wanted is not None and wanted is not Layout.BULLETS:
                 # The layout is granted only when the content bears it out; a table comes from the passage.
                 source = str(data.get("table_from") or "")
