@@ -6,8 +6,10 @@ of about 25 words cut from sentences of samples/src/annual-report-2025.md, every
 to its sentence (quote, page, section) in one of three sources, so the speaker notes are written
 too. ``PptxDeckRenderer().render(deck)`` is timed once cold (the first render of the process, the
 renderer already imported) and then ``--repeats`` more times (median); then the same deck with
-``DesignedDeckRenderer`` on each built-in theme (its first render builds the theme's master). The slide count of the
-output is reported as well: the renderer splits a slide whose bullets do not fit at 14 pt.
+``DesignedDeckRenderer`` on each built-in theme (its first render builds the theme's master) and on the largest
+customer template of tests/templates/; for each theme and that template, a deck of the first ``PDF_SLIDES`` (20)
+slides is converted to PDF as an export does (the aim: 50 slides render in 1 s, 20 export to PDF in 3 s).
+The slide count of the output is reported as well: the renderer splits a slide whose bullets do not fit.
 Each conversion (``LibreOfficeConverter``) is timed ``--repeats`` times too; a machine without
 LibreOffice reports ``null`` for them. ``--quick`` renders 10 slides and repeats twice. Results go to
 bench/results/render.json
@@ -25,18 +27,22 @@ import statistics
 import sys
 import time
 import zipfile
+from typing import Any
 
-from ingestion import RESULTS, SAMPLE, machine, peak_rss_mb
+import attrs
+from ingestion import RESULTS, ROOT, SAMPLE, machine, peak_rss_mb
 
 from presentai.adapters.convert.libreoffice import LibreOfficeConverter
 from presentai.adapters.pptx.designed import DesignedDeckRenderer
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
-from presentai.adapters.pptx.themes import THEMES
+from presentai.adapters.pptx.themes import DEFAULT_THEME, THEMES
 from presentai.domain.deck import Deck, DeckSource
 from presentai.domain.errors import RenderError
 from presentai.domain.slides import Attribution, Bullet, Layout, SlideContent
 
 BULLETS_PER_SLIDE = 5
+PDF_SLIDES = 20
+TEMPLATES = ROOT / "tests" / "templates"
 WORDS_PER_BULLET = 25
 SOURCES = {
     f"doc-{i}": DeckSource(f"doc-{i}", name, tuple(range(1, 21)))
@@ -122,25 +128,30 @@ def main(quick: bool, repeats: int) -> dict[str, object]:
         else:
             print(f"to {target}: median {timing['median_s']:.2f} s ({timing['bytes']} bytes)")
     row["themes"] = {name: themed(deck, name, repeats) for name in THEMES}
-    for name, timing in row["themes"].items():  # type: ignore[attr-defined]
+    largest = max((*TEMPLATES.glob("*.pptx"), *TEMPLATES.glob("*.potx")), key=lambda p: p.stat().st_size)
+    row["template"] = {"file": largest.name, **themed(deck, DEFAULT_THEME, repeats, largest.read_bytes())}
+    for name, timing in (*row["themes"].items(), (f"template {largest.stem[:20]}", row["template"])):  # type: ignore[attr-defined]
         print(
-            f"theme {name:10s} {timing['slides_out']:10d} {timing['first_s']:10.3f} {timing['median_s']:10.3f} "
-            f"{timing['slides_per_s']:10.1f} {timing['bytes']:10d}"
+            f"{name:16s} {timing['slides_out']:10d} {timing['first_s']:10.3f} {timing['median_s']:10.3f} "
+            f"{timing['slides_per_s']:10.1f} {timing['bytes']:10d}  "
+            + (f"PDF of {PDF_SLIDES}: {timing['pdf']['median_s']:.2f} s" if timing["pdf"] else "no LibreOffice")
         )
     return {"machine": machine(), "quick": quick, "repeats": repeats, "results": {f"{slides}-slides": row}}
 
 
-def themed(deck: Deck, theme: str, repeats: int) -> dict[str, object]:
-    """Seconds to render ``deck`` with DesignedDeckRenderer on ``theme``: the first (master built) and the median."""
+def themed(deck: Deck, theme: str, repeats: int, template: bytes | None = None) -> dict[str, Any]:
+    """Seconds to render ``deck`` with DesignedDeckRenderer on ``theme`` (or ``template``): the first (master
+    built) and the median; and to export its first ``PDF_SLIDES`` slides to PDF."""
     renderer = DesignedDeckRenderer(theme)
     started = time.perf_counter()
-    pptx = renderer.render(deck)
+    pptx = renderer.render(deck, template)
     first = time.perf_counter() - started
     seconds = []
     for _ in range(repeats):
         started = time.perf_counter()
-        renderer.render(deck)
+        renderer.render(deck, template)
         seconds.append(time.perf_counter() - started)
+    short = attrs.evolve(deck, slides=deck.slides[:PDF_SLIDES])
     with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
         written = sum(1 for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
     median = statistics.median(seconds)
@@ -149,7 +160,9 @@ def themed(deck: Deck, theme: str, repeats: int) -> dict[str, object]:
         "first_s": round(first, 3),
         "median_s": round(median, 3),
         "slides_per_s": round(len(deck.slides) / median, 1),
+        "ms_per_slide": round(1000 * median / len(deck.slides), 1),
         "bytes": len(pptx),
+        "pdf": conversion(renderer.render(short, template), "pdf", repeats),
     }
 
 

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,7 +36,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from presentai.adapters.pptx.layout_roles import roles
 from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.domain.deck import Deck, label
-from presentai.domain.slides import Layout
+from presentai.domain.slides import Bullet, Layout
 from tests.pptx_checks import overflowing_text
 from tests.pptx_showcase import english_deck, russian_deck
 
@@ -216,6 +217,64 @@ def test_a_template_is_read_the_same_way_twice(name: str) -> None:
     first = opened(name, "ru")
     second = pptx.Presentation(io.BytesIO(PptxDeckRenderer().render(deck("ru"), template(name))))
     assert [s.slide_layout.name for s in first.slides] == [s.slide_layout.name for s in second.slides]
+
+
+def _slide_texts(prs: pptx.presentation.Presentation) -> list[str]:
+    return ["\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in prs.slides]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_date_placeholder_shows_the_decks_date_or_is_left_out(name: str) -> None:
+    data = PptxDeckRenderer(today=lambda: date(2026, 3, 9)).render(deck("en"), template(name))
+    prs = pptx.Presentation(io.BytesIO(data))
+    shown = []
+    for slide in prs.slides:
+        dates = [ph.text_frame.text for ph in slide.placeholders if ph.placeholder_format.type is PP_PLACEHOLDER.DATE]
+        assert set(dates) <= {"9 March 2026"}, f"{name}: a date placeholder shows {dates}"
+        shown.append(bool(dates))
+    if name in ("forlegalai-czech-16x9.pptx", "onlyoffice-sample-4x3.pptx"):  # dated layouts with room for it
+        assert all(shown[1:])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_covers_subtitle_and_a_dividers_bullets_are_on_the_slides_whatever_the_layouts_hold(name: str) -> None:
+    english = deck("en")
+    texts = "\n".join(_slide_texts(opened(name, "en")))
+    cover = english.slides[0]
+    assert cover.notes
+    assert cover.notes in texts  # the cover's subtitle
+    for section in (s for s in english.slides if s.layout is Layout.SECTION):
+        assert all(b.text in texts for b in section.bullets), f"{name}: {section.title}'s bullets are lost"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_agenda_of_twelve_items_takes_one_slide(name: str) -> None:
+    english = deck("en")
+    items = tuple(
+        Bullet(f"Part {n}: {topic}")
+        for n, topic in enumerate(
+            (
+                "Reliability",
+                "Customers",
+                "Finance",
+                "Investment",
+                "Wind capacity",
+                "Storage",
+                "Safety",
+                "People",
+                "Risk",
+                "Outlook",
+                "Targets",
+                "Methods",
+            ),
+            1,
+        )
+    )
+    slides = tuple(evolve(s, bullets=items) if s.layout is Layout.AGENDA else s for s in english.slides[:3])
+    prs = pptx.Presentation(io.BytesIO(PptxDeckRenderer().render(evolve(english, slides=slides), template(name))))
+    holding = [i for i, text in enumerate(_slide_texts(prs)) if any(b.text in text for b in items)]
+    assert len(holding) == 1, f"{name}: the agenda is on slides {holding}"
+    assert all(b.text in _slide_texts(prs)[holding[0]] for b in items)
 
 
 def test_without_a_two_content_layout_two_columns_split_the_body_box() -> None:

@@ -18,9 +18,11 @@ from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
 from pptx.util import Emu, Pt
 
+from presentai.adapters.pptx.captions import deck_date
 from presentai.adapters.pptx.fitting import Paragraph, fit, text_width
 from presentai.adapters.pptx.masters import INSET_X, INSET_Y, LEVEL_INDENT, master_bytes
 from presentai.adapters.pptx.notes import source_line, write_notes
+from presentai.adapters.pptx.packaging import quick_part_names
 from presentai.adapters.pptx.pieces import SPACE_BEFORE, Mode, Piece, inner, pieces, quote_size
 from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE, PptxDeckRenderer
 from presentai.adapters.pptx.themes import DEFAULT_THEME, Theme, branded, theme_named
@@ -29,10 +31,6 @@ from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
 from presentai.domain.slides import Bullet
 
-_MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),
-}
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 _FOOTERS = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER)
 # Which of our master's layouts draws each mode, by the layout's type (our own masters, so a fixed map).
@@ -57,7 +55,7 @@ class DesignedDeckRenderer:
     def __init__(self, theme: str = DEFAULT_THEME, *, today: Callable[[], date] = date.today) -> None:
         self._theme = theme_named(theme)
         self._today = today
-        self._templated = PptxDeckRenderer()
+        self._templated = PptxDeckRenderer(today=today)
 
     def render(self, deck: Deck, template: bytes | None = None) -> bytes:
         """The deck as PPTX bytes."""
@@ -65,8 +63,9 @@ class DesignedDeckRenderer:
             return self._templated.render(deck, template)
         theme = branded(deck.brand, self._theme) if deck.brand is not None else self._theme
         prs = pptx.Presentation(io.BytesIO(master_bytes(theme)))
+        quick_part_names(prs)
         layouts = {layout._element.get("type"): layout for layout in prs.slide_layouts}
-        drawing = _Drawing(theme, deck, _date(self._today(), deck.language))
+        drawing = _Drawing(theme, deck, deck_date(self._today(), deck.language))
         try:
             for content in deck.slides:
                 for piece in pieces(content, theme, deck.language):
@@ -76,11 +75,6 @@ class DesignedDeckRenderer:
         out = io.BytesIO()
         prs.save(out)
         return out.getvalue()
-
-
-def _date(day: date, language: str) -> str:
-    months = _MONTHS.get(language, _MONTHS["en"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 class _Drawing:

@@ -101,13 +101,16 @@ def remove_empty_placeholders(slide: PptxSlide) -> None:
             element.getparent().remove(element)
 
 
-def add_footers(slide: PptxSlide, layout: Any, number: int, footer: str) -> None:
-    """The layout's slide-number and footer placeholders, filled in: the number, and the template's own footer text
-    or else ``footer`` cut to one line. python-pptx copies neither onto a slide; the date is left out."""
+def add_footers(slide: PptxSlide, layout: Any, number: int, footer: str, day: str = "") -> None:
+    """The layout's slide-number, footer and date placeholders, filled in: the number, the template's own footer
+    text or else ``footer`` cut to one line, and ``day`` (without it, no date). python-pptx copies none of them."""
+    kinds = (PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER) + ((PP_PLACEHOLDER.DATE,) if day else ())
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
-        if kind not in (PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER) or None in box_tuple(ph):
+        if kind not in kinds or None in box_tuple(ph):
             continue
+        if kind is PP_PLACEHOLDER.DATE and not _holds_line(ph, day):
+            continue  # a date cut short or squeezed is worse than none
         element = copy.deepcopy(ph._element)
         paragraphs = element.findall(f"{qn('p:txBody')}/{qn('a:p')}")
         if kind is PP_PLACEHOLDER.FOOTER and "".join(element.xpath(".//a:t/text()")).strip():
@@ -130,8 +133,17 @@ def add_footers(slide: PptxSlide, layout: Any, number: int, footer: str) -> None
             width = (ph.width - 2 * insets(box_tuple(ph))[0]) / EMU_PER_POINT
             run = etree.SubElement(paragraph, qn("a:r"))
             etree.SubElement(run, qn("a:rPr"), lang="en-US", sz=str(size * 100))
-            etree.SubElement(run, qn("a:t")).text = clipped(footer, size, width)
+            text = day if kind is PP_PLACEHOLDER.DATE else footer
+            etree.SubElement(run, qn("a:t")).text = clipped(text, size, width)
         slide.shapes._spTree.append(element)
+
+
+def _holds_line(ph: Any, text: str) -> bool:
+    """Whether ``text`` fits one line of the placeholder at the footer's size."""
+    frame = ph.text_frame
+    width = (ph.width - frame.margin_left - frame.margin_right) / EMU_PER_POINT
+    height = (ph.height - frame.margin_top - frame.margin_bottom) / EMU_PER_POINT
+    return bool(text_width(text, FOOTER_PT) <= width and height >= 1.25 * FOOTER_PT)
 
 
 def box_tuple(shape: Any) -> tuple[Any, Any, Any, Any]:

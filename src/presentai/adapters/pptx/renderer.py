@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import pptx
@@ -20,9 +21,11 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Inches
 
-from presentai.adapters.pptx.fitting import Paragraph, fit
+from presentai.adapters.pptx.captions import deck_date
+from presentai.adapters.pptx.fitting import EMU_PER_POINT, Paragraph, fit
 from presentai.adapters.pptx.layout_roles import Layouts, Roles, Use, body_size, indent_pt, style_size, style_value
 from presentai.adapters.pptx.notes import source_line, write_notes
+from presentai.adapters.pptx.packaging import quick_part_names
 from presentai.adapters.pptx.placeholders import (
     Line,
     add_footers,
@@ -68,6 +71,9 @@ class PptxDeckRenderer:
 
     media_type = PPTX_MEDIA_TYPE
 
+    def __init__(self, *, today: Callable[[], date] = date.today) -> None:
+        self._today = today
+
     def render(self, deck: Deck, template: bytes | None = None) -> bytes:
         """The deck as PPTX bytes."""
         try:
@@ -75,11 +81,12 @@ class PptxDeckRenderer:
         except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, PackageNotFoundError) as error:
             raise RenderError("the template is not a valid PowerPoint (.pptx) file") from error
         try:
+            quick_part_names(prs)
             layouts = Layouts(prs)
             indent = indent_pt(layouts.list)
             size = choose_size(layouts, deck.slides, indent, deck.language, largest=body_size(layouts))
             cutter = Cutter(layouts, size, indent, deck.language)
-            drawing = _Drawing(deck, layouts, cutter, table_style(prs))
+            drawing = _Drawing(deck, layouts, cutter, table_style(prs), deck_date(self._today(), deck.language))
             for content in deck.slides:
                 for piece in cutter.pieces(content):
                     drawing.draw(prs, piece)
@@ -144,21 +151,25 @@ def _widen(prs: PptxPresentation) -> None:
 class _Drawing:
     """Draws pieces onto slides of the template's layouts."""
 
-    def __init__(self, deck: Deck, layouts: Layouts, cutter: Cutter, table_style: tuple[str, bool]) -> None:
-        self.deck, self.layouts, self.cutter, self.table_style = deck, layouts, cutter, table_style
+    def __init__(self, deck: Deck, layouts: Layouts, cutter: Cutter, table_style: tuple[str, bool], day: str) -> None:
+        self.deck, self.layouts, self.cutter, self.table_style, self.day = deck, layouts, cutter, table_style, day
         self.number = 0
 
     def draw(self, prs: PptxPresentation, piece: Piece) -> None:
         found = self.layouts.for_use(USES.get(piece.kind, Use.LIST))
         slide = prs.slides.add_slide(found.layout)
         content, size = piece.content, self.cutter.size
+        second = found.subtitle or (found.main if piece.kind in (Kind.COVER, Kind.SECTION) else None)
+        subtitle = (content.notes or self.deck.subtitle) if piece.kind is Kind.COVER else ""
+        # A cover without a subtitle's place: the subtitle goes under the title, in a copy of it (its look).
+        below = self._under_title(prs, slide, found) if subtitle and second is None else None
         if found.title is not None:
             display = piece.kind in (Kind.COVER, Kind.SECTION)
             self._title(placeholder(slide, found.title[0]), content.title, found, display=display)
-        second = found.subtitle or (found.main if piece.kind in (Kind.COVER, Kind.SECTION) else None)
         main = placeholder(slide, found.main[0]) if found.main else None
+        if below is not None:
+            self._fitted(below, [subtitle], largest=min(size + 4, 28), smallest=10)
         if piece.kind is Kind.COVER and second is not None:
-            subtitle = content.notes or self.deck.subtitle
             if subtitle:
                 self._fitted(placeholder(slide, second[0]), [subtitle], largest=min(size + 4, 28), smallest=10)
         elif piece.kind is Kind.SECTION and second is not None and content.bullets:
@@ -179,8 +190,27 @@ class _Drawing:
         remove_empty_placeholders(slide)
         self.number += 1
         if piece.kind is not Kind.COVER:
-            add_footers(slide, found.layout, self.number, self.deck.title)
+            add_footers(slide, found.layout, self.number, self.deck.title, self.day)
         write_notes(slide, content, self.deck)
+
+    def _under_title(self, prs: PptxPresentation, slide: PptxSlide, found: Roles) -> Any:
+        """A copy of the title placeholder for a line under it: below the title when there is room on the
+        slide, else in the lower part of the title's own box."""
+        if found.title is None:
+            return None
+        title = placeholder(slide, found.title[0])
+        left, top, width, height = box_of(title)
+        line = int(2 * 28 * 1.2 * EMU_PER_POINT + 2 * MARGIN)  # two lines of the subtitle at its largest
+        room = int(prs.slide_height or 0) - (top + height) - int(MARGIN)
+        if room >= line:
+            box = (left, top + height, width, line)
+        else:
+            line = min(line, height // 3)
+            place(title, (left, top, width, height - line))
+            box = (left, top + height - line, width, line)
+        extra = clone(slide, title)
+        place(extra, box)
+        return extra
 
     def _title(self, shape: Any, text: str, found: Roles, *, display: bool) -> None:
         idx = found.title[0] if found.title else None

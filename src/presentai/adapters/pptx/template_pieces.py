@@ -124,7 +124,14 @@ class Cutter:
         if layout is Layout.TITLE:
             return [Piece(Kind.COVER, content)]
         if layout is Layout.SECTION:
+            divider = self.layouts.section
+            if content.bullets and divider.subtitle is None and divider.main is None:
+                # The divider has no room for its bullets: they follow it on a slide of their own.
+                rest = evolve(content, layout=Layout.BULLETS, title=continued(content.title, self.language), notes="")
+                return [Piece(Kind.SECTION, evolve(content, bullets=())), *self._list(rest)]
             return [Piece(Kind.SECTION, content)]
+        if layout is Layout.AGENDA and (columns := self._agenda_columns(content)) is not None:
+            return columns
         if layout is Layout.TWO_COLUMN:
             return self._columns(content, content.columns)
         if layout is Layout.TABLE and content.table is not None and content.table.header:
@@ -137,6 +144,17 @@ class Cutter:
             half = (len(content.bullets) + 1) // 2
             return [Piece(Kind.FIGURES, content, content.bullets[:half], content.bullets[half:])]
         return self._list(content)
+
+    def _agenda_columns(self, content: SlideContent) -> list[Piece] | None:
+        """An agenda too long for the list's body in two columns on one slide, when they fit there."""
+        main, boxes = self.layouts.list.main, self.column_boxes()
+        if main is None or boxes is None or not content.bullets or self.fits(content.bullets, main[1]):
+            return None
+        half = (len(content.bullets) + 1) // 2
+        left, right = content.bullets[:half], content.bullets[half:]
+        if not (self.fits(left, boxes[0]) and self.fits(right, boxes[1])):
+            return None
+        return [Piece(Kind.COLUMNS, content, left, right)]
 
     def _list(self, content: SlideContent) -> list[Piece]:
         main = self.layouts.list.main
