@@ -90,30 +90,29 @@ class MongoViewAnalytics:
             return await asyncio.to_thread(self._buffer.flush, force=True)
 
     async def summary(self, organization_id: str, presentation_id: str, share_id: str = "") -> ViewSummary:
-        """The events in MongoDB and those still waiting in the buffer, added up."""
-        query = _query(organization_id, presentation_id, share_id)
-        async with self._lock:
-            found = await asyncio.to_thread(self._read, query)
-        if found is None:
-            raise ProviderError("view analytics are unavailable while MongoDB is down; try again shortly", "mongodb")
-        return summarize(found.values())
-
-    def _read(self, query: dict[str, str]) -> dict[str, ViewEvent] | None:
+        """The events in MongoDB and those still waiting in the buffer, added up; ``ProviderError`` while
+        MongoDB is down (a summary of the buffer alone would undercount)."""
         from pymongo.errors import PyMongoError
 
-        if not self._buffer.down:
-            try:
-                self._buffer.flush()
-            except PyMongoError:
-                return None
+        query = _query(organization_id, presentation_id, share_id)
         try:
-            stored = list(self._collection.find(query))
-        except PyMongoError:
-            return None
-        events = {str(d["_id"]): _event(d) for d in stored}
-        for waiting in self._buffer.waiting():
-            if _matches(waiting, query):
-                events.setdefault(str(waiting["_id"]), _event(waiting))
+            if not self._buffer.down:
+                async with self._lock:  # move what waits first, unless MongoDB failed just now
+                    await asyncio.to_thread(self._buffer.flush)
+            found = await asyncio.to_thread(self._read, query)  # not under the lock: views go on meanwhile
+        except PyMongoError as error:
+            raise ProviderError(
+                "view analytics are unavailable while MongoDB is down; try again shortly", "mongodb"
+            ) from error
+        return summarize(found.values())
+
+    def _read(self, query: dict[str, str]) -> dict[str, ViewEvent]:
+        # The buffer before MongoDB: an event moved in between is then read twice (and kept once),
+        # where the other order could miss it.
+        waiting = [d for d in self._buffer.waiting() if _matches(d, query)]
+        events = {str(d["_id"]): _event(d) for d in self._collection.find(query)}
+        for stored in waiting:
+            events.setdefault(str(stored["_id"]), _event(stored))
         return events
 
     async def close(self) -> None:
