@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from presentai.adapters.analytics.sinks import MongoViewAnalytics
 from presentai.adapters.jobs.queues import InProcessJobQueue
 from presentai.adapters.progress.streams import RedisEventStream
 from presentai.adapters.sql.migrate import upgrade
@@ -64,15 +66,20 @@ def jwt_secret(settings: Settings) -> str:
     raise RuntimeError(f"{path} is empty")
 
 
+# A share link's token opens the deck to anyone who has it: it must not reach the logs either.
+_SHARE_TOKEN = re.compile(r"(/share/)[^/]+")
+
+
 class AccessLogger(AbstractAccessLogger):
-    """One line per request without the query string: /ws?token=… must not put tokens in the logs."""
+    """One line per request without the query string (/ws?token=…) and without share tokens: no credential in
+    the logs."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %s %d %.1f ms",
             request.remote,
             request.method,
-            request.path,
+            _SHARE_TOKEN.sub(r"\1…", request.path),
             response.status,
             time * 1000,
         )
@@ -137,3 +144,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     events = container.events()
     if isinstance(events, RedisEventStream):
         await events.close()
+    analytics = container.view_analytics()
+    if isinstance(analytics, MongoViewAnalytics):
+        await analytics.close()

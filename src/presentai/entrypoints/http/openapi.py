@@ -24,6 +24,8 @@ _PUBLIC = {
     "/api/v1/auth/mfa/verify",
     "/api/v1/auth/verify-email",
     "/api/v1/presentations/{id}/export/{eid}/download",  # the link's token is the credential
+    "/api/v1/share/{token}",  # anonymous: the share token is the credential
+    "/api/v1/share/{token}/views",
 }
 _SUCCESS = {200: "Success", 201: "Created", 202: "Accepted", 204: "Done (no body)"}
 _ERRORS = {
