@@ -88,6 +88,11 @@ _FACES = {
 }
 
 
+def knows(font: str, *, bold: bool = False) -> bool:
+    """Whether ``font``'s own advance widths are known (else a conservative average is used)."""
+    return (f"{font} bold" if bold else font) in _FACES
+
+
 def advance(text: str, size: float, font: str, *, bold: bool = False) -> float:
     """The width of ``text`` on one line in ``font`` at ``size``, in points, with ``SAFETY`` to spare."""
     face = _FACES.get(f"{font} bold" if bold else font)

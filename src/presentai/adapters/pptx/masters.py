@@ -410,10 +410,10 @@ def _blank(theme: Theme) -> LayoutParts:
 
 def _quote(theme: Theme) -> LayoutParts:
     p, s = theme.palette, theme.scale
-    mark = (
+    mark = (  # 96 pt in a box 1.6 in tall: one line of it (96 pt x 1.2) fits
         f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="21" name="Quotation Mark"/><p:cNvSpPr txBox="1"/>'
         f'<p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{SIDE}" y="{Inches(1.75)}"/>'
-        f'<a:ext cx="{Inches(0.9)}" cy="{Inches(1.3)}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f'<a:ext cx="{Inches(0.9)}" cy="{Inches(1.6)}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f'<a:noFill/></p:spPr><p:txBody><a:bodyPr wrap="none" lIns="0" tIns="0" rIns="0" bIns="0"/><a:lstStyle/>'
         f'<a:p><a:r><a:rPr lang="en-US" sz="9600" b="1">{_colour(p.accent)}'
         f'<a:latin typeface="Georgia"/></a:rPr><a:t>“</a:t></a:r></a:p></p:txBody></p:sp>'

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from attrs import evolve, frozen
 
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, Paragraph, fit, text_width, wrapped_lines
-from presentai.adapters.pptx.grid import Part, pages
+from presentai.adapters.pptx.grid import Part, advance, knows, lines, pages
 from presentai.adapters.pptx.masters import BODY_BOX, INSET_X, INSET_Y, LEFT_BOX, LEVEL_INDENT, QUOTE_BOX, Box
 from presentai.adapters.pptx.themes import Theme
 from presentai.domain.deck import label
@@ -28,6 +28,7 @@ FIGURE_PAD_PT = 0.25 * 72
 FIGURE_LINE = 1.25  # a figure's line height as a multiple of its size
 FIGURE_RULE_PT = 12.0  # between a figure and its sentence
 MIN_DISPLAY = 24  # quotes and figures shrink to fit, never below this
+BOLD_WIDTH = 1.13  # bold over regular advance widths (DejaVu Sans, the widest face a deck falls back to)
 
 
 class Mode(enum.Enum):
@@ -240,9 +241,15 @@ def figure_cards(count: int, rows: int) -> list[tuple[float, float, float, float
 def figure_size(text: str, width_pt: float, theme: Theme) -> int | None:
     """The size at which a figure fits one line of ``width_pt``, or ``None``."""
     size = theme.scale.figure
+    face = theme.heading_font
     while size >= MIN_DISPLAY:
-        if wrapped_lines(text, size, width_pt) == 1 and text_width(text, size) <= width_pt:
-            return size
+        if knows(face, bold=True):  # measured in the theme's own bold face, as it is drawn
+            if lines(text, size, width_pt, face, bold=True) == 1 and advance(text, size, face, bold=True) <= width_pt:
+                return size
+        else:  # a face of unknown widths: the average measure, widened for bold
+            room = width_pt / BOLD_WIDTH
+            if wrapped_lines(text, size, room) == 1 and text_width(text, size) <= room:
+                return size
         size -= 2
     return None
 

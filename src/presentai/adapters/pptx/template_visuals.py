@@ -15,7 +15,7 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
-from presentai.adapters.pptx.captions import NUMERIC, caption_label
+from presentai.adapters.pptx.captions import NUMERIC, caption_label, flush_right
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING, text_width, wrapped_lines
 from presentai.adapters.pptx.layout_roles import Box
 from presentai.adapters.pptx.notes import source_line
@@ -108,7 +108,7 @@ def draw_table(slide: PptxSlide, table: Table, box: Box, size: int, style: tuple
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.text_frame.word_wrap = True
             paragraph = cell.text_frame.paragraphs[0]
-            paragraph.alignment = PP_ALIGN.RIGHT if numeric[c] else PP_ALIGN.LEFT
+            paragraph.alignment = PP_ALIGN.RIGHT if flush_right(row[c], numeric[c], header=r == 0) else PP_ALIGN.LEFT
             run = paragraph.add_run()
             run.text = row[c]
             run.font.size = Pt(size)

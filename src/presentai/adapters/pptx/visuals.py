@@ -16,7 +16,7 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
-from presentai.adapters.pptx.captions import NUMERIC, caption_label
+from presentai.adapters.pptx.captions import NUMERIC, caption_label, flush_right
 from presentai.adapters.pptx.fitting import EMU_PER_POINT, LINE_SPACING
 from presentai.adapters.pptx.grid import AREA_HEIGHT, CAPTION_GAP, CAPTION_HEIGHT, CELL_PAD, measured, shown
 from presentai.adapters.pptx.masters import BODY_BOX, SIDE
@@ -70,7 +70,8 @@ def draw_table(slide: PptxSlide, table: Table, theme: Theme, deck: Deck, *, left
         for c in range(columns):
             fill = p.accent if r == 0 else (p.surface if r % 2 == 0 else p.background)
             colour = p.on_accent if r == 0 else p.text
-            _cell(grid.cell(r, c), row[c], size, colours=(colour, fill, p.rule), bold=r == 0, right=numeric[c])
+            right = flush_right(row[c], numeric[c], header=r == 0)
+            _cell(grid.cell(r, c), row[c], size, colours=(colour, fill, p.rule), bold=r == 0, right=right)
     notes = []
     if left_out:
         notes.append(caption_label(deck.language, "rows").format(count=left_out))
