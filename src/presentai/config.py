@@ -94,6 +94,13 @@ class Settings:
     max_slides: int = 100
     slide_concurrency: int = 50
     ingest_concurrency: int = 2
+    # How the service and its workers read uploads: "process" (in child processes, so a big file never
+    # stalls the event loop) or "thread"; the embedded library always reads on threads.
+    ingest_isolation: str = "process"
+    ingest_processes: int = 2  # documents read at once by the service's child processes
+    ingest_per_organization: int = 1  # of which one organization's, so that its big files do not starve others
+    ingest_memory_mb: int = 1024  # the address space of the child process that reads one document
+    ingest_budget_s: int = 300  # the longest reading and chunking one document may take
     # The limits of one request (domain/limits.py; max_slides above is the slides per deck).
     limit_title_chars: int = DEFAULT_LIMITS.title_chars
     limit_topic_chars: int = DEFAULT_LIMITS.topic_chars
@@ -137,6 +144,10 @@ class Settings:
             "max_sources",
             "slide_concurrency",
             "ingest_concurrency",
+            "ingest_processes",
+            "ingest_per_organization",
+            "ingest_memory_mb",
+            "ingest_budget_s",
             "chunk_max_tokens",
         )
         limits = tuple(a.name for a in attrs.fields(type(self)) if a.name.startswith("limit_"))
@@ -190,6 +201,8 @@ class Settings:
         for provider in self.llm_chain:
             if provider not in ("anthropic", "openai"):
                 raise ValidationFailed(f"llm: unknown provider {provider!r} (anthropic, openai)", {"llm": provider})
+        if self.ingest_isolation not in ("process", "thread"):
+            raise ValidationFailed("ingest_isolation must be process or thread", {"ingest_isolation": "unknown"})
         if self.workers not in ("inprocess", "rq"):
             raise ValidationFailed("workers must be inprocess or rq", {"workers": "unknown"})
         if self.workers == "rq" and not self.redis_url:
@@ -233,6 +246,11 @@ class Settings:
     def export_memory_bytes(self) -> int:
         """``export_memory_mb`` in bytes."""
         return self.export_memory_mb * 2**20
+
+    @property
+    def ingest_memory_bytes(self) -> int:
+        """``ingest_memory_mb`` in bytes."""
+        return self.ingest_memory_mb * 2**20
 
     @property
     def lockout(self) -> LockoutPolicy:

@@ -528,10 +528,10 @@ def _reading_apart(container: C) -> C:
             settings.provided.ingest_isolation,
             thread=providers.Object(None),
             process=providers.Singleton(
-                _lazy("adapters.parsers.isolated:ChildProcessPreparer"),
+                _lazy("adapters.isolated_reading:ChildProcessPreparer"),
                 children=container.children,
                 rules=providers.Singleton(
-                    _lazy("adapters.parsers.isolated:ReadingRules"),
+                    _lazy("adapters.isolated_reading:ReadingRules"),
                     max_pages=settings.provided.max_pages,
                     max_unzipped_bytes=settings.provided.max_unzipped_bytes,
                     encoding=settings.provided.tokenizer_encoding,

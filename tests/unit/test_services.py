@@ -38,6 +38,7 @@ from presentai.domain.presentation import GenerationParameters, Presentation, Pr
 from presentai.domain.slides import VersionReason
 from presentai.domain.sources import IngestionStatus, SourceDocument
 from presentai.domain.usage import month_of
+from presentai.ports.parsing import DocumentParser
 from presentai.services.exports import ExportPresentation, request_export
 from presentai.services.generate import DEGRADED_WARNING, GenerateOutline, GenerateSlides, RegenerateSlide
 from presentai.services.housekeeping import Housekeeping, HousekeepingReport
@@ -68,7 +69,9 @@ DOC = "\n\n".join(
 class World:
     """All ports faked, the services wired to them."""
 
-    def __init__(self, *, writer: QuotingWriter | None = None, concurrency: int = 8) -> None:
+    def __init__(
+        self, *, writer: QuotingWriter | None = None, concurrency: int = 8, parser: DocumentParser | None = None
+    ) -> None:
         self.embedder = InMemoryEmbedder()
         self.index = InMemoryVectorIndex()
         self.store = InMemoryObjectStore()
@@ -82,7 +85,7 @@ class World:
             embedder=self.embedder, index=self.index, lexical=WordOverlapRanker(), mode=RetrievalMode.HYBRID
         )
         self.ingest = IngestSource(
-            parser=ParagraphParser(),
+            parser=parser or ParagraphParser(),
             tokenizer=WordTokenizer(),
             embedder=self.embedder,
             index=self.index,
@@ -333,8 +336,7 @@ class ExplodingParser(ParagraphParser):
 
 
 async def test_an_unexpected_error_on_one_file_fails_only_that_source() -> None:
-    world = World()
-    world.ingest._parser = ExplodingParser()
+    world = World(parser=ExplodingParser())
     presentation = await world.presentation(files={"odd.pptx": b"BOOM", "good.txt": DOC})
     odd, good = await world.sources.get_many("org", presentation.source_ids)
     assert (odd.status, odd.error_code) == (IngestionStatus.FAILED, "internal_error")

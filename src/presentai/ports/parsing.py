@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from presentai.domain.preparation import PreparedDocument
 from presentai.domain.sources import ParsedDocument
 
 
@@ -15,4 +16,12 @@ class DocumentParser(Protocol):
 
         Raises a ``SourceError`` subclass when the file cannot be used.
         """
+        ...
+
+
+class DocumentPreparer(Protocol):
+    """Parses a document and cuts it into chunks: the part of ingestion that takes the CPU."""
+
+    async def prepare(self, data: bytes, filename: str, *, document_id: str, organization_id: str) -> PreparedDocument:
+        """``data`` parsed and chunked; raises a ``SourceError`` subclass when the file cannot be used."""
         ...

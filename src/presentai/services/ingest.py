@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from attrs import frozen
 
-from presentai.domain.chunking import ChunkingRules, chunk_document
+from presentai.domain.chunking import ChunkingRules
 from presentai.domain.errors import (
     EmbeddingUnavailable,
     EmptyDocument,
@@ -17,11 +17,11 @@ from presentai.domain.errors import (
     VectorIndexUnavailable,
 )
 from presentai.domain.events import SourceIngested, StageProgressed
+from presentai.domain.preparation import PreparedDocument
 from presentai.domain.sources import Chunk, SourceDocument, megabytes
-from presentai.domain.text import detect_language
 from presentai.domain.usage import month_of
 from presentai.ports.embeddings import Embedder
-from presentai.ports.parsing import DocumentParser
+from presentai.ports.parsing import DocumentParser, DocumentPreparer
 from presentai.ports.progress import ProgressSink
 from presentai.ports.repositories import ChunkRepository, SourceRepository
 from presentai.ports.retrieval import VectorIndex
@@ -43,6 +43,31 @@ def original_key(source: SourceDocument) -> str:
     return f"{source.organization_id}/sources/{source.id}/original"
 
 
+class ThreadedPreparer:
+    """Parses and chunks on a thread of this process: the embedded library's way (one user, one run).
+
+    The service and its workers use a child-process preparer instead (adapters/isolated_reading.py):
+    a thread holds the interpreter's lock while it parses, and so stalls the event loop beside it.
+    """
+
+    def __init__(self, parser: DocumentParser, tokenizer: Tokenizer, rules: ChunkingRules) -> None:
+        self._parser = parser
+        self._tokenizer = tokenizer
+        self._rules = rules
+
+    async def prepare(self, data: bytes, filename: str, *, document_id: str, organization_id: str) -> PreparedDocument:
+        """``data`` parsed and chunked on threads."""
+        parsed = await asyncio.to_thread(self._parser.parse, data, filename)
+        return await asyncio.to_thread(
+            PreparedDocument.of,
+            parsed,
+            document_id=document_id,
+            organization_id=organization_id,
+            count_tokens=self._tokenizer.count,
+            rules=self._rules,
+        )
+
+
 class IngestSource:
     """Turns a pending source into indexed chunks, or marks it failed with a clear reason."""
 
@@ -61,16 +86,15 @@ class IngestSource:
         limits: IngestionLimits,
         usage: UsageLedger,
         index_vectors: bool = True,
+        preparer: DocumentPreparer | None = None,
     ) -> None:
-        self._parser = parser
-        self._tokenizer = tokenizer
+        self._preparer = preparer or ThreadedPreparer(parser, tokenizer, rules)
         self._embedder = embedder
         self._index = index
         self._store = store
         self._sources = sources
         self._chunks = chunks
         self._progress = progress
-        self._rules = rules
         self._limits = limits
         self._usage = usage
         self._index_vectors = index_vectors  # off when every search is lexical: no model, no index
@@ -107,28 +131,21 @@ class IngestSource:
                 self._limits.max_bytes,
             )
         await self._stage(job_id, "parse", 0, 1, source.filename)
-        parsed = await asyncio.to_thread(self._parser.parse, data, source.filename)
+        prepared = await self._preparer.prepare(
+            data, source.filename, document_id=source.id, organization_id=source.organization_id
+        )
         await self._stage(job_id, "parse", 1, 1, source.filename)
+        chunks = list(prepared.chunks)
+        if not chunks:
+            raise EmptyDocument("the document has headings but no text under them", source.filename)
         if not source.storage_key:  # a background job's upload was stored before it was queued
             source.storage_key = original_key(source)
             await self._store.put(source.storage_key, data)  # kept only for files that can be used
-        language = await asyncio.to_thread(lambda: detect_language(parsed.text))  # joins the whole text
-        chunks = await asyncio.to_thread(
-            chunk_document,
-            parsed,
-            document_id=source.id,
-            organization_id=source.organization_id,
-            count_tokens=self._tokenizer.count,
-            rules=self._rules,
-            language=language,
-        )
-        if not chunks:
-            raise EmptyDocument("the document has headings but no text under them", source.filename)
         embedded = sum(c.token_count for c in chunks)
         await self._usage.add(source.organization_id, month_of(datetime.now(UTC)), embedding=embedded)
         vector_model = await self._index_chunks(source, chunks, job_id) if self._index_vectors else ""
         await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
-        source.mark_indexed(parsed, chunks, language, vector_model)
+        source.mark_indexed(prepared.header, chunks, prepared.language, vector_model)
         if self._index_vectors and not vector_model:
             source.error_message = "vector index unavailable; indexed for keyword search only"
 
