@@ -127,6 +127,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 FIGURES_LOOKED_AT = 8  # key figures come from a slide's best statements, not from its footnotes
+FIGURE_WORDS = 16  # a statement shown under its figure, in a card, is short
 _COMPARED = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|against|and|or|против|по сравнению с|и|или)\s+", re.I)
 _SIDES = (  # the two sides of a comparison a title names by kind ("Advantages and drawbacks")
     (
@@ -161,7 +162,7 @@ def planned_layouts(slides: Sequence[Sequence[str]], framing: Sequence[bool]) ->
 
 def _figure_count(statements: Sequence[str]) -> int:
     """How many distinct measured figures a slide's best statements hold."""
-    figures = {key_figure(s) for s in statements[:FIGURES_LOOKED_AT] if measured(s)}
+    figures = {key_figure(s) for s in statements[:FIGURES_LOOKED_AT] if measured(s) and len(s.split()) <= FIGURE_WORDS}
     return len(figures)
 
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from presentai.domain.figures import key_figure
-from presentai.domain.layouts import facing, measured, reads_as_quote, shown_as
+from presentai.domain.layouts import FIGURE_WORDS, facing, measured, reads_as_quote, shown_as
 from presentai.domain.slide_rules import MAX_BULLETS, SLIDE_WORDS
 from presentai.domain.slides import Bullet, Layout, SlideContent
 from presentai.domain.sources import Chunk
 
-FIGURES = 4  # a key-figures slide shows at most this many
+FIGURES = 3  # a key-figures slide the planner asks for shows at most this many, in one row
 
 
 @frozen
@@ -29,7 +29,8 @@ def varied(
     """The slide in the layout asked for (or two columns when the title compares two things),
     from the section's own statements, best first; ``None`` when they do not bear it out."""
     if wanted is Layout.KEY_FIGURES:
-        picked = _within([s for s in ranked if measured(s.bullet.text)], FIGURES, distinct=True)
+        short = [s for s in ranked if measured(s.bullet.text) and len(s.bullet.text.split()) <= FIGURE_WORDS]
+        picked = _within(short, FIGURES, distinct=True)
         if len(picked) >= 2:
             return shown_as(title, tuple(s.bullet for s in picked), sources, Layout.KEY_FIGURES)
     if wanted is Layout.QUOTE:
