@@ -1,7 +1,9 @@
 """The WebSocket (/ws): a job's progress events, replayed from the last id a client saw, then live.
 
 Protocol (the spec's): authenticate with ``?token=<access token>`` or a first message
-``{"type": "auth", "token": …}``; then ``subscribe {job_id, last_event_id?}``, ``unsubscribe {job_id}``
+``{"type": "auth", "token": …}``. A page of this site is also known by its session cookie, but only
+when the handshake's ``Origin`` is this very site (another site's page cannot ride on the cookie).
+Then ``subscribe {job_id, last_event_id?}``, ``unsubscribe {job_id}``
 and ``ping`` (every 30 s; answered with ``pong``). Every event carries its ``id``; a client that
 reconnects and subscribes with the last id it saw gets every later event exactly once, in order.
 A job of an organization the caller does not belong to is ``not_found``. A connection silent for
@@ -14,14 +16,17 @@ import asyncio
 import contextlib
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from aiohttp import WSMsgType, web
 
 from presentai.domain.errors import PresentAIError, ProviderError, Unauthorized
 from presentai.domain.jobs import Job
+from presentai.entrypoints.http.auth import CALLER
 from presentai.entrypoints.http.feeds import FEEDS, Subscription
 from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, ORGANIZATIONS
+from presentai.entrypoints.http.pages import sessions
 from presentai.services.auth import Principal
 
 log = logging.getLogger("presentai.ws")
@@ -116,9 +121,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     # Uncompressed: the events are a few hundred bytes, and each client's deflate would cost per message.
     settings = request.app[CONTAINER].settings()
     socket = web.WebSocketResponse(compress=False, max_msg_size=settings.limits.ws_message_bytes)
+    by_cookie = await _cookie_caller(request, socket)  # before the handshake: a refresh sets new cookies on it
     await socket.prepare(request)
     idle = settings.ws_idle_timeout_s
-    caller = await _authenticate(request, socket)
+    caller = by_cookie or await _authenticate(request, socket)
     if caller is None:
         return socket
     connection = Connection(request, socket, caller)
@@ -188,6 +194,26 @@ async def _handle(connection: Connection, text: str) -> None:
         await connection.error("bad_request", "already authenticated")
     else:
         await connection.error("bad_request", "expected ping, subscribe {job_id} or unsubscribe {job_id}")
+
+
+def same_origin(request: web.Request) -> bool:
+    """Whether the handshake comes from a page of this site (its ``Origin`` names the host it was sent to)."""
+    origin = request.headers.get("Origin", "")
+    if not origin or origin == "null":
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+
+async def _cookie_caller(request: web.Request, socket: web.WebSocketResponse) -> Principal | None:
+    """The signed-in browser of a same-site page, by its session cookies (refreshed as a page would be)."""
+    if request.query.get("token") or not same_origin(request):
+        return None
+    if not (request.cookies.get(sessions.ACCESS_COOKIE) or request.cookies.get(sessions.REFRESH_COOKIE)):
+        return None
+    await sessions.identify(request)
+    sessions.store_cookies(request, socket)
+    return request.get(CALLER)
 
 
 async def _authenticate(request: web.Request, socket: web.WebSocketResponse) -> Principal | None:

@@ -9,7 +9,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from presentai.entrypoints.http.pages import account, chrome, dashboard, i18n, projects
+from presentai.entrypoints.http.pages import account, chrome, dashboard, editor, i18n, projects
 from presentai.entrypoints.http.pages.common import Handler, pages_middleware
 from presentai.entrypoints.http.pages.sessions import REFRESHES, Refreshes
 
@@ -17,7 +17,7 @@ HTTP = Path(__file__).resolve().parent.parent
 TEMPLATES = HTTP / "templates"
 STATIC = HTTP / "static"
 # Each screen group's routes; a new group adds its module here.
-GROUPS = (account, chrome, dashboard, projects)
+GROUPS = (account, chrome, dashboard, projects, editor)
 
 
 @web.middleware
