@@ -9,7 +9,21 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from presentai.entrypoints.http.pages import account, chrome, dashboard, editor, i18n, projects
+from presentai.entrypoints.http.pages import (
+    account,
+    chrome,
+    dashboard,
+    editor,
+    i18n,
+    projects,
+    settings,
+    settings_api_keys,
+    settings_audit,
+    settings_brand_kits,
+    settings_mfa,
+    settings_organization,
+    settings_profile,
+)
 from presentai.entrypoints.http.pages.common import Handler, pages_middleware
 from presentai.entrypoints.http.pages.sessions import REFRESHES, Refreshes
 
@@ -17,7 +31,8 @@ HTTP = Path(__file__).resolve().parent.parent
 TEMPLATES = HTTP / "templates"
 STATIC = HTTP / "static"
 # Each screen group's routes; a new group adds its module here.
-GROUPS = (account, chrome, dashboard, projects, editor)
+GROUPS = (account, chrome, dashboard, projects, editor, settings, settings_profile, settings_mfa, settings_organization,
+          settings_api_keys, settings_brand_kits, settings_audit)  # fmt: skip
 
 
 @web.middleware

@@ -1,0 +1,177 @@
+"""The settings screens over HTTP (no browser): every screen answers, role rules hold, secrets show once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from presentai.config import Settings
+from presentai.domain.accounts import Membership, Role
+from presentai.entrypoints.http.app import create_app
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, ORGANIZATIONS
+
+HTML = {"Accept": "text/html"}
+PASSWORD = "a long walk by the river at dawn"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> web.Application:
+    return create_app(Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40))
+
+
+@pytest.fixture
+async def client(app: web.Application) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def _sign_in(client: TestClient, email: str) -> str:
+    token = _csrf(await (await client.get("/sign-in", headers=HTML)).text())
+    form = {"csrf_token": token, "email": email, "password": PASSWORD, "next": "/settings/profile"}
+    response = await client.post("/sign-in", data=form, headers=HTML)
+    assert response.status == 200
+    return _csrf(await response.text())
+
+
+async def _user(app: web.Application, email: str, name: str = "Member") -> str:
+    user, _tokens = await app[AUTHENTICATOR].register(email, PASSWORD, name)
+    return user.id
+
+
+async def _organization_of(app: web.Application, user_id: str) -> str:
+    return (await app[ORGANIZATIONS].memberships(user_id))[0].organization_id
+
+
+async def test_every_settings_screen_answers_an_owner(app: web.Application, client: TestClient) -> None:
+    await _user(app, "owner@example.com", "Olga Owner")
+    await _sign_in(client, "owner@example.com")
+    for path, heading in [
+        ("/settings/profile", "Profile"),
+        ("/settings/organization", "Olga Owner"),
+        ("/settings/brand-kits", "Brand kits"),
+        ("/settings/audit-log", "Audit log"),
+    ]:
+        response = await client.get(path, headers=HTML)
+        assert response.status == 200, path
+        assert heading in await response.text(), path
+
+
+async def test_a_signed_out_browser_is_sent_to_sign_in(client: TestClient) -> None:
+    response = await client.get("/settings/organization", headers=HTML, allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+async def test_a_viewer_gets_the_403_page_for_the_audit_log(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    viewer = await _user(app, "viewer@example.com")
+    organization_id = await _organization_of(app, owner)
+    await app[ORGANIZATIONS].put_member(Membership(organization_id, viewer, Role.VIEWER))
+    await _sign_in(client, "viewer@example.com")
+    client.session.cookie_jar.update_cookies({"pa_org": organization_id})
+    for path in ("/settings/audit-log", "/settings/audit-log.csv", "/settings/brand-kits"):
+        response = await client.get(path, headers=HTML)
+        assert response.status == 403, path
+        assert "text/html" in response.content_type
+    page = await (await client.get("/settings/organization", headers=HTML)).text()
+    assert "/settings/audit-log" not in page  # no link to what the role cannot open
+    assert "/settings/organization/invite" not in page
+
+
+async def test_a_forced_admin_form_of_a_viewer_is_refused(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    viewer = await _user(app, "viewer@example.com")
+    organization_id = await _organization_of(app, owner)
+    await app[ORGANIZATIONS].put_member(Membership(organization_id, viewer, Role.VIEWER))
+    token = await _sign_in(client, "viewer@example.com")
+    form = {"csrf_token": token, "organization_id": organization_id, "email": "x@example.com", "role": "admin"}
+    response = await client.post("/settings/organization/invite", data=form, headers=HTML)
+    assert response.status == 403
+    assert await app[ORGANIZATIONS].invitations(organization_id) == []
+
+
+async def test_a_settings_form_without_the_csrf_token_is_refused(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    response = await client.post(
+        "/settings/organization/name", data={"organization_id": organization_id, "name": "Renamed"}, headers=HTML
+    )
+    assert response.status == 403
+    assert (await app[ORGANIZATIONS].get(organization_id)).name != "Renamed"
+
+
+async def test_an_api_key_secret_is_on_the_answer_to_the_form_only(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    form = [
+        ("csrf_token", token), ("organization_id", organization_id), ("name", "CRM"),
+        ("scopes", "presentations:read"), ("scopes", "exports:write"),
+    ]  # fmt: skip
+    response = await client.post("/settings/organization/api-keys", data=form, headers=HTML)
+    assert response.status == 200
+    secret = re.search(r'id="new-key-secret" class="secret-value" readonly value="(pai_[^"]+)"', await response.text())
+    assert secret is not None
+    caller = await app[API_KEYS].authenticate(secret.group(1))
+    assert caller.scopes is not None
+    assert {s.value for s in caller.scopes} == {"presentations:read", "exports:write"}
+    again = await (await client.get("/settings/organization", headers=HTML)).text()
+    assert secret.group(1) not in again
+    assert "CRM" in again
+
+
+async def test_the_audit_log_filters_and_downloads_csv(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    form = {"csrf_token": token, "organization_id": organization_id, "name": "Renamed Co"}
+    assert (await client.post("/settings/organization/name", data=form, headers=HTML)).status == 200
+    page = await (await client.get("/settings/audit-log?action=organization.update", headers=HTML)).text()
+    assert "organization.update" in page
+    assert "No entry matches" not in page
+    empty = await (await client.get("/settings/audit-log?action=member.remove", headers=HTML)).text()
+    assert "No entry matches" in empty
+    future = await (await client.get("/settings/audit-log?from=2999-01-01", headers=HTML)).text()
+    assert "No entry matches" in future
+    response = await client.get("/settings/audit-log.csv?action=organization.update", headers=HTML)
+    assert response.status == 200
+    assert response.content_type == "text/csv"
+    lines = (await response.text()).strip().splitlines()
+    assert lines[0].startswith("id,actor_id,actor_kind,action")
+    assert len(lines) == 2
+    assert ",organization.update," in lines[1]
+
+
+async def test_brand_kits_on_the_free_plan_say_which_plan_offers_them(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    page = await (await client.get("/settings/brand-kits", headers=HTML)).text()
+    assert "Brand kits are part of the Pro plan and above." in page
+    colours = {"primary": "#112233", "accent": "#223344", "background": "#ffffff", "text": "#111111", "body": "B"}
+    form = {"csrf_token": token, "organization_id": organization_id, "name": "K", "heading": "A", **colours}
+    response = await client.post("/settings/brand-kits", data=form, headers=HTML)
+    assert response.status == 402
+    assert "Brand kits are part of the Pro plan and above." in await response.text()
+
+
+async def test_markup_in_a_member_name_is_text(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    other = await _user(app, "other@example.com", "<script>alert(1)</script><b>Bold</b>")
+    await app[ORGANIZATIONS].put_member(Membership(await _organization_of(app, owner), other, Role.EDITOR))
+    await _sign_in(client, "owner@example.com")
+    page = await (await client.get("/settings/organization", headers=HTML)).text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;Bold&lt;/b&gt;" in page
