@@ -87,6 +87,7 @@ class Settings:
     plan_token_limits: str = "free=2000000,pro=20000000,enterprise=0"  # noqa: S105 - tokens/month per plan, 0: none
     # bytes of originals an organization may keep, per plan (0: no limit): 1 GiB, 50 GiB, 250 GiB
     plan_storage_limits: str = "free=1073741824,pro=53687091200,business=268435456000,enterprise=0"
+    plan_export_limits: str = ""  # exports a month per plan, e.g. free=200 (0 or a plan not listed: no limit)
     brand_kit_plans: str = "pro,business,enterprise"  # the plans whose organizations may have brand kits
     brand_template_max_bytes: int = 50 * 1024 * 1024  # a brand kit's PPTX template
     brand_template_max_ratio: int = 100  # a template's part compressed more than this (over 1 MiB): a zip bomb
@@ -176,6 +177,13 @@ class Settings:
             raise ValidationFailed(
                 "plan_storage_limits is plan=bytes pairs, e.g. free=1073741824,pro=0",
                 {"plan_storage_limits": "invalid"},
+            ) from None
+        try:
+            if any(v < 0 for v in self.export_limits.values()):
+                raise ValueError
+        except ValueError:
+            raise ValidationFailed(
+                "plan_export_limits is plan=exports pairs, e.g. free=200,pro=0", {"plan_export_limits": "invalid"}
             ) from None
         try:
             if any(d < 1 for d in self.retry_delays):
@@ -336,6 +344,11 @@ class Settings:
         return limits
 
     @property
+    def export_limits(self) -> dict[str, int]:
+        """Exports a month an organization may make by plan (``0`` or a plan not listed: unlimited)."""
+        return _plan_numbers(self.plan_export_limits)
+
+    @property
     def brand_kit_plan_names(self) -> tuple[str, ...]:
         """The plans that offer brand kits."""
         return tuple(p.strip() for p in self.brand_kit_plans.split(",") if p.strip())
@@ -366,3 +379,13 @@ class Settings:
     def storage_root(self) -> str:
         """The folder of the embedded object store."""
         return str(self.workspace / "objects")
+
+
+def _plan_numbers(pairs: str) -> dict[str, int]:
+    """``plan=number`` pairs separated by commas."""
+    numbers: dict[str, int] = {}
+    for pair in pairs.split(","):
+        if pair.strip():
+            plan, _, value = pair.partition("=")
+            numbers[plan.strip()] = int(value)
+    return numbers

@@ -306,6 +306,9 @@ class EmbeddedContainer(containers.DeclarativeContainer):
     # Uploads are parsed and chunked on threads here (the library); the service and its workers read them in
     # child processes instead (``_reading_apart``).
     preparer: providers.Provider[Any] = providers.Object(None)
+    # The quotas of the service and its workers (set in service_container, worker_container): ingestion spends
+    # its tokens in one step with the plan's check.
+    token_budget: providers.Provider[Any] = providers.Object(None)
     ingest_source = providers.Factory(
         _lazy("services.ingest:IngestSource"),
         parser=parser,
@@ -321,6 +324,7 @@ class EmbeddedContainer(containers.DeclarativeContainer):
         usage=usage,
         index_vectors=settings.provided.indexes_vectors,
         preparer=preparer,
+        quotas=token_budget,
     )
     generate_outline = providers.Factory(
         _lazy("services.generate:GenerateOutline"),
@@ -466,6 +470,7 @@ class ServiceContainer(EmbeddedContainer):
         limits=EmbeddedContainer.settings.provided.token_limits,
         sources=EmbeddedContainer.sources,
         storage_limits=EmbeddedContainer.settings.provided.storage_limits,
+        export_limits=EmbeddedContainer.settings.provided.export_limits,
     )
     erase_account = providers.Factory(
         _lazy("services.erasure:EraseAccount"),
@@ -549,9 +554,25 @@ def _reading_apart(container: C) -> C:
 
 def service_container(settings: Settings, jwt_secret: str) -> ServiceContainer:
     """The HTTP service's container."""
-    return _reading_apart(_streaming(ServiceContainer(settings=settings, jwt_secret=jwt_secret)))
+    container = _reading_apart(_streaming(ServiceContainer(settings=settings, jwt_secret=jwt_secret)))
+    container.token_budget.override(container.quotas)
+    return container
 
 
 def worker_container(settings: Settings) -> EmbeddedContainer:
-    """What a ``presentai worker`` needs to run jobs: the use cases, with streamed progress."""
-    return _reading_apart(_streaming(EmbeddedContainer(settings=settings)))
+    """What a ``presentai worker`` needs to run jobs: the use cases, with streamed progress and the quotas."""
+    container = _reading_apart(_streaming(EmbeddedContainer(settings=settings)))
+    quotas = providers.Singleton(
+        _lazy("services.usage:Quotas"),
+        organizations=providers.Singleton(
+            _lazy("adapters.sql.accounts:SqlOrganizationRepository"), database=container.database
+        ),
+        ledger=container.usage,
+        limits=container.settings.provided.token_limits,
+    )  # a worker on the in-process database shares no organizations with anyone: it meters as the library does
+    container.token_budget.override(
+        providers.Selector(
+            container.settings.provided.database_kind, memory=providers.Object(None), sqlite=quotas, postgres=quotas
+        )
+    )
+    return container

@@ -13,6 +13,7 @@ from tests.e2e.test_api import signed_up
 from tests.e2e.test_api_files import service
 from tests.e2e.test_api_members import organization
 from tests.e2e.test_api_presentations import add_source, presentation, upload
+from tests.e2e.test_quota_races import tokens_of
 
 
 async def my_organization(client: TestClient, auth: str) -> str:
@@ -74,17 +75,23 @@ async def test_editors_may_not_change_settings_or_read_usage(client: TestClient)
 
 
 async def test_usage_counts_ingestion_tokens_and_a_spent_quota_stops_generation(tmp_path: Path) -> None:
-    async with service(tmp_path, plan_token_limits="free=200") as client:
+    tokens = tokens_of((SAMPLES / "field-notes.md").read_bytes())
+    async with service(tmp_path, plan_token_limits=f"free={tokens}") as client:  # the file spends it all
         anna = await signed_up(client)
         auth = {"Authorization": anna["auth"]}
         org = await my_organization(client, anna["auth"])
         before = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
         month = datetime.now(UTC).strftime("%Y-%m")
-        assert (before["month"], before["total_tokens"], before["limit"], before["remaining"]) == (month, 0, 200, 200)
+        assert (before["month"], before["total_tokens"], before["limit"], before["remaining"]) == (
+            month,
+            0,
+            tokens,
+            tokens,
+        )
         deck = await presentation(client, anna["auth"])
         await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
         after = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
-        assert after["embedding_tokens"] > 200
+        assert after["embedding_tokens"] == tokens
         assert (after["remaining"], [h["month"] for h in after["history"]]) == (0, [month])
 
         refused = await client.post(f"/api/v1/presentations/{deck['id']}/generate/outline", headers=auth)
@@ -97,6 +104,19 @@ async def test_usage_counts_ingestion_tokens_and_a_spent_quota_stops_generation(
         assert past["total_tokens"] == 0
         bad = await client.get(f"/api/v1/organizations/{org}/usage?month=2020-13", headers=auth)
         assert bad.status == 422
+
+
+async def test_a_file_with_more_tokens_than_are_left_is_refused_and_spends_nothing(tmp_path: Path) -> None:
+    tokens = tokens_of((SAMPLES / "field-notes.md").read_bytes())
+    async with service(tmp_path, plan_token_limits=f"free={tokens - 1}") as client:
+        anna = await signed_up(client)
+        auth = {"Authorization": anna["auth"]}
+        org = await my_organization(client, anna["auth"])
+        deck = await presentation(client, anna["auth"])
+        source = await add_source(client, auth, deck["id"], upload(SAMPLES / "field-notes.md"))
+        assert (source["ingestion_status"], source["error_code"]) == ("failed", "token_limit_exceeded")
+        after = await (await client.get(f"/api/v1/organizations/{org}/usage", headers=auth)).json()
+        assert (after["embedding_tokens"], after["remaining"]) == (0, tokens - 1)
 
 
 async def test_an_upload_past_the_plans_storage_is_refused_with_413_and_the_figures_and_nothing_is_stored(

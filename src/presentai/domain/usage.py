@@ -1,4 +1,4 @@
-"""Token usage per organization per calendar month (UTC), and the plan's monthly limit."""
+"""Token usage and exports per organization per calendar month (UTC), and the plan's monthly limits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from attrs import frozen
 
-from presentai.domain.errors import StorageLimitExceeded, TokenLimitExceeded
+from presentai.domain.errors import RateLimited, StorageLimitExceeded, TokenLimitExceeded
 
 
 def month_of(moment: datetime) -> str:
@@ -23,13 +23,15 @@ def seconds_to_next_month(moment: datetime) -> int:
 
 @frozen
 class TokenUsage:
-    """Tokens an organization used in one month: embedded at ingestion, read and written by LLMs."""
+    """Tokens an organization used in one month (embedded at ingestion, read and written by LLMs), and the
+    exports it asked for."""
 
     organization_id: str
     month: str
     embedding_tokens: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    exports: int = 0  # not tokens: metered apart, against the plan's monthly export limit
 
     @property
     def total(self) -> int:
@@ -52,10 +54,20 @@ def check_storage(stored: int, adding: int, limit: int, filename: str = "") -> N
 
 
 def check_quota(usage: TokenUsage, planned: int, limit: int, now: datetime) -> None:
-    """Refuse work of ``planned`` tokens that would pass ``limit`` (0 means no limit)."""
-    if limit and usage.total + planned > limit:
+    """Refuse work of ``planned`` tokens that would pass ``limit``, or any work once it is reached (0: no limit)."""
+    if limit and (usage.total + planned > limit or usage.total >= limit):
         raise TokenLimitExceeded(
             f"the monthly token limit of {limit:,} is reached ({usage.total:,} used in {usage.month}); "
             "it resets at the start of next month, or upgrade the plan",
+            retry_after=seconds_to_next_month(now),
+        )
+
+
+def check_exports(usage: TokenUsage, limit: int, now: datetime) -> None:
+    """Refuse one more export past the month's ``limit`` (0 means no limit)."""
+    if limit and usage.exports + 1 > limit:
+        raise RateLimited(
+            f"the plan's {limit:,} exports a month are used ({usage.exports:,} in {usage.month}); "
+            "the count resets at the start of next month, or upgrade the plan",
             retry_after=seconds_to_next_month(now),
         )

@@ -8,12 +8,33 @@ from presentai.domain.usage import TokenUsage
 
 
 class UsageLedger(Protocol):
-    """Monthly token counters per organization; additions from many processes never lose a count."""
+    """Monthly token and export counters per organization; additions from many processes never lose a count."""
 
     async def add(
-        self, organization_id: str, month: str, *, embedding: int = 0, input: int = 0, output: int = 0
+        self,
+        organization_id: str,
+        month: str,
+        *,
+        embedding: int = 0,
+        input: int = 0,
+        output: int = 0,
+        exports: int = 0,
     ) -> None:
-        """Add tokens to the organization's counters for ``month`` (``YYYY-MM``)."""
+        """Add to the organization's counters for ``month`` (``YYYY-MM``)."""
+        ...
+
+    async def add_within(
+        self,
+        organization_id: str,
+        month: str,
+        *,
+        token_limit: int = 0,
+        export_limit: int = 0,
+        embedding: int = 0,
+        exports: int = 0,
+    ) -> bool:
+        """Add, in one step, only if the month's tokens stay within ``token_limit`` and its exports within
+        ``export_limit`` (0: no limit); whether it was added. Concurrent callers never pass a limit together."""
         ...
 
     async def get(self, organization_id: str, month: str) -> TokenUsage:

@@ -14,6 +14,7 @@ from presentai.domain.errors import (
     FileTooLarge,
     SourceError,
     StorageUnavailable,
+    TokenLimitExceeded,
     VectorIndexUnavailable,
 )
 from presentai.domain.events import SourceIngested, StageProgressed
@@ -28,6 +29,7 @@ from presentai.ports.retrieval import VectorIndex
 from presentai.ports.storage import ObjectStore
 from presentai.ports.tokens import Tokenizer
 from presentai.ports.usage import UsageLedger
+from presentai.services.usage import Quotas
 
 
 @frozen
@@ -87,6 +89,7 @@ class IngestSource:
         usage: UsageLedger,
         index_vectors: bool = True,
         preparer: DocumentPreparer | None = None,
+        quotas: Quotas | None = None,
     ) -> None:
         self._preparer = preparer or ThreadedPreparer(parser, tokenizer, rules)
         self._embedder = embedder
@@ -97,6 +100,7 @@ class IngestSource:
         self._progress = progress
         self._limits = limits
         self._usage = usage
+        self._quotas = quotas  # the service's: the tokens are spent in one step with the plan's check
         self._index_vectors = index_vectors  # off when every search is lexical: no model, no index
 
     async def __call__(self, source: SourceDocument, data: bytes, *, job_id: str = "") -> SourceDocument:
@@ -110,7 +114,7 @@ class IngestSource:
         await self._sources.save(source)
         try:
             await self._ingest(source, data, job_id)
-        except (SourceError, EmbeddingUnavailable, StorageUnavailable) as error:
+        except (SourceError, EmbeddingUnavailable, StorageUnavailable, TokenLimitExceeded) as error:
             source.mark_failed(error.code, f"{source.filename}: {error.message}")
         except Exception:  # noqa: BLE001 - a bug met on one file must not sink the other sources
             source.mark_failed("internal_error", f"{source.filename}: could not be read (an internal error)")
@@ -142,9 +146,17 @@ class IngestSource:
             source.storage_key = original_key(source)
             await self._store.put(source.storage_key, data)  # kept only for files that can be used
         embedded = sum(c.token_count for c in chunks)
-        await self._usage.add(source.organization_id, month_of(datetime.now(UTC)), embedding=embedded)
-        vector_model = await self._index_chunks(source, chunks, job_id) if self._index_vectors else ""
-        await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
+        month = month_of(datetime.now(UTC))
+        if self._quotas is not None:
+            await self._quotas.spend_embedding(source.organization_id, embedded)  # refused: nothing is indexed
+        else:
+            await self._usage.add(source.organization_id, month, embedding=embedded)
+        try:
+            vector_model = await self._index_chunks(source, chunks, job_id) if self._index_vectors else ""
+            await self._chunks.replace_for_document(source.organization_id, source.id, chunks)
+        except BaseException:
+            await self._usage.add(source.organization_id, month, embedding=-embedded)  # settled: nothing was used
+            raise
         source.mark_indexed(prepared.header, chunks, prepared.language, vector_model)
         if self._index_vectors and not vector_model:
             source.error_message = "vector index unavailable; indexed for keyword search only"

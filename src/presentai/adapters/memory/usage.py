@@ -1,4 +1,4 @@
-"""InProcessUsageLedger: monthly token counters in a dict."""
+"""InProcessUsageLedger: monthly token and export counters in a dict."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ class InProcessUsageLedger:
         self._rows: dict[tuple[str, str], TokenUsage] = {}
 
     async def add(
-        self, organization_id: str, month: str, *, embedding: int = 0, input: int = 0, output: int = 0
+        self,
+        organization_id: str,
+        month: str,
+        *,
+        embedding: int = 0,
+        input: int = 0,
+        output: int = 0,
+        exports: int = 0,
     ) -> None:
         """Add to the month's counters."""
         current = self._rows.get((organization_id, month), TokenUsage(organization_id, month))
@@ -23,7 +30,27 @@ class InProcessUsageLedger:
             embedding_tokens=current.embedding_tokens + embedding,
             input_tokens=current.input_tokens + input,
             output_tokens=current.output_tokens + output,
+            exports=current.exports + exports,
         )
+
+    async def add_within(
+        self,
+        organization_id: str,
+        month: str,
+        *,
+        token_limit: int = 0,
+        export_limit: int = 0,
+        embedding: int = 0,
+        exports: int = 0,
+    ) -> bool:
+        """Add only within the limits (checked and added with no await between)."""
+        current = self._rows.get((organization_id, month), TokenUsage(organization_id, month))
+        if token_limit and current.total + embedding > token_limit:
+            return False
+        if export_limit and current.exports + exports > export_limit:
+            return False
+        await self.add(organization_id, month, embedding=embedding, exports=exports)
+        return True
 
     async def get(self, organization_id: str, month: str) -> TokenUsage:
         """The month's counters."""

@@ -67,6 +67,7 @@ async def start_export(request: web.Request) -> web.Response:
     presentation.ensure_idle()  # 409 while a job is writing its slides
     export = request_export(presentation, export_format, by=caller.user_id)
     container = request.app[CONTAINER]
+    await container.quotas().count_export(presentation.organization_id)  # 429 past the plan's exports a month
     await container.exports().add(export)
     job = Job(
         export.id,

@@ -154,15 +154,19 @@ async def ingest_file(
     container = request.app[CONTAINER]
     settings = container.settings()
     caller = await principal(request)
-    await container.quotas().check(organization_id)  # ingestion embeds: no tokens left, nothing ingested
-    await container.quotas().check_storage(organization_id, len(data), filename)  # 413 before storing
+    quotas = container.quotas()
+    await quotas.check(organization_id)  # ingestion embeds: no tokens left, nothing ingested
+    await quotas.check_storage(organization_id, len(data), filename)  # 413 before anything else
     sniff(data, filename, max_unzipped=settings.max_unzipped_bytes)  # 415 now rather than a failed ingestion
     source = SourceDocument.from_upload(organization_id, filename, data, presentation.id if presentation else "")
     if presentation is not None:
         presentation.add_source(source.id, settings.max_sources)
     source.storage_key = original_key(source)
-    await container.store().put(source.storage_key, data)
-    await container.sources().add(source)
+    # 413 before storing; the bytes stay reserved until the source's row counts them, so that concurrent
+    # uploads cannot together pass the plan's storage
+    async with quotas.storage_reserved(organization_id, len(data), filename):
+        await container.store().put(source.storage_key, data)
+        await container.sources().add(source)
     if presentation is not None:
         await container.presentations().save(presentation)
     job = Job.new(

@@ -403,6 +403,7 @@ def _usage(usage: TokenUsage) -> dict[str, Any]:
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
         "total_tokens": usage.total,
+        "exports": usage.exports,  # not in the spec: exports asked for this month (deploy/CONFIGURATION.md)
     }
 
 
@@ -422,6 +423,7 @@ async def organization_usage(request: web.Request) -> web.Response:
             "remaining": report.remaining,
             "stored_bytes": report.stored_bytes,
             "storage_limit_bytes": report.storage_limit or None,
+            "export_limit": report.export_limit or None,
             **_usage(report.usage),
             "history": [_usage(u) for u in report.history],
         }
