@@ -27,7 +27,7 @@ _SCREENS = (
 def navigation(request: web.Request, membership: Membership | None) -> list[dict[str, Any]]:
     """The settings links this member may open, the current one marked."""
     return [
-        {"href": href, "label": label, "current": request.path == href}
+        {"href": href, "label": label, "current": request.path == href or request.path.startswith(href + "/")}
         for href, label, action in _SCREENS
         if action is None or may(membership, action)
     ]
