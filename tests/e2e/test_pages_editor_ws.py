@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
-from tests.e2e.test_pages_editor import HTML, client, deck_of, drain, outlined, signed_in, stored
+from tests.e2e.test_pages_editor import JSON, client, deck_of, drain, outlined, signed_in
 from tests.waiting import DEADLINE_S
 
 __all__ = ["client"]
@@ -13,9 +13,8 @@ __all__ = ["client"]
 async def test_a_page_of_this_site_is_known_by_its_session_cookie_and_follows_its_job(client: TestClient) -> None:
     user_id, token = await signed_in(client, "ed@example.com")
     deck = await outlined(client, await deck_of(client, user_id, slides=2), token)
-    response = await client.post(f"/presentations/{deck.id}/generate/slides", data={"csrf_token": token}, headers=HTML)
-    assert response.status == 200
-    job_id = (await stored(client, deck)).job_id
+    answer = await client.post(f"/presentations/{deck.id}/generate/slides", data={"csrf_token": token}, headers=JSON)
+    job_id = (await answer.json())["job_id"]
     origin = str(client.make_url("/")).rstrip("/")
     async with client.ws_connect("/ws", headers={"Origin": origin}) as socket:
         assert (await socket.receive_json(timeout=DEADLINE_S))["user_id"] == user_id

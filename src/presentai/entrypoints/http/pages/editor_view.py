@@ -9,6 +9,7 @@ from aiohttp import web
 
 from presentai.domain.accounts import Action, Membership
 from presentai.domain.api_keys import Scope
+from presentai.domain.errors import NotFound
 from presentai.domain.exports import Export, ExportStatus
 from presentai.domain.presentation import Presentation, PresentationStatus
 from presentai.domain.sources import IngestionStatus
@@ -113,6 +114,7 @@ async def context(request: web.Request, presentation: Presentation, membership: 
     found_exports = await exports(request, presentation)
     busy = presentation.status in BUSY
     return {
+        "project_name": await _project_name(request, presentation),
         "presentation": presentation,
         "status": presentation.status.value,
         "busy": busy,
@@ -131,6 +133,16 @@ async def context(request: web.Request, presentation: Presentation, membership: 
         "errors": {},
         "waiting": busy or any(s["waiting"] for s in found_sources) or any(e["waiting"] for e in found_exports),
     }
+
+
+async def _project_name(request: web.Request, presentation: Presentation) -> str:
+    if not presentation.project_id:
+        return ""
+    try:
+        project = await request.app[CONTAINER].projects().get(presentation.organization_id, presentation.project_id)
+    except NotFound:
+        return ""
+    return str(project.name)
 
 
 async def status(request: web.Request, presentation: Presentation) -> dict[str, Any]:

@@ -115,7 +115,7 @@
         refresh("sources", "outline");
         break;
       case "slide_completed":
-        progress(message.progress_pct, message.slide_number);
+        progress(message.progress_pct);
         announce(text("SlideDone", { number: message.slide_number }));
         clearTimeout(slidesTimer);
         slidesTimer = setTimeout(() => refresh("slides"), 150);
@@ -141,11 +141,9 @@
     }
   }
 
-  function progress(pct, number) {
+  function progress(pct) {
     const bar = document.getElementById("generation-bar");
-    if (bar) bar.value = pct;
-    const label = document.querySelector("[data-progress-text]");
-    if (label && number) label.textContent = `${pct}%`;
+    if (bar && pct > bar.value) bar.value = pct; // the label follows when the slides part is refreshed
   }
 
   function schedulePoll() {
@@ -171,7 +169,7 @@
       if (JSON.stringify(before.sources) !== JSON.stringify(state.sources)) await refresh("sources", "outline");
       if (JSON.stringify(before.exports) !== JSON.stringify(state.exports)) await refresh("exports");
       if (before.slides !== state.slides) {
-        progress(state.progress.pct, state.progress.done);
+        progress(state.progress.pct);
         await refresh("slides");
       }
     }
