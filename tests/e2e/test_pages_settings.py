@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pyotp
 import pytest
-from aiohttp import web
+from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from presentai.config import Settings
 from presentai.domain.accounts import Membership, Role
 from presentai.entrypoints.http.app import create_app
-from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, ORGANIZATIONS
+from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, ORGANIZATIONS
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "a long walk by the river at dawn"
@@ -175,3 +177,125 @@ async def test_markup_in_a_member_name_is_text(app: web.Application, client: Tes
     page = await (await client.get("/settings/organization", headers=HTML)).text()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;Bold&lt;/b&gt;" in page
+
+
+async def _pro_kit(app: web.Application, owner: str) -> tuple[str, str]:
+    organization_id = await _organization_of(app, owner)
+    organization = await app[ORGANIZATIONS].get(organization_id)
+    organization.plan = "pro"
+    await app[ORGANIZATIONS].save(organization)
+    kit = await app[CONTAINER].brand_kit_service().create(organization_id, "House")
+    return organization_id, kit.id
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "#0f766e").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _pptx() -> bytes:
+    from pptx import Presentation
+
+    out = io.BytesIO()
+    Presentation().save(out)
+    return out.getvalue()
+
+
+async def _upload(client: TestClient, path: str, token: str, name: str, data: bytes) -> tuple[int, str]:
+    form = FormData()
+    form.add_field("csrf_token", token)
+    form.add_field("file", data, filename=name)
+    response = await client.post(path, data=form, headers=HTML)
+    return response.status, await response.text()
+
+
+async def test_an_admin_uploads_a_logo_and_a_template_and_a_wrong_file_is_explained(
+    app: web.Application, client: TestClient
+) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id, kit_id = await _pro_kit(app, owner)
+    base = f"/settings/brand-kits/{kit_id}"
+    assert (await _upload(client, base + "/logo", token, "logo.png", _png()))[0] == 200
+    assert (await _upload(client, base + "/template", token, "brand.pptx", _pptx()))[0] == 200
+    kit = await app[CONTAINER].brand_kits().get(organization_id, kit_id)
+    assert kit.logo is not None
+    assert kit.logo.media_type == "image/png"
+    assert kit.template is not None
+    status, page = await _upload(client, base + "/logo", token, "logo.png", b"not an image at all")
+    assert status == 422
+    assert "The logo was refused: upload a PNG or JPEG image" in page
+    status, page = await _upload(client, base + "/template", token, "x.pptx", b"PK not a deck")
+    assert status == 422
+    assert "The template was refused" in page
+    response = await client.post(base + "/template/remove", data={"csrf_token": token}, headers=HTML)
+    assert response.status == 200
+    assert (await app[CONTAINER].brand_kits().get(organization_id, kit_id)).template is None
+
+
+async def test_unreadable_kit_colours_are_explained_not_saved(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id, kit_id = await _pro_kit(app, owner)
+    colours = {"primary": "#112233", "accent": "#223344", "background": "#ffffff", "text": "#fefefe"}
+    form = {"csrf_token": token, "name": "Pale", "heading": "Inter", "body": "Inter", **colours}
+    response = await client.post(f"/settings/brand-kits/{kit_id}", data=form, headers=HTML)
+    assert response.status == 422
+    assert "contrast of at least 4.5:1" in await response.text()
+    assert (await app[CONTAINER].brand_kits().get(organization_id, kit_id)).name == "House"
+
+
+async def test_the_last_owner_cannot_be_demoted_from_the_page(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    form = {"csrf_token": token, "organization_id": organization_id, "role": "viewer"}
+    response = await client.post(f"/settings/organization/members/{owner}/role", data=form, headers=HTML)
+    assert response.status == 200
+    assert "last owner cannot be removed or demoted" in await response.text()
+    membership = await app[ORGANIZATIONS].membership(organization_id, owner)
+    assert membership is not None
+    assert membership.role is Role.OWNER
+
+
+async def test_a_new_password_ends_the_login_and_signs_in_after(app: web.Application, client: TestClient) -> None:
+    await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    wrong = {"csrf_token": token, "current_password": "not it at all", "password": "another long river walk"}
+    response = await client.post("/settings/profile/password", data=wrong, headers=HTML)
+    assert response.status == 422
+    assert "The current password is wrong." in await response.text()
+    right = {**wrong, "current_password": PASSWORD}
+    response = await client.post("/settings/profile/password", data=right, headers=HTML, allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == "/sign-in"
+    answer = await app[AUTHENTICATOR].login("owner@example.com", "another long river walk")
+    assert answer is not None
+
+
+async def test_mfa_is_turned_off_with_the_password(app: web.Application, client: TestClient) -> None:
+    user_id = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    right = {"csrf_token": token, "password": PASSWORD}
+    response = await client.post("/settings/profile/mfa", data=right, headers=HTML)
+    assert response.status == 200
+    secret = re.search(r'id="mfa-secret">([A-Z2-7 ]+)<', await response.text())
+    assert secret is not None
+    code = pyotp.TOTP(secret.group(1).replace(" ", "")).now()
+    response = await client.post(
+        "/settings/profile/mfa/confirm", data={"csrf_token": token, "code": code}, headers=HTML
+    )
+    assert response.status == 200
+    assert len(re.findall(r"<li><code>", await response.text())) == 10
+    assert (await app[CONTAINER].users().get(user_id)).mfa_enabled
+    wrong = {"csrf_token": token, "password": "not my password"}
+    response = await client.post("/settings/profile/mfa/disable", data=wrong, headers=HTML)
+    assert response.status == 422
+    assert (await app[CONTAINER].users().get(user_id)).mfa_enabled
+    response = await client.post("/settings/profile/mfa/disable", data=right, headers=HTML)
+    assert response.status == 200
+    assert "Two-factor sign-in is off." in await response.text()
+    assert not (await app[CONTAINER].users().get(user_id)).mfa_enabled
