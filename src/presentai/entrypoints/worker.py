@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,10 +40,32 @@ def run(payload: dict[str, str]) -> None:
     asyncio.run(_run(Settings.from_env(), job))
 
 
+@contextlib.contextmanager
+def _children_stopped_on_sigterm(container: Any) -> Iterator[None]:
+    """While a job runs in the work horse, SIGTERM (which its worker forwards when told to stop) kills the
+    job's render, convert and parse children: the thread waiting on each returns at once, the job ends
+    (an export as failed, "stopped because the service is stopping") and the worker stops within seconds."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a signal handler can only be set from the main thread (RQ's horse runs jobs there)
+        return
+    children = container.children()
+
+    def stop(signum: int, frame: Any) -> None:
+        stopped = children.stop_all()
+        log.warning("stopping: killed %d child process(es) of the running job", stopped)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 async def _run(settings: Settings, job: Job) -> None:
     container = worker_container(settings)
     try:
-        await container.run_job()(job)
+        with _children_stopped_on_sigterm(container):
+            await container.run_job()(job)
     except RetryLater as later:
         log.info("job %s runs again in %d s: %s", job.id, later.delay_s, later)
         await RqJobQueue(settings.redis_url, queue_name=settings.rq_queue, retry_delays=settings.retry_delays).enqueue(
@@ -118,6 +145,15 @@ class PresentAIWorker(Worker):
         self._liveness = liveness
         self._settings = settings
         self.push_exc_handler(self._give_up_abandoned)  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
+
+    def request_stop(self, signum: int, frame: Any) -> None:
+        """RQ's warm shutdown (no new job), and the running job's children killed: the horse is told with
+        SIGTERM, on which it stops them (``_children_stopped_on_sigterm``), so no render or LibreOffice holds
+        the worker up, nor outlives it."""
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
+        if self.horse_pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.horse_pid, signal.SIGTERM)
 
     def handle_job_failure(
         self,
