@@ -256,6 +256,7 @@
     for (const jobId of (root.dataset.exportJobs || "").split(" ")) follow(jobId, "export");
     schedulePoll();
     document.documentElement.dataset.editorReady = "true";
+    if (window.performance && performance.mark) performance.mark("editor-ready");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
