@@ -216,3 +216,18 @@ async def test_a_member_name_with_markup_renders_as_text(app: web.Application, p
     await expect(page.locator(".members-table img")).to_have_count(0)
     assert await page.title() != "owned"
     assert dialogs == []
+
+
+async def test_the_settings_screens_fit_a_tablet(app: web.Application, new_page: NewPage) -> None:
+    owner = await make_user(app, "olga@example.com", "Olga Owner")
+    editor = await make_user(app, "ed@example.com", "Ed Editor")
+    await join(app, editor, owner, Role.EDITOR)
+    await _pro(app, await _organization(app, owner))
+    for lang in ("en", "ru"):
+        page = await new_page(lang, width=768)
+        await sign_in(page, "olga@example.com")
+        for path, name in (("/settings/organization", "organization"), ("/settings/profile", "profile")):
+            await page.goto(path)
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 768, f"{path} scrolls sideways ({width}px)"
+            await shoot(page, f"settings-{name}-tablet", lang)
