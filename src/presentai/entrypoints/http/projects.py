@@ -11,14 +11,16 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import NotFound
 from presentai.domain.projects import Project
-from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for
-from presentai.entrypoints.http.bodies import check_lengths, dump, read_body
-from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
+from presentai.entrypoints.http.bodies import dump, read_body
+from presentai.entrypoints.http.clients import client_address
+from presentai.entrypoints.http.errors import REQUEST_ID
+from presentai.entrypoints.http.keys import AUDIT, CONTAINER
 from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.entrypoints.http.responses import json_response
-from presentai.ports.repositories import PresentationRepository, ProjectRepository
+from presentai.ports.repositories import ProjectRepository
+from presentai.services.projects import Actor, ProjectChange, Projects
 
 routes = web.RouteTableDef()
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
@@ -54,9 +56,22 @@ async def load_project(request: web.Request, project_id: str, action: Action, sc
     return await find_in_my_organizations(request, action, scope, find, NotFound.of("project", project_id))
 
 
-def _check(request: web.Request, name: str | None, description: str | None) -> None:
-    limits = request.app[CONTAINER].settings().limits
-    check_lengths(name=(name, limits.title_chars), description=(description, limits.topic_chars))
+def project_commands(request: web.Request) -> Projects:
+    """The project commands on this app's repositories, journal and limits."""
+    container = request.app[CONTAINER]
+    return Projects(
+        projects=container.projects(),
+        presentations=container.presentations(),
+        audit=request.app[AUDIT],
+        limits=container.settings().limits,
+    )
+
+
+async def actor(request: web.Request) -> Actor:
+    """The caller of this request as the journal records them."""
+    caller = await principal(request)
+    kind = "api_key" if caller.scopes is not None else "user"
+    return Actor(caller.user_id, kind, client_address(request), request[REQUEST_ID])
 
 
 def _project(project: Project) -> dict[str, Any]:
@@ -69,11 +84,10 @@ def _project(project: Project) -> dict[str, Any]:
 async def create_project(request: web.Request) -> web.Response:
     """A new project."""
     body = await read_body(request, CreateProjectBody)
-    _check(request, body.name, body.description)
+    commands = project_commands(request)
+    commands.check(body.name, body.description)  # too long: 422 before the organization is looked at
     organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
-    project = Project.start(organization_id, body.name, body.description)
-    await _projects(request).add(project)
-    await audit(request, organization_id, "project.create", "project", project.id)
+    project = await commands.create(await actor(request), organization_id, body.name, body.description)
     return json_response(_project(project), status=201)
 
 
@@ -99,15 +113,8 @@ async def update_project(request: web.Request) -> web.Response:
     """Rename, describe, archive or unarchive a project."""
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, UpdateProjectBody)
-    _check(request, body.name, body.description)
-    if body.name is not None:
-        project.rename(body.name)
-    if body.description is not None:
-        project.description = body.description.strip()
-    if body.archived is not None:
-        project.archived = body.archived
-    await _projects(request).save(project)
-    await audit(request, project.organization_id, "project.update", "project", project.id)
+    change = ProjectChange(body.name, body.description, body.archived)
+    await project_commands(request).change(await actor(request), project, change)
     return json_response(_project(project))
 
 
@@ -116,9 +123,5 @@ async def update_project(request: web.Request) -> web.Response:
 async def delete_project(request: web.Request) -> web.Response:
     """Delete a project that holds no presentation (409 otherwise)."""
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
-    presentations: PresentationRepository = request.app[CONTAINER].presentations()
-    held = await presentations.page(project.organization_id, 1, project_id=project.id)
-    project.ensure_deletable(len(held))
-    await _projects(request).delete(project.organization_id, project.id)
-    await audit(request, project.organization_id, "project.delete", "project", project.id)
+    await project_commands(request).delete(await actor(request), project)
     return web.Response(status=204)

@@ -18,14 +18,13 @@ from presentai.entrypoints.http.auth import limit, member, person
 from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.clients import client_address
 from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, LIMITER, ORGANIZATIONS, USERS
+from presentai.entrypoints.http.keys import AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 from presentai.entrypoints.http.openapi import accepts, answers
 from presentai.entrypoints.http.responses import json_response
-from presentai.services.auth import SignInLockout, Tokens
+from presentai.entrypoints.http.throttle import limit_address, throttled_login, throttled_mfa
+from presentai.services.auth import Tokens
 
 routes = web.RouteTableDef()
-_MFA_TRIES_PER_MINUTE = 5
-_TRIES_PER_ACCOUNT = 10  # sign-ins per minute to one account, from anywhere
 
 
 @frozen
@@ -111,22 +110,12 @@ def _organization(organization: Organization, membership: Membership) -> dict[st
     return {**dump(organization), "role": membership.role.value}
 
 
-async def _limit_address(request: web.Request, account: str = "") -> None:
-    """Slow down password guessing and sign-up floods: per address and, when named, per account, each in
-    its own bucket per endpoint (a refresh storm behind one NAT does not lock its users out of login)."""
-    per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
-    endpoint = request.path.rsplit("/", 1)[-1]
-    await limit(request, f"auth:{endpoint}:{client_address(request)}", per_minute)
-    if account:  # guesses spread over many addresses (and spellings of the address) still meet this one
-        await limit(request, f"auth:{endpoint}:account:{account}", _TRIES_PER_ACCOUNT)
-
-
 @routes.post("/api/v1/auth/register")
 @accepts(RegisterBody)
 @answers(201)
 async def register(request: web.Request) -> web.Response:
     """Create an account (and its personal organization), signed in."""
-    await _limit_address(request)
+    await limit_address(request, "register")
     body = await read_body(request, RegisterBody)
     user, tokens = await request.app[AUTHENTICATOR].register(
         body.email, body.password, body.name, address=client_address(request)
@@ -139,28 +128,14 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     """Sign in with email and password; an account with two-factor sign-in gets a challenge instead of tokens."""
     body = await read_body(request, LoginBody)
-    authenticator = request.app[AUTHENTICATOR]
-    account = authenticator.canonical_email(body.email)
-    await _limit_address(request, account)
-    lockout, address = _lockout(request), client_address(request)
-    await lockout.check(account, address)
-    try:
-        answer = await authenticator.login(body.email, body.password)
-    except Unauthorized:
-        await lockout.failed(account, address)
-        raise
-    return json_response(dump(answer))
-
-
-def _lockout(request: web.Request) -> SignInLockout:
-    return SignInLockout(request.app[LIMITER], request.app[CONTAINER].settings().lockout)
+    return json_response(dump(await throttled_login(request, body.email, body.password)))
 
 
 @routes.post("/api/v1/auth/verify-email")
 @accepts(TokenBody)
 async def verify_email(request: web.Request) -> web.Response:
     """Confirm an email address with the token from the verification email."""
-    await _limit_address(request)
+    await limit_address(request, "verify-email")
     body = await read_body(request, TokenBody)
     user = await request.app[AUTHENTICATOR].verify_email(body.token)
     return json_response(_user(user))
@@ -169,7 +144,7 @@ async def verify_email(request: web.Request) -> web.Response:
 @routes.get("/verify-email")
 async def verify_email_link(request: web.Request) -> web.Response:
     """The link in the verification email: confirms the address and says so in a small page."""
-    await _limit_address(request)
+    await limit_address(request, "verify-email")
     try:
         user = await request.app[AUTHENTICATOR].verify_email(request.query.get("token", ""))
     except (Unauthorized, ValidationFailed) as error:
@@ -202,28 +177,17 @@ async def resend_verification(request: web.Request) -> web.Response:
 @accepts(MfaVerifyBody)
 async def verify_mfa(request: web.Request) -> web.Response:
     """Complete a challenged sign-in with a code from the authenticator app (or a recovery code)."""
-    await _limit_address(request)
+    await limit_address(request, "verify")
     body = await read_body(request, MfaVerifyBody)
-    authenticator = request.app[AUTHENTICATOR]
-    # Five guesses a minute per account, wherever they come from: a million codes cannot be walked;
-    # wrong codes count as failed sign-ins of the account (its id, as the email is not in the challenge).
-    user_id, address = authenticator.challenged_user(body.mfa_token), client_address(request)
-    await limit(request, f"mfa:{user_id}", _MFA_TRIES_PER_MINUTE)
-    lockout = _lockout(request)
-    await lockout.check(f"user:{user_id}", address)
-    try:
-        tokens = await authenticator.verify_mfa(body.mfa_token, body.code)
-    except Unauthorized:
-        await lockout.failed(f"user:{user_id}", address)
-        raise
-    return json_response(_tokens(tokens))
+    user_id = request.app[AUTHENTICATOR].challenged_user(body.mfa_token)
+    return json_response(_tokens(await throttled_mfa(request, body.mfa_token, user_id, body.code)))
 
 
 @routes.post("/api/v1/auth/refresh")
 @accepts(RefreshBody)
 async def refresh(request: web.Request) -> web.Response:
     """Exchange a refresh token (once) for new tokens."""
-    await _limit_address(request)
+    await limit_address(request, "refresh")
     body = await read_body(request, RefreshBody)
     return json_response(_tokens(await request.app[AUTHENTICATOR].refresh(body.refresh_token)))
 

@@ -7,34 +7,20 @@ from urllib.parse import quote
 from aiohttp import web
 
 from presentai.domain.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
-from presentai.entrypoints.http.auth import limit
 from presentai.entrypoints.http.clients import client_address
-from presentai.entrypoints.http.keys import AUTHENTICATOR, CONTAINER, LIMITER
+from presentai.entrypoints.http.keys import AUTHENTICATOR
 from presentai.entrypoints.http.pages import sessions
 from presentai.entrypoints.http.pages.common import page, render
 from presentai.entrypoints.http.pages.flash import flash
 from presentai.entrypoints.http.pages.forms import field_errors, fields
 from presentai.entrypoints.http.pages.i18n import _, gettext
-from presentai.services.auth import MfaChallenge, SignInLockout
+from presentai.entrypoints.http.throttle import limit_address, throttled_login, throttled_mfa
+from presentai.services.auth import MfaChallenge
 
 routes = web.RouteTableDef()
-_TRIES_PER_ACCOUNT = 10
-_MFA_TRIES_PER_MINUTE = 5
 _WRONG_SIGN_IN = _("Wrong email or password.")
 _WRONG_CODE = _("The code is wrong or was already used.")
 _SLOW_DOWN = _("Too many attempts. Wait a minute and try again.")
-
-
-async def _limit_address(request: web.Request, endpoint: str, account: str = "") -> None:
-    """The API's limits on guessing, in the same buckets as its endpoints (one policy for both doors)."""
-    per_minute = request.app[CONTAINER].settings().auth_rate_limit_per_minute
-    await limit(request, f"auth:{endpoint}:{client_address(request)}", per_minute)
-    if account:
-        await limit(request, f"auth:{endpoint}:account:{account}", _TRIES_PER_ACCOUNT)
-
-
-def _lockout(request: web.Request) -> SignInLockout:
-    return SignInLockout(request.app[LIMITER], request.app[CONTAINER].settings().lockout)
 
 
 def _next(request: web.Request, value: str = "") -> str:
@@ -62,7 +48,7 @@ async def sign_up(request: web.Request) -> web.StreamResponse:
     form = await fields(request, "name", "email", "password")
     values = {"name": form["name"], "email": form["email"]}
     try:
-        await _limit_address(request, "register")
+        await limit_address(request, "register")
         _user, tokens = await request.app[AUTHENTICATOR].register(
             form["email"], form["password"], form["name"], address=client_address(request)
         )
@@ -93,7 +79,7 @@ async def check_email(request: web.Request) -> web.StreamResponse:
 async def confirm_email(request: web.Request) -> web.StreamResponse:
     """The link of the confirmation email: confirms the address (the email's /verify-email opens this too)."""
     try:
-        await _limit_address(request, "verify-email")
+        await limit_address(request, "verify-email")
         user = await request.app[AUTHENTICATOR].verify_email(request.query.get("token", ""))
     except (Unauthorized, ValidationFailed, RateLimited):
         return await render(request, "auth/confirmed.html", {"confirmed": False}, status=400)
@@ -115,18 +101,12 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     """Check the password; an account with two-factor sign-in goes on to the code step."""
     form = await fields(request, "email", "password", "next")
     target = _next(request, form["next"])
-    authenticator = request.app[AUTHENTICATOR]
-    account, address = authenticator.canonical_email(form["email"]), client_address(request)
     context = {"values": {"email": form["email"]}, "next": target}
-    lockout = _lockout(request)
     try:
-        await _limit_address(request, "login", account)
-        await lockout.check(account, address)
-        answer = await authenticator.login(form["email"], form["password"])
+        answer = await throttled_login(request, form["email"], form["password"])
     except RateLimited:
         return await render(request, "auth/sign_in.html", {**context, "alert_text": gettext(_SLOW_DOWN)}, status=429)
     except Unauthorized:
-        await lockout.failed(account, address)
         alert = gettext(_WRONG_SIGN_IN)
         return await render(request, "auth/sign_in.html", {**context, "alert_text": alert}, status=401)
     if isinstance(answer, MfaChallenge):
@@ -159,17 +139,13 @@ async def sign_in_code(request: web.Request) -> web.StreamResponse:
         user_id = authenticator.challenged_user(challenge)
     except Unauthorized:
         raise web.HTTPFound("/sign-in") from None
-    address, lockout = client_address(request), _lockout(request)
     try:
-        await _limit_address(request, "verify")
-        await limit(request, f"mfa:{user_id}", _MFA_TRIES_PER_MINUTE)
-        await lockout.check(f"user:{user_id}", address)
-        tokens = await authenticator.verify_mfa(challenge, form["code"])
+        await limit_address(request, "verify")
+        tokens = await throttled_mfa(request, challenge, user_id, form["code"])
     except RateLimited:
         alert = gettext(_SLOW_DOWN)
         return await render(request, "auth/sign_in_code.html", {"next": target, "alert_text": alert}, status=429)
     except Unauthorized:
-        await lockout.failed(f"user:{user_id}", address)
         alert = gettext(_WRONG_CODE)
         return await render(request, "auth/sign_in_code.html", {"next": target, "alert_text": alert}, status=401)
     response = web.HTTPFound(target)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from presentai.domain.accounts import Action
+from presentai.domain.api_keys import Scope
+from presentai.entrypoints.http.auth import member
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages import sessions
 from presentai.entrypoints.http.pages.access import may
@@ -22,6 +24,7 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     membership = await current_organization(request)
     projects, presentations = [], []
     if membership is not None:
+        await member(request, membership.organization_id, Action.READ, Scope.PRESENTATIONS_READ)  # as the API
         container = request.app[CONTAINER]
         projects = (await container.projects().list(membership.organization_id))[:_RECENT]
         presentations = list(await container.presentations().page(membership.organization_id, _RECENT))

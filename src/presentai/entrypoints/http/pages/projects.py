@@ -10,7 +10,6 @@ from presentai.domain.errors import Conflict, ValidationFailed
 from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
 from presentai.domain.projects import Project
 from presentai.entrypoints.http.auth import member, organization_for
-from presentai.entrypoints.http.bodies import check_lengths
 from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages import sessions
@@ -18,7 +17,8 @@ from presentai.entrypoints.http.pages.access import may
 from presentai.entrypoints.http.pages.common import current_organization, page, render
 from presentai.entrypoints.http.pages.flash import flash
 from presentai.entrypoints.http.pages.forms import fields
-from presentai.entrypoints.http.projects import load_project
+from presentai.entrypoints.http.projects import actor, load_project, project_commands
+from presentai.services.projects import ProjectChange
 
 routes = web.RouteTableDef()
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
@@ -29,13 +29,6 @@ def _back(key: str, target: str = "/projects") -> web.HTTPFound:
     response = web.HTTPFound(target)
     flash(response, key)
     return response
-
-
-def _check(request: web.Request, name: str) -> None:
-    limits = request.app[CONTAINER].settings().limits
-    check_lengths(name=(name, limits.title_chars))
-    if not name.strip():
-        raise ValidationFailed("the name must not be empty", {"name": "empty"})
 
 
 @routes.get("/projects")
@@ -69,12 +62,9 @@ async def create_project(request: web.Request) -> web.StreamResponse:
     form = await fields(request, "name", "organization_id")
     organization_id = await organization_for(request, form["organization_id"], Action.EDIT, _WRITE)
     try:
-        _check(request, form["name"])
+        await project_commands(request).create(await actor(request), organization_id, form["name"])
     except ValidationFailed:
         raise _back("project_name_invalid") from None
-    project = Project.start(organization_id, form["name"])
-    await request.app[CONTAINER].projects().add(project)
-    await audit(request, organization_id, "project.create", "project", project.id)
     raise _back("project_created")
 
 
@@ -83,16 +73,11 @@ async def _update(request: web.Request, change: str) -> web.StreamResponse:
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
     form = await fields(request, "name")
     key = {"archive": "project_archived", "restore": "project_restored", "rename": "project_renamed"}[change]
-    if change == "rename":
-        try:
-            _check(request, form["name"])
-        except ValidationFailed:
-            raise _back("project_name_invalid") from None
-        project.rename(form["name"])
-    else:
-        project.archived = change == "archive"
-    await request.app[CONTAINER].projects().save(project)
-    await audit(request, project.organization_id, "project.update", "project", project.id)
+    wanted = ProjectChange(name=form["name"]) if change == "rename" else ProjectChange(archived=change == "archive")
+    try:
+        await project_commands(request).change(await actor(request), project, wanted)
+    except ValidationFailed:
+        raise _back("project_name_invalid") from None
     raise _back(key)
 
 
@@ -123,14 +108,10 @@ async def delete_project(request: web.Request) -> web.StreamResponse:
     """Delete a project that holds no presentation."""
     sessions.require_user(request)
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
-    container = request.app[CONTAINER]
-    held = await container.presentations().page(project.organization_id, 1, project_id=project.id)
     try:
-        project.ensure_deletable(len(held))
+        await project_commands(request).delete(await actor(request), project)
     except Conflict:
         raise _back("project_not_empty") from None
-    await container.projects().delete(project.organization_id, project.id)
-    await audit(request, project.organization_id, "project.delete", "project", project.id)
     raise _back("project_deleted")
 
 
