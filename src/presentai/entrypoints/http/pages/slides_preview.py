@@ -12,5 +12,7 @@ def prepared(slide: dict[str, Any]) -> dict[str, Any]:
     """``slide`` (the API's slide dict) with each key figure and its sentence split as the PPTX draws them."""
     if slide.get("layout") != Layout.KEY_FIGURES:
         return slide
-    bullets = [{**b, "figure": key_figure(b["text"]) or "", "caption": figure_caption(b["text"])} for b in slide["bullets"]]
+    bullets = [
+        {**b, "figure": key_figure(b["text"]) or "", "caption": figure_caption(b["text"])} for b in slide["bullets"]
+    ]
     return {**slide, "bullets": bullets}
