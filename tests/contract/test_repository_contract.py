@@ -92,6 +92,24 @@ async def test_a_saved_presentation_reads_back_with_its_changes(
     assert stored.created_at == presentation.created_at
 
 
+async def test_a_presentations_theme_is_stored_changed_and_summarised(
+    presentations: PresentationRepository, org: str
+) -> None:
+    dark = Presentation.create(org, "Dark deck", GenerationParameters(), theme="dark")
+    light = Presentation.create(org, "Light deck", GenerationParameters())
+    await presentations.add(dark)
+    await presentations.add(light)
+    assert (await presentations.get(org, dark.id)).theme == "dark"
+    assert (await presentations.get(org, light.id)).theme == "light"
+    dark.update(theme="corporate")
+    await presentations.save(dark)
+    assert (await presentations.get(org, dark.id)).theme == "corporate"
+    assert {p.title: p.theme for p in await presentations.page(org, 10)} == {
+        "Dark deck": "corporate",
+        "Light deck": "light",
+    }
+
+
 async def test_another_organizations_presentation_is_not_found(presentations: PresentationRepository, org: str) -> None:
     presentation = Presentation.create(org, "Deck", GenerationParameters())
     await presentations.add(presentation)

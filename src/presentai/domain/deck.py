@@ -50,7 +50,12 @@ class DeckSource:
 
 @frozen
 class Deck:
-    """Everything a renderer needs, in slide order; ``brand`` themes a built-in master (a brand kit)."""
+    """Everything a renderer needs, in slide order.
+
+    ``theme`` names the built-in master it is drawn on (``""``: the renderer's own); ``brand`` (a brand
+    kit) recolours that master with the kit's colours, fonts and logo; a template, passed beside the
+    deck, replaces both.
+    """
 
     title: str
     subtitle: str
@@ -58,6 +63,7 @@ class Deck:
     slides: tuple[SlideContent, ...]
     sources: Mapping[str, DeckSource]
     brand: BrandStyle | None = None
+    theme: str = ""
 
 
 def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocument]) -> Deck:
@@ -96,7 +102,7 @@ def compose_deck(presentation: Presentation, sources: Mapping[str, SourceDocumen
                 tuple(Bullet(_source_line(s, language)) for s in deck_sources.values()),
             )
         )
-    return Deck(presentation.title, subtitle, language, tuple(slides), deck_sources)
+    return Deck(presentation.title, subtitle, language, tuple(slides), deck_sources, theme=presentation.theme)
 
 
 def _names(deck_title: str, document_title: str) -> bool:

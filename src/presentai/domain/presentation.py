@@ -16,6 +16,17 @@ from presentai.domain.slides import Layout, Slide, SlideContent, VersionReason
 MIN_SLIDES = 1
 MAX_SLIDES = 100
 LANGUAGES = ("en", "ru")
+THEMES = ("light", "dark", "corporate")  # the built-in looks a deck is drawn in (adapters/pptx/themes.py)
+DEFAULT_THEME = "light"
+
+
+def check_theme(theme: str) -> None:
+    """Raise ``ValidationFailed`` naming the built-in themes unless ``theme`` is one of them."""
+    if theme not in THEMES:
+        raise ValidationFailed(
+            f"there is no theme {theme!r}; the themes are {', '.join(THEMES)}",
+            {"theme": f"must be one of {', '.join(THEMES)}"},
+        )
 
 
 @frozen
@@ -127,6 +138,7 @@ class Presentation:
     revision: int = 0  # bumped by every save; a save from a stale read is refused (optimistic locking)
     job_id: str = ""  # the outline or slides job that owns the presentation while it is busy
     project_id: str = ""
+    theme: str = DEFAULT_THEME  # the built-in look of every render and export (a brand kit's colours go over it)
 
     @classmethod
     def create(
@@ -136,11 +148,14 @@ class Presentation:
         parameters: GenerationParameters,
         max_slides: int = MAX_SLIDES,
         limits: Limits = DEFAULT_LIMITS,
+        *,
+        theme: str = DEFAULT_THEME,
     ) -> Presentation:
-        """A new draft presentation, with parameters checked against the plan's ``max_slides``."""
+        """A new draft presentation in ``theme``, with parameters checked against the plan's ``max_slides``."""
         _check_title(title, limits)
         parameters.validate(max_slides, limits)
-        return cls(new_id(), organization_id, title or "Untitled presentation", parameters)
+        check_theme(theme)
+        return cls(new_id(), organization_id, title or "Untitled presentation", parameters, theme=theme)
 
     def add_source(self, source_id: str, limit: int = 20) -> None:
         """Attach a source document, at most ``limit`` of them."""
@@ -229,10 +244,11 @@ class Presentation:
         *,
         title: str | None = None,
         parameters: GenerationParameters | None = None,
+        theme: str | None = None,
         max_slides: int = MAX_SLIDES,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        """Change the title or the generation parameters (not while generating); all or nothing."""
+        """Change the title, the generation parameters or the theme (not while generating); all or nothing."""
         self._refuse_if_busy()
         if title is not None:
             if not title.strip():
@@ -240,10 +256,14 @@ class Presentation:
             _check_title(title, limits)
         if parameters is not None:
             parameters.validate(max_slides, limits)
+        if theme is not None:
+            check_theme(theme)
         if title is not None:
             self.title = title.strip()
         if parameters is not None:
             self.parameters = parameters
+        if theme is not None:
+            self.theme = theme
 
     def delete(self) -> None:
         """Soft-delete: hidden from lists and reads, restorable for 30 days."""
@@ -264,6 +284,7 @@ class Presentation:
             self.outline,
             language=self.language,
             warnings=list(self.warnings),
+            theme=self.theme,
         )
         copy.slides = [Slide.create(copy.id, s.content, outline_index=s.outline_index) for s in self.slides]
         return copy
@@ -335,12 +356,13 @@ class PresentationSummary:
     parameters: GenerationParameters
     language: str
     created_at: datetime
+    theme: str = DEFAULT_THEME
 
     @classmethod
     def of(cls, presentation: Presentation) -> PresentationSummary:
         """The summary of a loaded presentation."""
         p = presentation
-        return cls(p.id, p.organization_id, p.title, p.status, p.parameters, p.language, p.created_at)
+        return cls(p.id, p.organization_id, p.title, p.status, p.parameters, p.language, p.created_at, p.theme)
 
 
 def _check_title(title: str, limits: Limits) -> None:

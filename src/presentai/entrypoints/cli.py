@@ -21,7 +21,7 @@ from presentai.config import Settings
 from presentai.domain.brand_kits import BrandColours, BrandStyle
 from presentai.domain.errors import NoUsableSources, PresentAIError, ValidationFailed
 from presentai.domain.events import ProgressEvent, SlideCompleted, SourceIngested, StageProgressed
-from presentai.domain.presentation import GenerationParameters
+from presentai.domain.presentation import DEFAULT_THEME, THEMES, GenerationParameters
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 _STAGES = ("parse", "embed", "outline", "slides", "render")
@@ -89,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--language", choices=("en", "ru"), help="deck language (default: the sources')")
     generate.add_argument("--title", default="", help="deck title (default: from the topic or the sources)")
+    generate.add_argument(
+        "--theme",
+        choices=THEMES,
+        default=DEFAULT_THEME,
+        help="the built-in look: light (white, blue accents), dark (navy, sky-blue accents) or corporate "
+        "(off-white, teal, Arial); a brand kit recolours it, a --template replaces it (default light)",
+    )
     generate.add_argument("--template", type=Path, help="a .pptx whose theme, masters and layouts the deck uses")
     generate.add_argument(
         "--brand-kit",
@@ -364,6 +371,7 @@ def _generate(args: argparse.Namespace) -> int:
                 audience=args.audience,
                 language=args.language,
                 title=args.title,
+                theme=args.theme,
                 template=args.template,
                 brand=brand,
                 on_progress=bars,

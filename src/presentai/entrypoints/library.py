@@ -32,7 +32,7 @@ from presentai.domain.errors import (
 )
 from presentai.domain.events import ProgressEvent, SourceIngested
 from presentai.domain.exports import ExportFormat
-from presentai.domain.presentation import GenerationParameters, Presentation
+from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, Presentation, check_theme
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus, SourceDocument, megabytes
 
@@ -118,25 +118,30 @@ class AsyncPresentAI:
         audience: str = "general",
         language: str | None = None,
         title: str = "",
+        theme: str = DEFAULT_THEME,
         template: PathLike | None = None,
         brand: BrandStyle | PathLike | None = None,
         on_progress: Callable[[ProgressEvent], None] | None = None,
     ) -> GeneratedDeck:
         """Ingest ``files``, plan and write ``slides`` content slides, and render the PPTX.
 
-        ``template`` is a .pptx whose masters, layouts and theme the deck uses; without one, ``brand``
-        (a ``brand_kit(...)``, or the path of a kit file: see ``read_brand_kit``) themes the built-in
-        master with its colours, fonts and logo.
+        ``theme`` is the built-in look (``light``, ``dark`` or ``corporate``), kept with the presentation
+        for every later render. ``brand`` (a ``brand_kit(...)``, or the path of a kit file: see
+        ``read_brand_kit``) recolours that theme with its colours, fonts and logo; ``template`` is a .pptx
+        whose masters, layouts and theme the deck uses instead of either.
         Sources that cannot be read are reported in ``GeneratedDeck.failures``;
         ``NoUsableSources`` is raised only when none of them can be used.
         """
         parameters = GenerationParameters(slides, topic, tone, audience, language)
         parameters.validate(self.settings.max_slides)
+        check_theme(theme)
         template_bytes = await asyncio.to_thread(read_template, template) if template is not None else None
         style = await asyncio.to_thread(_brand, brand)
         c = self.container
         await self.open()
-        presentation = Presentation.create(self.settings.organization_id, title, parameters, self.settings.max_slides)
+        presentation = Presentation.create(
+            self.settings.organization_id, title, parameters, self.settings.max_slides, theme=theme
+        )
         job = presentation.id  # every event of this generation carries it; other runs' events are not ours
         unsubscribe = (
             c.progress().subscribe(lambda event: on_progress(event) if event.job_id == job else None)
@@ -241,9 +246,10 @@ class AsyncPresentAI:
         *,
         format: str = "pptx",
         brand: BrandStyle | PathLike | None = None,
+        theme: str | None = None,
     ) -> bytes:
-        """The presentation's current state as PPTX bytes, optionally in a corporate ``template`` or a
-        ``brand`` kit (as for ``generate``); or, with
+        """The presentation's current state as PPTX bytes, in its theme (or ``theme``), optionally in a
+        corporate ``template`` or a ``brand`` kit (as for ``generate``); or, with
         ``format``, as a PDF (``pdf``) or a ZIP of one PNG per slide (``png``), which need LibreOffice and
         Poppler installed."""
         target = ExportFormat.parse(format)
@@ -251,7 +257,7 @@ class AsyncPresentAI:
             raise ValidationFailed("the library renders pptx, pdf or png", {"format": "unavailable"})
         template_bytes = read_template(template) if template is not None else None
         pptx: bytes = await self.container.render_deck()(
-            self.settings.organization_id, presentation_id, template_bytes, _brand(brand)
+            self.settings.organization_id, presentation_id, template_bytes, _brand(brand), theme=theme
         )
         if target is ExportFormat.PPTX:
             return pptx
@@ -373,9 +379,10 @@ class PresentAI:
         *,
         format: str = "pptx",
         brand: BrandStyle | PathLike | None = None,
+        theme: str | None = None,
     ) -> bytes:
         """See ``AsyncPresentAI.render``."""
-        return self._runner.run(self._async.render(presentation_id, template, format=format, brand=brand))
+        return self._runner.run(self._async.render(presentation_id, template, format=format, brand=brand, theme=theme))
 
     def close(self) -> None:
         """Release the workspace and the event loop."""

@@ -61,7 +61,8 @@ class DesignedDeckRenderer:
         """The deck as PPTX bytes."""
         if template is not None:
             return self._templated.render(deck, template)
-        theme = branded(deck.brand, self._theme) if deck.brand is not None else self._theme
+        base = theme_named(deck.theme) if deck.theme else self._theme  # the deck's theme, else this renderer's
+        theme = branded(deck.brand, base) if deck.brand is not None else base
         prs = pptx.Presentation(io.BytesIO(master_bytes(theme)))
         quick_part_names(prs)
         layouts = {layout._element.get("type"): layout for layout in prs.slide_layouts}

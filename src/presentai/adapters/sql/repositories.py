@@ -56,8 +56,8 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             await session.execute(
                 "INSERT INTO presentations (id, organization_id, title, status, parameters, outline, language,"
-                " warnings, error_message, deleted_at, project_id, job_id, created_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " warnings, error_message, deleted_at, project_id, job_id, theme, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     presentation.id,
                     presentation.organization_id,
@@ -82,7 +82,7 @@ class SqlPresentationRepository:
         async with self._database.transaction() as session:
             found = await session.fetch(
                 "UPDATE presentations SET title = %s, status = %s, parameters = %s, outline = %s, language = %s,"
-                " warnings = %s, error_message = %s, deleted_at = %s, project_id = %s, job_id = %s,"
+                " warnings = %s, error_message = %s, deleted_at = %s, project_id = %s, job_id = %s, theme = %s,"
                 " revision = revision + 1"
                 " WHERE id = %s AND organization_id = %s AND revision = %s RETURNING revision",
                 [*self._fields(presentation), presentation.id, presentation.organization_id, presentation.revision],
@@ -110,7 +110,7 @@ class SqlPresentationRepository:
     ) -> list[PresentationSummary]:
         """A page of summaries in one query, newest first."""
         sql = (
-            "SELECT id, organization_id, title, status, parameters, language, created_at FROM presentations"
+            "SELECT id, organization_id, title, status, parameters, language, created_at, theme FROM presentations"
             " WHERE organization_id = %s AND deleted_at IS NULL"
         )
         params: list[object] = [organization_id]
@@ -139,6 +139,7 @@ class SqlPresentationRepository:
                 load_parameters(from_json(row["parameters"])),
                 row["language"],
                 from_timestamp(row["created_at"]),
+                row["theme"],
             )
             for row in rows
         ]
@@ -193,6 +194,7 @@ class SqlPresentationRepository:
             presentation.deleted_at,
             presentation.project_id,
             presentation.job_id,
+            presentation.theme,
         )
 
     @staticmethod
@@ -273,6 +275,7 @@ class SqlPresentationRepository:
             revision=row["revision"],
             project_id=row["project_id"],
             job_id=row["job_id"],
+            theme=row["theme"],
         )
 
 

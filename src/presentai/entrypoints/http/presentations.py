@@ -15,7 +15,7 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources, ValidationFailed
 from presentai.domain.jobs import Job, JobKind
-from presentai.domain.presentation import GenerationParameters, Presentation
+from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
@@ -27,9 +27,11 @@ from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
 from presentai.entrypoints.http.paging import next_cursor, page_request
 from presentai.entrypoints.http.responses import json_response
+from presentai.entrypoints.http.themes import list_themes
 from presentai.ports.repositories import PresentationRepository
 
 routes = web.RouteTableDef()
+routes.get("/api/v1/themes")(list_themes)  # the names a presentation's ``theme`` takes
 
 
 @frozen
@@ -43,6 +45,7 @@ class CreatePresentationBody:
     audience: str = "general"
     language: str | None = None
     brand_kit_id: str | None = None
+    theme: str = DEFAULT_THEME  # light, dark or corporate (GET /api/v1/themes)
 
 
 @frozen
@@ -54,6 +57,7 @@ class UpdatePresentationBody:
     audience: str | None = None
     language: str | None = None
     brand_kit_id: str | None = None  # "": back to the organization's default kit
+    theme: str | None = None
 
 
 @frozen
@@ -112,6 +116,7 @@ def presentation_body(presentation: Presentation, *, slides: bool = True) -> dic
         "status": presentation.status.value,
         "parameters": dump(presentation.parameters),
         "language": presentation.language,
+        "theme": presentation.theme,
         "project_id": presentation.project_id or None,
         "source_ids": list(presentation.source_ids),
         "warnings": list(presentation.warnings),
@@ -135,7 +140,9 @@ async def create_presentation(request: web.Request) -> web.Response:
     kit_id = await _named_kit(request, organization_id, body.brand_kit_id)
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language, kit_id)
     settings = container.settings()
-    presentation = Presentation.create(organization_id, body.title, parameters, settings.max_slides, settings.limits)
+    presentation = Presentation.create(
+        organization_id, body.title, parameters, settings.max_slides, settings.limits, theme=body.theme
+    )
     if body.project_id:
         await container.projects().get(organization_id, body.project_id)  # another organization's: 404
         presentation.project_id = body.project_id
@@ -166,6 +173,7 @@ async def list_presentations(request: web.Request) -> web.Response:
             "status": p.status.value,
             "parameters": dump(p.parameters),
             "language": p.language,
+            "theme": p.theme,
             "created_at": p.created_at.isoformat(),
         }
         for p in page
@@ -261,7 +269,7 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
 @routes.patch("/api/v1/presentations/{id}")
 @accepts(UpdatePresentationBody)
 async def update_presentation(request: web.Request) -> web.Response:
-    """Change the title or the generation parameters."""
+    """Change the title, the generation parameters or the theme."""
     presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, UpdatePresentationBody)
     current = presentation.parameters
@@ -277,7 +285,13 @@ async def update_presentation(request: web.Request) -> web.Response:
     )
     container = request.app[CONTAINER]
     settings = container.settings()
-    presentation.update(title=body.title, parameters=parameters, max_slides=settings.max_slides, limits=settings.limits)
+    presentation.update(
+        title=body.title,
+        parameters=parameters,
+        theme=body.theme,
+        max_slides=settings.max_slides,
+        limits=settings.limits,
+    )
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
     return json_response(presentation_body(presentation))
