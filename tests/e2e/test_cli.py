@@ -253,3 +253,27 @@ def test_generate_help_describes_every_option_and_the_slide_range() -> None:
     slides = next(a for a in generate._actions if a.dest == "slides")
     assert "1 to" in (slides.help or "")
     assert "100" in (slides.help or "")
+
+
+def test_theme_dark_gives_a_deck_on_the_dark_master(tmp_path: Path) -> None:
+    from pptx.oxml.ns import qn
+
+    from presentai.adapters.pptx.themes import THEMES
+
+    out = tmp_path / "deck.pptx"
+    result = run_cli(
+        "generate", SAMPLES / "field-notes.md", "--slides", "2", "--theme", "dark", "-o", out, workspace=tmp_path / "ws"
+    )
+    assert result.returncode == 0, result.stderr
+    master = Presentation(io.BytesIO(out.read_bytes())).slide_master._element
+    background = master.find(f"{qn('p:cSld')}/{qn('p:bg')}").find(f".//{qn('a:srgbClr')}").get("val")
+    assert background == THEMES["dark"].palette.background
+    assert overflowing_text(out.read_bytes()) == []
+
+
+def test_an_unknown_theme_is_refused_naming_the_themes(tmp_path: Path) -> None:
+    out = tmp_path / "deck.pptx"
+    result = run_cli("generate", SAMPLES / "field-notes.md", "--theme", "neon", "-o", out, workspace=tmp_path / "ws")
+    assert result.returncode == 2
+    assert "choose from light, dark, corporate" in " ".join(result.stderr.split()).replace("'", "")
+    assert not out.exists()
