@@ -6,7 +6,8 @@
 3. five concurrent 15 MB Markdown uploads, measured until their ingestion ends, while another tenant
    uploads a small file (how long until it is indexed).
 ``presentai serve --port 0`` runs in its own process on embedded defaults; this process is the client.
-RSS is the service's own and, apart, that of the processes it started (export renderers, converters).
+RSS is the service's own and, apart, that of the processes it started (export renderers, converters,
+the child processes that read uploads).
 Numbers only; nothing is asserted.
 
 Against an older commit: ``git worktree add /tmp/before <commit>`` and
@@ -45,7 +46,7 @@ def rss_mb(pid: int) -> float:
 
 
 def children_rss_mb(pid: int) -> float:
-    """The RSS of every process below ``pid`` (renderers, LibreOffice and its helpers)."""
+    """The RSS of every process below ``pid`` (renderers, LibreOffice and its helpers, document readers)."""
     parents: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:

@@ -417,13 +417,21 @@ def test_a_websocket_follows_at_most_its_cap_of_distinct_running_jobs(tmp_path: 
     one past the cap is refused until the connection gives one up; the same job again is not one more."""
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    with serving(workspace, **_runaway_converter(tmp_path)) as (base, _):
+    with serving(workspace, **_runaway_converter(tmp_path)) as (base, process):
 
         async def check() -> None:
             async with aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=DEADLINE_S * 5)) as http:
                 me = await signed_up(http)
                 deck_id = await _deck_with_slides(http, me["headers"], 1)
                 jobs = [await _export_job(http, me["headers"], deck_id) for _ in range(SUBSCRIPTIONS + 1)]
+
+                async def all_converting() -> bool:
+                    return len(_converters_of(process.pid)) == len(jobs)
+
+                # Every export rendered and waiting on its converter: the service is idle but for the attack.
+                # Measured while the four render children still ran, the idle and the attacked medians came
+                # from different moments of their burst on two cores: the ratio told the machine's load.
+                await until(all_converting, "every export's converter running", process=process)
                 async with http.ws_connect(f"/ws?token={me['access_token']}") as socket:
                     assert (await socket.receive_json(timeout=DEADLINE_S))["type"] == "authenticated"
 
