@@ -156,6 +156,15 @@ async def test_sign_up_to_a_downloaded_pptx_with_live_progress(
     shared = await page.locator("#new-share-url").input_value()
     assert "/share/" in shared
     await shoot(page, "editor-shared")
+    anonymous = await new_page()  # someone with the link, not signed in, opens it
+    token = shared.rsplit("/", 1)[1]
+    person = {
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+    }
+    assert (await anonymous.request.get(f"/api/v1/share/{token}", headers=person)).status == 200  # headless: a robot
+    deck_id = page.url.split("/presentations/", 1)[1].split("/", 1)[0]
+    await page.goto(f"/presentations/{deck_id}")
+    await expect(page.locator("[data-stat=views]")).to_have_text("1")
 
 
 async def test_a_file_set_on_the_browse_button_is_uploaded_and_slides_reorder_by_drag(
@@ -250,3 +259,25 @@ async def test_markup_in_a_title_and_a_file_name_is_shown_as_text(app: web.Appli
         assert await page.evaluate("window.hacked === undefined")
         assert await page.locator("main img, main svg[onload]").count() == 0
         await shoot(page, "editor-escaped", lang)
+
+
+async def test_without_a_websocket_the_editor_follows_the_jobs_by_polling(
+    app: web.Application, new_page: NewPage
+) -> None:
+    page = await new_page()
+    await page.add_init_script("delete window.WebSocket")  # a proxy that refuses WebSockets, say
+    user_id = await make_user(app, "po@example.com", "Po")
+    await sign_in(page, "po@example.com")
+    deck = await deck_of(app, user_id, "Polled", slides=2)
+    await page.goto(f"/presentations/{deck.id}")
+    await page.wait_for_function("document.documentElement.dataset.editorReady === 'true'")
+    polled: list[str] = []
+    page.on("request", lambda request: polled.append(request.url) if request.url.endswith("/status") else None)
+    await drop_file(page, NOTES.name, NOTES.read_bytes())
+    await expect(page.locator(".source-row")).to_have_attribute("data-status", "indexed")
+    await page.locator("form[action$='/generate/outline'] button").click()
+    await expect(page.locator(".outline-item")).to_have_count(2)
+    await page.locator("form[action$='/generate/slides'] button").click()
+    await expect(page.locator("#editor-status")).to_have_attribute("data-status", "ready")
+    await expect(page.locator(".slide-card")).to_have_count(2)
+    assert polled

@@ -44,10 +44,12 @@ def editor_path(presentation: Presentation, section: str = "") -> str:
 
 
 def theme_of(presentation: Presentation, requested: str = "") -> str:
-    """The theme the previews are drawn in: the one asked for, else corporate with a brand kit, else light."""
-    if requested in THEMES:
-        return requested
-    return "corporate" if presentation.parameters.brand_kit_id else "light"
+    """The theme the previews are drawn in: the one asked for, else the deck's own, else light."""
+    own = str(getattr(presentation, "theme", ""))  # the deck's built-in look, where the domain keeps one
+    for theme in (requested, own):
+        if theme in THEMES:
+            return theme
+    return "light"
 
 
 def _export_row(export: Export, now: datetime) -> dict[str, Any]:

@@ -14,7 +14,6 @@
   let authenticated = false;
   let backoff = 1000;
   let waiting = root.dataset.waiting === "true";
-  let snapshot = null;
   let pollTimer = null;
   let slidesTimer = null;
 
@@ -151,6 +150,21 @@
     pollTimer = setTimeout(poll, authenticated ? 5000 : 2000);
   }
 
+  // What the page shows now, in the status's terms: the poll compares the two and refreshes what differs.
+  function onPage() {
+    const states = (selector, key) => {
+      const found = {};
+      for (const row of document.querySelectorAll(selector)) found[row.dataset[key]] = row.dataset.status;
+      return found;
+    };
+    return {
+      status: root.dataset.status,
+      sources: states(".source-row[data-source-id]", "sourceId"),
+      exports: states(".export-row[data-export-id]", "exportId"),
+      slides: document.querySelectorAll(".slide-card").length,
+    };
+  }
+
   async function poll() {
     pollTimer = null;
     let state;
@@ -162,16 +176,13 @@
       schedulePoll();
       return;
     }
-    const before = snapshot;
-    snapshot = state;
-    if (before) {
-      if (before.status !== state.status) { location.reload(); return; }
-      if (JSON.stringify(before.sources) !== JSON.stringify(state.sources)) await refresh("sources", "outline");
-      if (JSON.stringify(before.exports) !== JSON.stringify(state.exports)) await refresh("exports");
-      if (before.slides !== state.slides) {
-        progress(state.progress.pct);
-        await refresh("slides");
-      }
+    const shown = onPage();
+    if (shown.status !== state.status) { location.reload(); return; }
+    if (JSON.stringify(shown.sources) !== JSON.stringify(state.sources)) await refresh("sources", "outline");
+    if (JSON.stringify(shown.exports) !== JSON.stringify(state.exports)) await refresh("exports");
+    if (shown.slides !== state.slides) {
+      progress(state.progress.pct);
+      await refresh("slides");
     }
     const busy = ["outlining", "generating"].includes(state.status);
     const sourcesWaiting = Object.values(state.sources).some((s) => s === "pending" || s === "processing");
