@@ -185,6 +185,9 @@ async def test_a_file_set_on_the_browse_button_is_uploaded_and_slides_reorder_by
     await page.wait_for_function("document.documentElement.dataset.editorReady === 'true'")
     await expect(page.locator("#slides-heading")).to_contain_text("Слайды")
     await shoot(page, "editor", "ru")
+    await page.set_viewport_size({"width": 820, "height": 1100})  # a tablet: one column
+    await shoot(page, "editor-tablet", "ru")
+    await page.set_viewport_size({"width": 1280, "height": 900})
     cards = page.locator(".slide-card")
     before = [await cards.nth(i).get_attribute("data-slide-id") for i in range(3)]
     await cards.nth(2).scroll_into_view_if_needed()
