@@ -193,8 +193,14 @@
 
   // --- uploading by drop or by the browse button ---
   async function upload(form, files) {
+    const status = form.querySelector("[data-dropzone-status]");
+    form.classList.add("is-busy");
     for (const file of files) {
       announce(text("Uploading", { name: file.name }));
+      if (status) {
+        status.textContent = text("Uploading", { name: file.name });
+        status.hidden = false;
+      }
       const body = new FormData();
       body.append("file", file, file.name);
       try {
@@ -205,6 +211,7 @@
         fail(error.message);
       }
     }
+    form.classList.remove("is-busy");
     await refresh("sources", "outline");
   }
 
