@@ -147,6 +147,8 @@ async def test_a_viewer_is_refused_the_audit_log(app: web.Application, new_page:
     await page.goto(f"/settings/organization?org={organization_id}")
     await expect(page.locator(".settings-nav")).not_to_contain_text("Audit log")
     await expect(page.locator("#invite-email")).to_have_count(0)
+    await expect(page.locator("#api-keys")).to_have_count(0)
+    await shoot(page, "settings-organization-viewer")
     response = await page.goto(f"/settings/audit-log?org={organization_id}")
     assert response is not None
     assert response.status == 403
