@@ -299,3 +299,19 @@ async def test_mfa_is_turned_off_with_the_password(app: web.Application, client:
     assert response.status == 200
     assert "Two-factor sign-in is off." in await response.text()
     assert not (await app[CONTAINER].users().get(user_id)).mfa_enabled
+
+
+def test_the_settings_catalogue_translates_no_other_screens_message_differently() -> None:
+    from babel.messages.pofile import read_po
+
+    from presentai.entrypoints.http.pages import i18n
+
+    folder = i18n.LOCALE / "ru" / "LC_MESSAGES"
+    with (folder / "settings.po").open("rb") as handle:
+        mine = {m.id: m.string for m in read_po(handle) if m.id}
+    clashes = []
+    for path in sorted(folder.glob("*.po")):
+        if path.name != "settings.po":
+            with path.open("rb") as handle:
+                clashes += [(path.name, m.id) for m in read_po(handle) if m.id in mine and m.string != mine[m.id]]
+    assert clashes == []
