@@ -175,6 +175,10 @@ async def main() -> None:
         "PRESENTAI_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
         "PRESENTAI_JWT_SECRET": "b" * 40,
+        # Each 14 MB file is about 3.5 M embedding tokens, past the free plan's 2 M a month, which the
+        # service now refuses (token_limit_exceeded after chunking); without a limit the bench measures
+        # the five ingestions themselves.
+        "PRESENTAI_PLAN_TOKEN_LIMITS": "free=0",
     }
     log = workspace / "serve.log"
     with log.open("wb") as output:
