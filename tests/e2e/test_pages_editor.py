@@ -220,3 +220,22 @@ async def test_markup_in_a_title_and_a_file_name_is_shown_as_text(client: TestCl
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(2)&gt;.md" in page
+
+
+async def test_an_editor_chooses_the_decks_theme_and_the_previews_follow_it(client: TestClient) -> None:
+    user_id, token = await signed_in(client, "theme@example.com")
+    deck = await deck_of(client, user_id)
+    page = await (await client.get(f"/presentations/{deck.id}", headers=HTML)).text()
+    assert '<option value="light" selected>' in page
+    form = {"csrf_token": token, "title": deck.title, "theme": "dark", "slide_count": "3", "tone": "", "audience": ""}
+    form |= {"topic": "", "language": "", "brand_kit_id": ""}
+    response = await client.post(f"/presentations/{deck.id}/parameters", data=form, headers=HTML)
+    assert response.status == 200
+    assert (await stored(client, deck)).theme == "dark"
+    assert '<option value="dark" selected>' in await response.text()
+
+    form["theme"] = "neon"
+    refused = await client.post(f"/presentations/{deck.id}/parameters", data=form, headers=HTML)
+    assert refused.status == 400
+    assert "Choose a theme from the list." in await refused.text()
+    assert (await stored(client, deck)).theme == "dark"

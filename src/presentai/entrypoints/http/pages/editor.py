@@ -26,6 +26,7 @@ _MESSAGES = {
     "tone": _("The tone is too long."),
     "audience": _("The audience is too long."),
     "language": _("Choose a language from the list."),
+    "theme": _("Choose a theme from the list."),
     "brand_kit_id": _("Choose a brand kit from the list."),
 }
 
@@ -90,11 +91,14 @@ async def _parameters(request: web.Request, presentation: Presentation) -> Gener
 async def save_parameters(request: web.Request) -> web.StreamResponse:
     """Change the title and the generation parameters (as PATCH /api/v1/presentations/{id} does)."""
     presentation, membership = await opened(request, Action.EDIT, WRITE)
-    title = (await fields(request, "title"))["title"]
+    form = await fields(request, "title", "theme")
+    title, theme = form["title"], form["theme"] or None
     settings = request.app[CONTAINER].settings()
     try:
         parameters = await _parameters(request, presentation)
-        presentation.update(title=title, parameters=parameters, max_slides=settings.max_slides, limits=settings.limits)
+        presentation.update(
+            title=title, parameters=parameters, theme=theme, max_slides=settings.max_slides, limits=settings.limits
+        )
     except ValidationFailed as error:
         context = await editor_view.context(request, presentation, membership)
         messages = field_errors(error)

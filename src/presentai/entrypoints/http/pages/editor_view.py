@@ -11,12 +11,12 @@ from presentai.domain.accounts import Action, Membership
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import NotFound
 from presentai.domain.exports import Export, ExportStatus
-from presentai.domain.presentation import Presentation, PresentationStatus
+from presentai.domain.presentation import THEMES, Presentation, PresentationStatus
 from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import member
 from presentai.entrypoints.http.files import file_body
 from presentai.entrypoints.http.keys import CONTAINER
-from presentai.entrypoints.http.pages import sessions
+from presentai.entrypoints.http.pages import i18n, sessions
 from presentai.entrypoints.http.pages.access import may
 from presentai.entrypoints.http.presentations import load_presentation, slide_body
 from presentai.entrypoints.http.shares import summary_body
@@ -25,7 +25,7 @@ READ, WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
 BUSY = (PresentationStatus.OUTLINING, PresentationStatus.GENERATING)
 _WAITING_SOURCES = (IngestionStatus.PENDING, IngestionStatus.PROCESSING)
 _WAITING_EXPORTS = (ExportStatus.QUEUED, ExportStatus.RUNNING)
-THEMES = ("light", "dark", "corporate")
+THEME_LABELS = {"light": i18n._("Light"), "dark": i18n._("Dark"), "corporate": i18n._("Corporate")}
 
 
 async def opened(
@@ -45,8 +45,7 @@ def editor_path(presentation: Presentation, section: str = "") -> str:
 
 def theme_of(presentation: Presentation, requested: str = "") -> str:
     """The theme the previews are drawn in: the one asked for, else the deck's own, else light."""
-    own = str(getattr(presentation, "theme", ""))  # the deck's built-in look, where the domain keeps one
-    for theme in (requested, own):
+    for theme in (requested, presentation.theme):
         if theme in THEMES:
             return theme
     return "light"
@@ -125,6 +124,7 @@ async def context(request: web.Request, presentation: Presentation, membership: 
         "sources": found_sources,
         "slides": [slide_body(s, n) for n, s in enumerate(presentation.slides, start=1)],
         "theme": theme_of(presentation, request.query.get("theme", "")),
+        "theme_choices": [(name, i18n.gettext(THEME_LABELS[name])) for name in THEMES],
         "brand_kits": [{"id": k.id, "name": k.name} for k in kits],
         "exports": found_exports,
         "export_jobs": [e["id"] for e in found_exports if e["waiting"]],
