@@ -178,3 +178,19 @@ async def test_a_share_link_shows_the_page_to_browsers_json_to_clients_and_410_o
     assert "This link no longer works" in await gone.text()
     assert (await client.get(f"/share/{secret}", headers=JSON)).status == 410
     assert (await client.get("/share/no-such-token", headers=JSON)).status == 404
+
+
+async def test_slides_are_drawn_in_the_presentation_s_theme_unless_another_is_asked_for(client: TestClient) -> None:
+    user_id, _ = await signed_in(client, "ann@example.com")
+    app = client.server.app
+    deck = await seeded_deck(app, user_id)
+    deck.theme = "dark"
+    await app[CONTAINER].presentations().save(deck)
+    own = await (await client.get(f"/presentations/{deck.id}/slides/1", headers=HTML)).text()
+    assert "sl-theme-dark" in own
+    asked = await (await client.get(f"/presentations/{deck.id}/slides/1?theme=corporate", headers=HTML)).text()
+    assert "sl-theme-corporate" in asked
+    assert f'href="/presentations/{deck.id}/slides/2?theme=corporate"' in asked  # the next slide in it too
+    _link, secret = await app[CONTAINER].share_service().create(deck, by=user_id)
+    client.session.cookie_jar.clear()
+    assert "sl-theme-dark" in await (await client.get(f"/share/{secret}", headers=HTML)).text()

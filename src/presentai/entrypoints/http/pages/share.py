@@ -17,7 +17,8 @@ from presentai.entrypoints.http.pages.common import page, render
 from presentai.entrypoints.http.pages.slides_preview import prepared
 
 routes = web.RouteTableDef()
-THEME = "light"
+THEME = "light"  # when the presentation names none of THEMES
+THEMES = ("light", "dark", "corporate")
 _PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
 
@@ -43,6 +44,8 @@ async def open_share(request: web.Request) -> web.StreamResponse:
         response = await render(request, "share/gone.html", {}, status=410)
         response.headers.update(_PRIVATE)
         return response
+    shown = await request.app[CONTAINER].presentations().get(opened.link.organization_id, opened.link.presentation_id)
+    theme = getattr(shown, "theme", THEME)
     deck = shares.deck_body(opened.deck)
     names = {s["id"]: s["name"] for s in deck.get("sources", [])}
     slides: list[dict[str, Any]] = [prepared(s) for s in deck["slides"]]
@@ -53,7 +56,7 @@ async def open_share(request: web.Request) -> web.StreamResponse:
             "deck": deck,
             "slides": slides,
             "sources": names,
-            "theme": THEME,
+            "theme": theme if theme in THEMES else THEME,
             "view_token": opened.view_token or "",
             "report_url": f"/api/v1/share/{token}/views" if opened.view_token else "",
         },

@@ -55,14 +55,15 @@ async def load_numbered(request: web.Request, action: Action) -> tuple[Presentat
     return presentation, presentation.slides[number - 1], number
 
 
-def _theme(request: web.Request) -> str:
+def _asked(request: web.Request) -> str:
+    """The theme the viewer asked to preview in (``?theme=``), or "" for the presentation's own."""
     theme = request.query.get("theme", "")
-    return theme if theme in THEMES else THEMES[0]
+    return theme if theme in THEMES else ""
 
 
 def _here(presentation: Presentation, number: int, theme: str = "") -> str:
     path = f"/presentations/{presentation.id}/slides/{number}"
-    return f"{path}?theme={theme}" if theme and theme != THEMES[0] else path
+    return f"{path}?theme={theme}" if theme else path
 
 
 def _back(presentation: Presentation, number: int, key: str, theme: str = "") -> web.HTTPFound:
@@ -86,7 +87,8 @@ async def show_slide(request: web.Request) -> web.StreamResponse:
         {"number": v.number, "reason": v.reason.value, "created_at": v.created_at, "title": v.content.title}
         for v in reversed(slide.versions[-_SHOWN_VERSIONS:])
     ]
-    theme = _theme(request)
+    own = getattr(presentation, "theme", THEMES[0])
+    theme = _asked(request) or (own if own in THEMES else THEMES[0])
     return await render(
         request,
         "slides/view.html",
@@ -104,7 +106,8 @@ async def show_slide(request: web.Request) -> web.StreamResponse:
             "can_edit": may(membership, Action.EDIT),
             "previous": number - 1 if number > 1 else None,
             "next": number + 1 if number < len(presentation.slides) else None,
-            "theme_query": f"?theme={theme}" if theme != THEMES[0] else "",
+            "own_theme": own,
+            "theme_query": f"?theme={_asked(request)}" if _asked(request) else "",
         },
     )
 
@@ -139,7 +142,7 @@ async def edit_slide(request: web.Request) -> web.StreamResponse:
     an unchanged bullet keeps its sources, an edited one loses them)."""
     user = sessions.require_user(request)
     presentation, slide, number = await load_numbered(request, Action.EDIT)
-    theme = _theme(request)
+    theme = _asked(request)
     try:
         title, notes, posted = await _field(request, "title"), await _field(request, "notes"), await _bullets(request)
         presentation.ensure_idle()
@@ -170,11 +173,11 @@ async def restore_version(request: web.Request) -> web.StreamResponse:
     try:
         presentation.ensure_idle()
     except Conflict:
-        raise _back(presentation, number, "slide_busy", _theme(request)) from None
+        raise _back(presentation, number, "slide_busy", _asked(request)) from None
     slide.restore(int(raw), by=user.id, limits=request.app[CONTAINER].settings().limits)
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
-    raise _back(presentation, number, "slide_restored", _theme(request))
+    raise _back(presentation, number, "slide_restored", _asked(request))
 
 
 @routes.post(r"/presentations/{id}/slides/{n:\d+}/regenerate")
@@ -186,7 +189,7 @@ async def regenerate_slide(request: web.Request) -> web.StreamResponse:
     try:
         presentation.ensure_idle()
     except Conflict:
-        raise _back(presentation, number, "slide_busy", _theme(request)) from None
+        raise _back(presentation, number, "slide_busy", _asked(request)) from None
     await request.app[CONTAINER].quotas().check(presentation.organization_id)
     ensure_writer(request)
     job = Job.new(
@@ -198,4 +201,4 @@ async def regenerate_slide(request: web.Request) -> web.StreamResponse:
     )
     await start(request, job)
     await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
-    raise _back(presentation, number, "slide_regenerating", _theme(request))
+    raise _back(presentation, number, "slide_regenerating", _asked(request))
