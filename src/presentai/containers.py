@@ -484,6 +484,7 @@ class ServiceContainer(EmbeddedContainer):
         index=EmbeddedContainer.vector_index,
         store=EmbeddedContainer.store,
         hasher=hasher,
+        brand_kits=EmbeddedContainer.brand_kits,
     )
     # Share links (FR-022-FR-024): viewer ids and view tokens are keyed from the signing secret.
     shares = _in_service("adapters.memory.shares:InProcessShareRepository", "adapters.sql.shares:SqlShareRepository")

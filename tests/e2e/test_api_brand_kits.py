@@ -20,6 +20,7 @@ from presentai.domain.ids import new_id
 from presentai.entrypoints.http.app import create_app
 from presentai.entrypoints.http.keys import CONTAINER
 from tests.e2e.test_api import signed_up
+from tests.e2e.test_api_account import PASSWORD
 from tests.e2e.test_api_keys import new_key
 from tests.e2e.test_api_members import organization
 
@@ -394,3 +395,27 @@ async def test_exports_use_the_default_kit_and_a_presentation_may_name_a_kit_wit
     assert (await (await client.get(f"/api/v1/presentations/{deck['id']}", headers=h(owner))).json())["parameters"][
         "brand_kit_id"
     ] is None
+
+
+async def test_erasing_the_owners_account_deletes_its_kits_and_their_stored_files(client: TestClient) -> None:
+    owner = await signed_up(client)
+    org = await organization(client, owner)
+    await on_plan(client, org, "pro")
+    kit = await new_kit(client, org, owner)
+    await client.post(f"/api/v1/brand-kits/{kit['id']}/logo", data=form(png(), "logo.png"), headers=h(owner))
+    await client.post(
+        f"/api/v1/brand-kits/{kit['id']}/template", data=form(real_template(), "t.pptx"), headers=h(owner)
+    )
+    container = client.server.app[CONTAINER]
+    stored = await container.brand_kits().get(org, kit["id"])
+    assert stored.logo is not None
+    assert stored.template is not None
+    files = [stored.logo.key, stored.template.key]
+    assert all([await container.store().exists(key) for key in files])
+
+    erased = await client.delete(
+        "/api/v1/users/me", json={"password": PASSWORD, "delete_sole_organizations": True}, headers=h(owner)
+    )
+    assert erased.status == 200, await erased.text()
+    assert [await container.store().exists(key) for key in files] == [False, False]
+    assert await container.brand_kits().list(org) == []

@@ -1,4 +1,4 @@
-"""Migration 0017 gives every presentation a theme: rows written before it read back in the light theme."""
+"""Migration 0018 gives every presentation a theme: rows written before it read back in the light theme."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from presentai.adapters.sql.repositories import SqlPresentationRepository
 from tests.conftest import ADMIN_URL
 
 MIGRATIONS = Path(__file__).parents[2] / "src" / "presentai" / "adapters" / "sql" / "migrations"
-THEME_MIGRATION = "0017.presentation-theme"
+THEME_MIGRATION = "0018.presentation-theme"
 
 
 def _upgrade_all_but_theme(url: str) -> None:
-    """The schema as it was before the theme column: every migration but 0017.presentation-theme."""
+    """The schema as it was before the theme column: every migration but 0018.presentation-theme."""
     backend = get_backend(yoyo_url(url))
     try:
         migrations = read_migrations(str(MIGRATIONS / dialect(url)))

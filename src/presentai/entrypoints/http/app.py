@@ -133,14 +133,14 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     if settings.database_kind != "memory":
         await asyncio.to_thread(upgrade, settings.database)  # pending migrations, once, under yoyo's lock
     yield
+    jobs = container.jobs()  # first: a job cancelled mid-write still has its database and index
+    if isinstance(jobs, InProcessJobQueue):
+        await jobs.close()
     database = container.database()
     if database is not None:
         await database.close()
     await container.vector_index().close()
     await container.limiter().close()
-    jobs = container.jobs()
-    if isinstance(jobs, InProcessJobQueue):
-        await jobs.close()
     events = container.events()
     if isinstance(events, RedisEventStream):
         await events.close()
