@@ -40,13 +40,15 @@ async def test_clicking_a_statement_shows_its_quoted_passage_highlighted_with_it
     await shoot(page, "slide-view", lang)
 
 
-async def test_the_keyboard_opens_a_statement_s_passage(app: web.Application, page: Page) -> None:
+async def test_the_keyboard_opens_a_statement_s_passage(app: web.Application, new_page: NewPage) -> None:
+    page = await new_page(width=820)  # a tablet: the passage under the slide
     deck_id = await _signed_in_with_deck(app, page)
     await page.goto(f"/presentations/{deck_id}/slides/1")
     await page.locator(".statement-list [data-bullet='0']").focus()
     await page.keyboard.press("Enter")
     await expect(page.locator("#attribution-0 mark")).to_have_text(QUOTE)
     await expect(page.locator("#attribution-0")).to_be_focused()
+    await shoot(page, "slide-view-tablet")
 
 
 async def test_an_unsupported_statement_is_flagged(app: web.Application, page: Page) -> None:
