@@ -21,6 +21,9 @@ from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
 from rq.worker_pool import WorkerPool
 
+from presentai.adapters.analytics.buffer import buffer_key as analytics_buffer_key
+from presentai.adapters.analytics.sinks import COLLECTION as ANALYTICS
+from presentai.adapters.analytics.sinks import MongoViewAnalytics
 from presentai.adapters.jobs.queues import RqJobQueue
 from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.config import Settings
@@ -235,27 +238,36 @@ class PresentAIWorker(Worker):
 
     def _drain_traces(self) -> None:
         settings = self._settings
-        if not settings.mongo_url or not self.connection.llen(buffer_key(settings.mongo_url, settings.mongo_database)):
+        if not settings.mongo_url:
+            return
+        keys = (
+            buffer_key(settings.mongo_url, settings.mongo_database),
+            analytics_buffer_key(settings.mongo_url, settings.mongo_database, ANALYTICS),
+        )
+        if not any(self.connection.llen(key) for key in keys):
             return
         if not self.connection.set(DRAIN_LOCK, self.name, nx=True, ex=self._liveness.maintenance_s):
             return
         try:
-            moved = asyncio.run(_flush_trace_buffer(self._settings))
-        except Exception as error:  # noqa: BLE001 - MongoDB still down, or anything else: the traces wait
-            log.info("buffered generation traces stay in Redis for now: %s", error)
+            traces, views = asyncio.run(flush_buffers(self._settings))
+        except Exception as error:  # noqa: BLE001 - MongoDB still down, or anything else: the documents wait
+            log.info("buffered traces and view events stay in Redis for now: %s", error)
             return
-        if moved:
-            log.info("moved %d buffered generation traces into MongoDB", moved)
+        if traces or views:
+            log.info("moved %d generation traces and %d view events from Redis into MongoDB", traces, views)
 
 
-async def _flush_trace_buffer(settings: Settings) -> int:
+async def flush_buffers(settings: Settings) -> tuple[int, int]:
+    """Move the generation traces and the share views buffered in Redis into MongoDB; how many of each."""
     traces = worker_container(settings).traces()
-    if not isinstance(traces, MongoTraceSink):
-        return 0
+    views = MongoViewAnalytics(settings.mongo_url, settings.mongo_database, redis_url=settings.redis_url)
     try:
-        return await traces.flush()
+        moved = await traces.flush() if isinstance(traces, MongoTraceSink) else 0
+        return moved, await views.flush()
     finally:
-        await traces.close()
+        await views.close()
+        if isinstance(traces, MongoTraceSink):
+            await traces.close()
 
 
 def work(
