@@ -194,3 +194,25 @@ async def test_slides_are_drawn_in_the_presentation_s_theme_unless_another_is_as
     _link, secret = await app[CONTAINER].share_service().create(deck, by=user_id)
     client.session.cookie_jar.clear()
     assert "sl-theme-dark" in await (await client.get(f"/share/{secret}", headers=HTML)).text()
+
+
+@pytest.mark.parametrize("attributions", [True, False])
+async def test_a_share_page_draws_every_layout_with_or_without_its_sources(
+    client: TestClient, attributions: bool
+) -> None:
+    from tests.browser.test_slide_previews import every_layout
+
+    user_id, _ = await signed_in(client, "ann@example.com")
+    app = client.server.app
+    deck = await seeded_deck(app, user_id)
+    for content in every_layout("en"):
+        deck.add_slide(content)
+    await app[CONTAINER].presentations().save(deck)
+    _link, secret = await app[CONTAINER].share_service().create(deck, by=user_id, show_attributions=attributions)
+    client.session.cookie_jar.clear()
+    response = await client.get(f"/share/{secret}", headers=HTML)
+    html = await response.text()
+    assert response.status == 200, html
+    for layout in Layout:
+        assert f"sl-layout-{layout.value}" in html
+    assert ("Sources of this slide" in html) is attributions
