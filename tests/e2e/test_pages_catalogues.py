@@ -20,10 +20,18 @@ def _used() -> set[str]:
 
 
 def _catalogued(language: str) -> dict[str, str]:
+    """Each message by its id (a plural one by its singular), with its translation ("" if any form is missing)."""
     merged: dict[str, str] = {}
     for path in sorted((i18n.LOCALE / language / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
-            merged.update({m.id: m.string for m in read_po(handle) if m.id and isinstance(m.id, str)})
+            for message in read_po(handle):
+                if not message.id:
+                    continue  # the header
+                if isinstance(message.id, str):
+                    merged[message.id] = message.string
+                else:  # plural forms: every one of them translated
+                    forms = tuple(message.string)
+                    merged[message.id[0]] = forms[0] if forms and all(forms) else ""
     return merged
 
 
