@@ -147,6 +147,11 @@ async def test_a_viewer_reads_but_may_not_edit_and_another_tenant_sees_nothing(c
     forced = await client.post(f"/presentations/{deck.id}/slides/1", data={"csrf_token": token, "title": "x"},
                                headers=HTML)  # fmt: skip
     assert forced.status == 403
+    for action in ("regenerate", "versions/1/restore"):
+        refused = await client.post(
+            f"/presentations/{deck.id}/slides/1/{action}", data={"csrf_token": token}, headers=HTML
+        )
+        assert refused.status == 403
     client.session.cookie_jar.clear()
     await signed_in(client, "stranger@example.com")
     assert (await client.get(f"/presentations/{deck.id}/slides/1", headers=HTML)).status == 404
@@ -216,3 +221,14 @@ async def test_a_share_page_draws_every_layout_with_or_without_its_sources(
     for layout in Layout:
         assert f"sl-layout-{layout.value}" in html
     assert ("Sources of this slide" in html) is attributions
+
+
+async def test_regenerating_a_slide_starts_its_job(client: TestClient) -> None:
+    user_id, token = await signed_in(client, "ann@example.com")
+    deck = await seeded_deck(client.server.app, user_id)
+    response = await client.post(
+        f"/presentations/{deck.id}/slides/1/regenerate", data={"csrf_token": token}, headers=HTML
+    )
+    assert response.status == 200
+    assert "The slide is being written again" in await response.text()
+    assert str(response.url).endswith(f"/presentations/{deck.id}/slides/1")
