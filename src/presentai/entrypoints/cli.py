@@ -195,7 +195,9 @@ def _serve(args: argparse.Namespace) -> int:
     if "PRESENTAI_PUBLIC_URL" not in os.environ:  # links in emails and downloads point at this very server
         settings = attrs.evolve(settings, public_url=f"http://{host}:{port}")
     _quiet_logging()
-    console.print(f"PresentAI is serving at http://{host}:{port}", highlight=False, soft_wrap=True)
+    console.print(
+        f"PresentAI is serving at http://{host}:{port} (open it in a browser)", highlight=False, soft_wrap=True
+    )
     web.run_app(create_app(settings), sock=listening, print=None, access_log_class=AccessLogger)
     return EXIT_OK
 
