@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -239,3 +239,35 @@ async def test_the_audit_log_filters_pages_and_forgets_an_actors_address(account
     assert len(entries) == 5  # the record stays
     assert {e.ip for e in entries if e.actor_id == anna} == {""}
     assert {e.ip for e in entries if e.actor_id == boris} == {"203.0.113.7"}
+
+
+async def test_the_audit_log_lists_entries_from_since_inclusive_to_until_exclusive(accounts: Accounts) -> None:
+    organization = new_id()
+    noon = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    stamps = {
+        "before": noon - timedelta(microseconds=1),
+        "at-since": noon,  # since is inclusive
+        "inside": noon + timedelta(hours=1, microseconds=250),
+        "in-moscow": datetime(2026, 3, 1, 16, 30, tzinfo=timezone(timedelta(hours=3))),  # 13:30 UTC
+        "at-until": noon + timedelta(hours=2),  # until is exclusive
+    }
+    for target, stamp in stamps.items():
+        entry = AuditEntry.record(
+            organization_id=organization,
+            actor_id="u",
+            actor_kind="user",
+            action="presentation.create",
+            target_type="presentation",
+            target_id=target,
+        )
+        await accounts.audit.record(attrs.evolve(entry, created_at=stamp))
+
+    async def targets(**bounds: datetime) -> set[str]:
+        return {e.target_id for e in await accounts.audit.query(AuditQuery(organization, limit=10, **bounds))}
+
+    assert await targets(since=noon, until=noon + timedelta(hours=2)) == {"at-since", "inside", "in-moscow"}
+    assert await targets(since=noon + timedelta(hours=2)) == {"at-until"}
+    assert await targets(until=noon) == {"before"}
+    assert await targets(since=datetime(2026, 3, 1, 14, 0), until=datetime(2026, 3, 2)) == {"at-until"}  # naive: UTC
+    found = await accounts.audit.query(AuditQuery(organization, limit=10, since=noon))
+    assert [e.created_at for e in found if e.target_id == "in-moscow"] == [stamps["in-moscow"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -14,8 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from presentai.config import Settings
 from presentai.domain.accounts import Membership, Role
+from presentai.domain.audit import AuditQuery
 from presentai.entrypoints.http.app import create_app
-from presentai.entrypoints.http.keys import API_KEYS, AUTHENTICATOR, CONTAINER, ORGANIZATIONS
+from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "a long walk by the river at dawn"
@@ -154,6 +156,31 @@ async def test_the_audit_log_filters_and_downloads_csv(app: web.Application, cli
     assert lines[0].startswith("id,actor_id,actor_kind,action")
     assert len(lines) == 2
     assert ",organization.update," in lines[1]
+
+
+async def test_the_audit_log_dates_take_whole_days_from_and_to(app: web.Application, client: TestClient) -> None:
+    owner = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    organization_id = await _organization_of(app, owner)
+    form = {"csrf_token": token, "organization_id": organization_id, "name": "Renamed Co"}
+    assert (await client.post("/settings/organization/name", data=form, headers=HTML)).status == 200
+    [entry] = await app[AUDIT].query(AuditQuery(organization_id, action="organization.update"))
+    day = entry.created_at.date()  # the entry's own UTC day, so the test holds across midnight
+    one = timedelta(days=1)
+    for dates, shown in (
+        (f"from={day}&to={day}", True),
+        (f"from={day - one}&to={day}", True),
+        (f"to={day - one}", False),
+        (f"from={day + one}", False),
+        (f"from={day}&to={day - one}", False),
+        ("from=not-a-day", True),  # an unreadable date is no filter
+    ):
+        page = await (await client.get(f"/settings/audit-log?action=organization.update&{dates}", headers=HTML)).text()
+        assert ("No entry matches" not in page) is shown, dates
+        csv_text = await (
+            await client.get(f"/settings/audit-log.csv?action=organization.update&{dates}", headers=HTML)
+        ).text()
+        assert len(csv_text.strip().splitlines()) == (2 if shown else 1), dates
 
 
 async def test_brand_kits_on_the_free_plan_say_which_plan_offers_them(app: web.Application, client: TestClient) -> None:

@@ -199,7 +199,7 @@ class AuditLog(Protocol):
         ...
 
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
-        """Entries matching ``query``, newest first."""
+        """Entries matching ``query`` (``created_at`` from ``since`` inclusive to ``until`` exclusive), newest first."""
         ...
 
 

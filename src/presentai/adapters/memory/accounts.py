@@ -224,12 +224,5 @@ class InProcessAuditLog:
 
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
         """Entries matching the query, newest first."""
-        found = [
-            e
-            for e in sorted(self._entries, key=lambda e: e.id, reverse=True)
-            if e.organization_id == query.organization_id
-            and (not query.before or e.id < query.before)
-            and (not query.action or e.action == query.action)
-            and (not query.actor_id or e.actor_id == query.actor_id)
-        ]
+        found = [e for e in sorted(self._entries, key=lambda e: e.id, reverse=True) if query.matches(e)]
         return found[: query.limit]

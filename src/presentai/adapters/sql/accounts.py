@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from presentai.adapters.sql.database import Database, Json, Row, from_json, from_timestamp
 from presentai.domain.accounts import Invitation, Membership, Organization, Role, User
@@ -381,7 +381,7 @@ class SqlAuditLog:
                 f"INSERT INTO audit_log ({_AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     entry.id, entry.organization_id, entry.actor_id, entry.actor_kind, entry.action,
-                    entry.target_type, entry.target_id, entry.ip, entry.request_id, entry.created_at,
+                    entry.target_type, entry.target_id, entry.ip, entry.request_id, entry.created_at.astimezone(UTC),
                 ],
             )  # fmt: skip
 
@@ -394,7 +394,14 @@ class SqlAuditLog:
         """Entries matching the query, newest first."""
         sql = f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE organization_id = %s"
         params: list[object] = [query.organization_id]
-        for column, value in (("id <", query.before), ("action =", query.action), ("actor_id =", query.actor_id)):
+        # created_at is timestamptz in PostgreSQL and ISO 8601 text in UTC in SQLite, where text order is time order
+        for column, value in (
+            ("id <", query.before),
+            ("action =", query.action),
+            ("actor_id =", query.actor_id),
+            ("created_at >=", query.since),
+            ("created_at <", query.until),
+        ):
             if value:
                 sql += f" AND {column} %s"
                 params.append(value)
