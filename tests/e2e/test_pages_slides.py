@@ -232,3 +232,16 @@ async def test_regenerating_a_slide_starts_its_job(client: TestClient) -> None:
     assert response.status == 200
     assert "The slide is being written again" in await response.text()
     assert str(response.url).endswith(f"/presentations/{deck.id}/slides/1")
+
+
+async def test_opening_links_too_often_from_one_address_shows_a_page_saying_when_to_retry(tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path / "ws", jwt_secret="s" * 40, rate_limit_per_minute=2)
+    async with TestClient(TestServer(create_app(settings))) as limited:
+        user_id, _ = await signed_in(limited, "ann@example.com")
+        deck = await seeded_deck(limited.server.app, user_id)
+        _link, secret = await limited.server.app[CONTAINER].share_service().create(deck, by=user_id)
+        statuses = [(await limited.get(f"/share/{secret}", headers=HTML)).status for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        refused = await limited.get(f"/share/{secret}", headers=HTML)
+        assert "Too many openings" in await refused.text()
+        assert int(refused.headers["Retry-After"]) > 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from presentai.domain.errors import Gone, PresentAIError
+from presentai.domain.errors import Gone, PresentAIError, RateLimited
 from presentai.entrypoints.http import shares
 from presentai.entrypoints.http.errors import to_response
 from presentai.entrypoints.http.keys import CONTAINER
@@ -43,6 +43,10 @@ async def open_share(request: web.Request) -> web.StreamResponse:
     except Gone:
         response = await render(request, "share/gone.html", {}, status=410)
         response.headers.update(_PRIVATE)
+        return response
+    except RateLimited as error:  # one address opening links faster than the limit allows
+        response = await render(request, "share/busy.html", {"retry_after": error.retry_after}, status=429)
+        response.headers.update({**_PRIVATE, "Retry-After": str(error.retry_after)})
         return response
     shown = await request.app[CONTAINER].presentations().get(opened.link.organization_id, opened.link.presentation_id)
     theme = getattr(shown, "theme", THEME)
