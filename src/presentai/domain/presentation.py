@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from presentai.domain.errors import Conflict, NotFound, SlideCountOutOfRange, ValidationFailed
 from presentai.domain.ids import new_id
@@ -100,6 +100,67 @@ class Outline:
         if problems:
             raise ValidationFailed("outline is invalid", problems)
 
+    def revised(self, edits: Sequence[OutlineEdit], max_items: int, limits: Limits = DEFAULT_LIMITS) -> Outline:
+        """This outline with the items ``edits`` give, in their order; ``ValidationFailed`` naming each problem.
+
+        An edit from an existing item keeps that item's passages, layout and section; a new one has no
+        passages (its slide finds them by its title and key points, as every slide does).
+        """
+        if not 1 <= len(edits) <= max_items:
+            raise ValidationFailed(
+                f"an outline has 1 to {max_items} items, got {len(edits)}", {"outline": f"1 to {max_items} items"}
+            )
+        problems: dict[str, str] = {}
+        used: dict[int, int] = {}
+        for i, edit in enumerate(edits):
+            problems.update(edit.problems(f"outline[{i}]", limits))
+            if edit.from_index is None:
+                continue
+            if not 0 <= edit.from_index < len(self.items):
+                problems[f"outline[{i}].from_index"] = f"the outline has no item {edit.from_index}"
+            elif edit.from_index in used:
+                problems[f"outline[{i}].from_index"] = (
+                    f"item {edit.from_index} is already outline[{used[edit.from_index]}]"
+                )
+            used.setdefault(edit.from_index, i)
+        if problems:
+            raise ValidationFailed("the outline is invalid", problems)
+        items = tuple(
+            OutlineItem(e.title.strip(), e.points())
+            if e.from_index is None
+            else evolve(self.items[e.from_index], title=e.title.strip(), key_points=e.points())
+            for e in edits
+        )
+        return evolve(self, items=items)
+
+
+@frozen
+class OutlineEdit:
+    """One item of an outline as its editor left it; ``from_index`` is the item of the current outline it
+    came from (its passages stay with it), ``None`` for a new item."""
+
+    title: str
+    key_points: tuple[str, ...] = ()
+    from_index: int | None = None
+
+    def points(self) -> tuple[str, ...]:
+        """The key points without their surrounding blanks."""
+        return tuple(p.strip() for p in self.key_points)
+
+    def problems(self, at: str, limits: Limits) -> dict[str, str]:
+        """What is wrong with this item under ``limits``, by field name (``at`` names the item)."""
+        problems: dict[str, str] = {}
+        if not self.title.strip():
+            problems[f"{at}.title"] = "must not be empty"
+        limits.text(problems, f"{at}.title", self.title, limits.title_chars)
+        if len(self.key_points) > limits.bullets_per_slide:
+            problems[f"{at}.key_points"] = f"at most {limits.bullets_per_slide}, got {len(self.key_points)}"
+        for j, point in enumerate(self.key_points[: limits.bullets_per_slide]):
+            if not point.strip():
+                problems[f"{at}.key_points[{j}]"] = "must not be empty"
+            limits.text(problems, f"{at}.key_points[{j}]", point, limits.bullet_chars)
+        return problems
+
 
 LEFT_OUT = "it only repeated others"  # the reason a warning gives for an outline item without a slide
 
@@ -187,6 +248,22 @@ class Presentation:
         if outline.title and self.title == "Untitled presentation":
             self.title = outline.title
         self.status = PresentationStatus.OUTLINE_READY
+
+    def revise_outline(self, edits: Sequence[OutlineEdit], *, limits: Limits = DEFAULT_LIMITS) -> None:
+        """Replace the outline by its edited items (retitled, reordered, removed, added), all or nothing.
+
+        Refused while a job runs or before there is an outline (``Conflict``). At most ``slide_count`` items.
+        A slide written from a kept item follows it; one from a removed item stays, no longer tied to the outline.
+        """
+        self._refuse_if_busy()
+        if self.outline is None:
+            raise Conflict("generate the outline before editing it")
+        outline = self.outline.revised(edits, self.parameters.slide_count, limits)
+        moved = {e.from_index: i for i, e in enumerate(edits) if e.from_index is not None}
+        for slide in self.slides:
+            if slide.outline_index is not None:
+                slide.outline_index = moved.get(slide.outline_index)
+        self.outline = outline
 
     def start_generating(self, job_id: str = "") -> None:
         """Enter ``generating`` for ``job_id``; needs an outline; refused while another job runs."""

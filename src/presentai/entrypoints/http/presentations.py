@@ -15,7 +15,7 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources, ValidationFailed
 from presentai.domain.jobs import Job, JobKind
-from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, Presentation
+from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, OutlineEdit, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal
@@ -23,12 +23,14 @@ from presentai.entrypoints.http.bodies import dump, read_body
 from presentai.entrypoints.http.files import file_body, ingest_file, presentation_for_upload, read_upload
 from presentai.entrypoints.http.jobs import accepted, start
 from presentai.entrypoints.http.journal import audit
-from presentai.entrypoints.http.keys import CONTAINER
+from presentai.entrypoints.http.keys import AUDIT, CONTAINER
 from presentai.entrypoints.http.openapi import accepts, accepts_upload, answers
 from presentai.entrypoints.http.paging import next_cursor, page_request
+from presentai.entrypoints.http.projects import actor
 from presentai.entrypoints.http.responses import json_response
 from presentai.entrypoints.http.themes import list_themes
 from presentai.ports.repositories import PresentationRepository
+from presentai.services.presentations import CreatePresentation
 
 routes = web.RouteTableDef()
 routes.get("/api/v1/themes")(list_themes)  # the names a presentation's ``theme`` takes
@@ -49,6 +51,13 @@ class CreatePresentationBody:
 
 
 @frozen
+class OutlineItemBody:
+    title: str
+    key_points: tuple[str, ...] = ()
+    from_index: int | None = None  # the item of the current outline it came from (its passages stay); none: new
+
+
+@frozen
 class UpdatePresentationBody:
     title: str | None = None
     slide_count: int | None = None
@@ -58,6 +67,7 @@ class UpdatePresentationBody:
     language: str | None = None
     brand_kit_id: str | None = None  # "": back to the organization's default kit
     theme: str | None = None
+    outline: tuple[OutlineItemBody, ...] | None = None  # the outline's items, all of them, in their new order
 
 
 @frozen
@@ -136,19 +146,25 @@ async def create_presentation(request: web.Request) -> web.Response:
     """A new draft presentation in one of the caller's organizations."""
     body = await read_body(request, CreatePresentationBody)
     organization_id = await organization_for(request, body.organization_id, Action.EDIT, _WRITE)
-    container = request.app[CONTAINER]
     kit_id = await _named_kit(request, organization_id, body.brand_kit_id)
     parameters = GenerationParameters(body.slide_count, body.topic, body.tone, body.audience, body.language, kit_id)
-    settings = container.settings()
-    presentation = Presentation.create(
-        organization_id, body.title, parameters, settings.max_slides, settings.limits, theme=body.theme
+    presentation = await creation(request)(
+        await actor(request), organization_id, body.title, parameters, project_id=body.project_id, theme=body.theme
     )
-    if body.project_id:
-        await container.projects().get(organization_id, body.project_id)  # another organization's: 404
-        presentation.project_id = body.project_id
-    await container.presentations().add(presentation)
-    await audit(request, organization_id, "presentation.create", "presentation", presentation.id)
     return json_response(presentation_body(presentation), status=201)
+
+
+def creation(request: web.Request) -> CreatePresentation:
+    """The command that makes a presentation, on this app's repositories, journal and limits."""
+    container = request.app[CONTAINER]
+    settings = container.settings()
+    return CreatePresentation(
+        presentations=container.presentations(),
+        projects=container.projects(),
+        audit=request.app[AUDIT],
+        max_slides=settings.max_slides,
+        limits=settings.limits,
+    )
 
 
 @routes.get("/api/v1/presentations")
@@ -269,7 +285,7 @@ async def _generate(request: web.Request, kind: JobKind) -> web.Response:
 @routes.patch("/api/v1/presentations/{id}")
 @accepts(UpdatePresentationBody)
 async def update_presentation(request: web.Request) -> web.Response:
-    """Change the title, the generation parameters or the theme."""
+    """Change the title, the generation parameters, the theme or the outline's items (all or nothing)."""
     presentation = await load_presentation(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, UpdatePresentationBody)
     current = presentation.parameters
@@ -292,6 +308,9 @@ async def update_presentation(request: web.Request) -> web.Response:
         max_slides=settings.max_slides,
         limits=settings.limits,
     )
+    if body.outline is not None:
+        edits = [OutlineEdit(i.title, i.key_points, i.from_index) for i in body.outline]
+        presentation.revise_outline(edits, limits=settings.limits)
     await container.presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
     return json_response(presentation_body(presentation))

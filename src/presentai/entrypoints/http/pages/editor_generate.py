@@ -6,11 +6,10 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from attrs import evolve
 
 from presentai.domain.accounts import Action
 from presentai.domain.errors import Conflict, ValidationFailed
-from presentai.domain.presentation import Outline
+from presentai.domain.presentation import Outline, OutlineEdit
 from presentai.entrypoints.http import presentations
 from presentai.entrypoints.http.bodies import bad_text
 from presentai.entrypoints.http.journal import audit
@@ -22,7 +21,6 @@ from presentai.entrypoints.http.pages.editor_view import WRITE, opened
 from presentai.entrypoints.http.pages.forms import fields
 
 routes = web.RouteTableDef()
-_POINTS = 12  # key points kept per outline item
 
 
 def _job(response: web.StreamResponse) -> dict[str, Any]:
@@ -55,31 +53,20 @@ async def generate_slides(request: web.Request) -> web.StreamResponse:
     return await act(request, f"/presentations/{request.match_info['id']}#slides", "editor_slides_started", start)
 
 
-def revised(outline: Outline, rows: list[tuple[int, str, str, bool]], move: str) -> Outline:
-    """``outline`` with the rows' titles and key points (one a line), in the rows' order, removed ones left
-    out, and ``move`` ("up:<row>" or "down:<row>") applied; each kept item keeps its passages."""
-    items = []
-    for index, title, points, removed in rows:
-        if removed or not 0 <= index < len(outline.items):
-            continue
-        lines = tuple(line.strip() for line in points.splitlines() if line.strip())[:_POINTS]
-        items.append(evolve(outline.items[index], title=title.strip(), key_points=lines))
+def revised(outline: Outline, rows: list[tuple[int, str, str, bool]], move: str) -> list[OutlineEdit]:
+    """The rows as edits of ``outline``: their titles and key points (one a line), in the rows' order, removed
+    ones and rows of no item left out, and ``move`` ("up:<row>" or "down:<row>") applied."""
+    edits = [
+        OutlineEdit(title, tuple(line for line in points.splitlines() if line.strip()), index)
+        for index, title, points, removed in rows
+        if not removed and 0 <= index < len(outline.items)
+    ]
     direction, _, row = move.partition(":")
-    if row.isdigit() and direction in ("up", "down"):
-        kept = [r for r in rows if not r[3] and 0 <= r[0] < len(outline.items)]
-        at = next((i for i, r in enumerate(kept) if r[0] == int(row)), None)
-        to = None if at is None else at - 1 if direction == "up" else at + 1
-        if at is not None and to is not None and 0 <= to < len(items):
-            items[at], items[to] = items[to], items[at]
-    return evolve(outline, items=tuple(items))
-
-
-def _check_lengths(request: web.Request, outline: Outline) -> None:
-    limits = request.app[CONTAINER].settings().limits
-    for item in outline.items:
-        texts = (item.title, *item.key_points)
-        if len(item.title) > limits.title_chars or any(len(p) > limits.bullet_chars or bad_text(p) for p in texts):
-            raise ValidationFailed("an outline item is too long", {"items": "too long"})
+    at = next((i for i, e in enumerate(edits) if row.isdigit() and e.from_index == int(row)), None)
+    to = None if at is None or direction not in ("up", "down") else at - 1 if direction == "up" else at + 1
+    if at is not None and to is not None and 0 <= to < len(edits):
+        edits[at], edits[to] = edits[to], edits[at]
+    return edits
 
 
 @routes.post("/presentations/{id}/outline")
@@ -98,16 +85,16 @@ async def save_outline(request: web.Request) -> web.StreamResponse:
         (int(str(i)) if str(i).isdigit() else -1, str(t), str(p), str(i) in removed)
         for i, t, p in zip(indexes, titles, points, strict=True)
     ]
-    outline = revised(presentation.outline, rows, move)
+    if any(bad_text(str(v)) for v in (*titles, *points)):
+        raise back(target, "editor_invalid")
     try:
-        presentation.ensure_idle()
-        outline.validate(presentation.parameters.slide_count)
-        _check_lengths(request, outline)
+        presentation.revise_outline(
+            revised(presentation.outline, rows, move), limits=request.app[CONTAINER].settings().limits
+        )
     except Conflict:
         raise back(target, "editor_busy") from None
     except ValidationFailed:
         raise back(target, "editor_invalid") from None
-    presentation.outline = outline
     await request.app[CONTAINER].presentations().save(presentation)
     await audit(request, presentation.organization_id, "presentation.update", "presentation", presentation.id)
     raise back(target, "editor_outline_saved")

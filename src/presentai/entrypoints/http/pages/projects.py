@@ -7,16 +7,16 @@ from aiohttp import web
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, ValidationFailed
-from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
+from presentai.domain.presentation import GenerationParameters, PresentationStatus
 from presentai.domain.projects import Project
 from presentai.entrypoints.http.auth import member, organization_for
-from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages import sessions
 from presentai.entrypoints.http.pages.access import may
 from presentai.entrypoints.http.pages.common import current_organization, page, render
 from presentai.entrypoints.http.pages.flash import flash
 from presentai.entrypoints.http.pages.forms import fields
+from presentai.entrypoints.http.presentations import creation
 from presentai.entrypoints.http.projects import actor, load_project, project_commands
 from presentai.services.projects import ProjectChange
 
@@ -151,11 +151,7 @@ async def create_presentation(request: web.Request) -> web.StreamResponse:
     sessions.require_user(request)
     project = await load_project(request, request.match_info["id"], Action.EDIT, _WRITE)
     form = await fields(request, "title")
-    settings = request.app[CONTAINER].settings()
-    presentation = Presentation.create(
-        project.organization_id, form["title"], GenerationParameters(), settings.max_slides, settings.limits
+    await creation(request)(
+        await actor(request), project.organization_id, form["title"], GenerationParameters(), project_id=project.id
     )
-    presentation.project_id = project.id
-    await request.app[CONTAINER].presentations().add(presentation)
-    await audit(request, project.organization_id, "presentation.create", "presentation", presentation.id)
     raise _back("presentation_created", f"/projects/{project.id}")
