@@ -102,6 +102,9 @@ class Settings:
     ingest_per_organization: int = 1  # of which one organization's, so that its big files do not starve others
     ingest_memory_mb: int = 1024  # the address space of the child process that reads one document
     ingest_budget_s: int = 300  # the longest reading and chunking one document may take
+    # Smaller documents (in KiB, a ZIP container by what it unpacks to) are read on a thread in the same
+    # slots: a child's interpreter start would be most of their time. 0: every document in a child.
+    ingest_thread_below_kb: int = 1024
     # The limits of one request (domain/limits.py; max_slides above is the slides per deck).
     limit_title_chars: int = DEFAULT_LIMITS.title_chars
     limit_topic_chars: int = DEFAULT_LIMITS.topic_chars
@@ -211,6 +214,10 @@ class Settings:
                 raise ValidationFailed(f"llm: unknown provider {provider!r} (anthropic, openai)", {"llm": provider})
         if self.ingest_isolation not in ("process", "thread"):
             raise ValidationFailed("ingest_isolation must be process or thread", {"ingest_isolation": "unknown"})
+        if self.ingest_thread_below_kb < 0:
+            raise ValidationFailed(
+                "ingest_thread_below_kb must be 0 or more", {"ingest_thread_below_kb": "must be 0 or more"}
+            )
         if self.workers not in ("inprocess", "rq"):
             raise ValidationFailed("workers must be inprocess or rq", {"workers": "unknown"})
         if self.workers == "rq" and not self.redis_url:
@@ -259,6 +266,11 @@ class Settings:
     def ingest_memory_bytes(self) -> int:
         """``ingest_memory_mb`` in bytes."""
         return self.ingest_memory_mb * 2**20
+
+    @property
+    def ingest_thread_below_bytes(self) -> int:
+        """``ingest_thread_below_kb`` in bytes."""
+        return self.ingest_thread_below_kb * 2**10
 
     @property
     def lockout(self) -> LockoutPolicy:

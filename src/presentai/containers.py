@@ -527,7 +527,8 @@ def _streaming(container: C) -> C:
 
 def _reading_apart(container: C) -> C:
     """Uploads are parsed and chunked in child processes with a memory and time budget, a few at once and
-    fairly between organizations (unless ``ingest_isolation`` is ``thread``)."""
+    fairly between organizations (unless ``ingest_isolation`` is ``thread``); small ones on a thread in the
+    same slots, with the same parser, tokenizer and rules."""
     settings = container.settings
     container.preparer.override(
         providers.Selector(
@@ -547,6 +548,13 @@ def _reading_apart(container: C) -> C:
                 timeout_s=settings.provided.ingest_budget_s,
                 processes=settings.provided.ingest_processes,
                 per_organization=settings.provided.ingest_per_organization,
+                nearby=providers.Singleton(
+                    _lazy("services.ingest:ThreadedPreparer"),
+                    parser=container.parser,
+                    tokenizer=container.tokenizer,
+                    rules=container.rules,
+                ),
+                nearby_below_bytes=settings.provided.ingest_thread_below_bytes,
             ),
         )
     )

@@ -29,3 +29,11 @@ def test_the_retrieval_mode_defaults_to_the_measured_best_for_the_embedder(embed
 def test_unknown_choices_are_refused(field: dict[str, str]) -> None:
     with pytest.raises(ValidationFailed):
         Settings(**field)  # type: ignore[arg-type]
+
+
+def test_documents_below_a_size_are_read_on_a_thread_and_zero_reads_every_one_in_a_child() -> None:
+    assert Settings().ingest_thread_below_bytes == 2**20  # 1 MiB by default
+    assert Settings.from_env({"PRESENTAI_INGEST_THREAD_BELOW_KB": "0"}).ingest_thread_below_bytes == 0
+    assert Settings.from_env({"PRESENTAI_INGEST_THREAD_BELOW_KB": "256"}).ingest_thread_below_bytes == 256 * 1024
+    with pytest.raises(ValidationFailed):
+        Settings(ingest_thread_below_kb=-1)
