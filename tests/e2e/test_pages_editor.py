@@ -239,3 +239,50 @@ async def test_an_editor_chooses_the_decks_theme_and_the_previews_follow_it(clie
     assert refused.status == 400
     assert "Choose a theme from the list." in await refused.text()
     assert (await stored(client, deck)).theme == "dark"
+
+
+def outline_form(token: str, rows: list[tuple[str, str, str]], *, remove: tuple[str, ...] = ()) -> aiohttp.FormData:
+    """The outline form as the browser sends it: one (item, title, points) per row, and the removed rows."""
+    form = aiohttp.FormData({"csrf_token": token})
+    for item, title, points in rows:
+        form.add_field("item", item)
+        form.add_field("title", title)
+        form.add_field("points", points)
+    for item in remove:
+        form.add_field("remove", item)
+    return form
+
+
+async def test_a_removed_outline_item_is_left_out_and_an_invalid_edit_changes_nothing(client: TestClient) -> None:
+    user_id, token = await signed_in(client, "ed@example.com")
+    deck = await outlined(client, await deck_of(client, user_id), token)
+    assert deck.outline is not None
+    items = deck.outline.items
+    rows = [(str(i), item.title, "\n".join(item.key_points)) for i, item in enumerate(items)]
+    saved = await client.post(f"/presentations/{deck.id}/outline", data=outline_form(token, rows, remove=("0",)))
+    assert "The outline was saved." in await saved.text()
+    kept = (await stored(client, deck)).outline
+    assert kept is not None
+    assert [(i.title, i.chunk_ids) for i in kept.items] == [(i.title, i.chunk_ids) for i in items[1:]]
+
+    blank = [("0", "   ", "a point"), *((str(i), item.title, "") for i, item in enumerate(kept.items) if i)]
+    refused = await client.post(f"/presentations/{deck.id}/outline", data=outline_form(token, blank))
+    assert "Some values were not accepted" in await refused.text()
+    too_long = [("0", "t" * 501, "")]
+    await client.post(f"/presentations/{deck.id}/outline", data=outline_form(token, too_long))
+    nul = [("0", "Title", "a\x00point")]
+    await client.post(f"/presentations/{deck.id}/outline", data=outline_form(token, nul))
+    assert (await stored(client, deck)).outline == kept
+
+
+async def test_the_outline_form_is_refused_while_the_slides_are_being_written(client: TestClient) -> None:
+    user_id, token = await signed_in(client, "ed@example.com")
+    deck = await outlined(client, await deck_of(client, user_id), token)
+    assert deck.outline is not None
+    held = await stored(client, deck)
+    held.start_generating("job-in-another-worker")  # as a worker elsewhere leaves it (one here finishes at once)
+    await client.server.app[CONTAINER].presentations().save(held)
+    rows = [("0", "Renamed while busy", "")]
+    busy = await client.post(f"/presentations/{deck.id}/outline", data=outline_form(token, rows), headers=HTML)
+    assert "The presentation is busy" in await busy.text()
+    assert (await stored(client, deck)).outline == deck.outline
