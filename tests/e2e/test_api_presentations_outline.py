@@ -26,6 +26,12 @@ async def planned(client: TestClient, auth: dict[str, str], body: dict[str, Any]
     return outlined
 
 
+async def an_editors_plan(client: TestClient) -> tuple[dict[str, str], dict[str, Any]]:
+    """A new account's headers and its presentation with an outline of three items."""
+    auth = {"Authorization": (await signed_up(client))["auth"]}
+    return auth, await planned(client, auth)
+
+
 async def held_by_a_job(client: TestClient, deck: dict[str, Any]) -> None:
     """``deck`` as a worker elsewhere leaves it while it writes the slides (a job here would finish at once)."""
     repository = client.server.app[CONTAINER].presentations()
@@ -37,9 +43,7 @@ async def held_by_a_job(client: TestClient, deck: dict[str, Any]) -> None:
 async def test_an_editor_retitles_reorders_removes_and_adds_items_and_kept_ones_keep_their_passages(
     client: TestClient,
 ) -> None:
-    anna = await signed_up(client)
-    auth = {"Authorization": anna["auth"]}
-    deck = await planned(client, auth)
+    auth, deck = await an_editors_plan(client)
     first, _second, third = deck["outline"]["items"]
     edited = [
         {"title": "Third, first", "key_points": ["what the crews found"], "from_index": 2},
@@ -66,9 +70,7 @@ async def test_an_editor_retitles_reorders_removes_and_adds_items_and_kept_ones_
 
 
 async def test_an_invalid_outline_is_422_naming_the_field_and_nothing_changes(client: TestClient) -> None:
-    anna = await signed_up(client)
-    auth = {"Authorization": anna["auth"]}
-    deck = await planned(client, auth)
+    auth, deck = await an_editors_plan(client)
     path = f"/api/v1/presentations/{deck['id']}"
     keep = {"title": "Kept", "from_index": 0}
     for outline, field in [
@@ -93,9 +95,7 @@ async def test_an_invalid_outline_is_422_naming_the_field_and_nothing_changes(cl
 async def test_the_outline_is_not_edited_while_the_slides_are_being_written_or_before_it_exists(
     client: TestClient,
 ) -> None:
-    anna = await signed_up(client)
-    auth = {"Authorization": anna["auth"]}
-    deck = await planned(client, auth)
+    auth, deck = await an_editors_plan(client)
     await held_by_a_job(client, deck)
     busy = await client.patch(
         f"/api/v1/presentations/{deck['id']}", json={"outline": [{"title": "T", "from_index": 0}]}, headers=auth
