@@ -119,16 +119,18 @@ async def multipart_flood(http: aiohttp.ClientSession, headers: dict[str, str]) 
     return {"status": response.status, "body_mb": round(len(body) / 2**20, 1)}
 
 
-async def ingested(http: aiohttp.ClientSession, headers: dict[str, str], file_id: str) -> dict[str, Any]:
-    """The file once its ingestion has ended (indexed or failed)."""
+async def ingested(http: aiohttp.ClientSession, headers: dict[str, str], file_id: str, poll_s: float) -> dict[str, Any]:
+    """The file once its ingestion has ended (indexed or failed), asked every ``poll_s``."""
     while True:
         state: dict[str, Any] = await (await http.get(f"/api/v1/files/{file_id}", headers=headers)).json()
         if state.get("ingestion_status") in ("indexed", "failed"):
             return state
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(poll_s)
 
 
-async def upload(http: aiohttp.ClientSession, headers: dict[str, str], name: str, data: bytes) -> dict[str, Any]:
+async def upload(
+    http: aiohttp.ClientSession, headers: dict[str, str], name: str, data: bytes, poll_s: float = 0.2
+) -> dict[str, Any]:
     """Upload and wait for the end of ingestion: the answer's status, the file's end state, the seconds."""
     started = time.perf_counter()
     form = aiohttp.FormData()
@@ -137,7 +139,7 @@ async def upload(http: aiohttp.ClientSession, headers: dict[str, str], name: str
     body = await response.json()
     if response.status != 202:
         return {"status": response.status, "error": body.get("error"), "seconds": time.perf_counter() - started}
-    state = await ingested(http, headers, body["id"])
+    state = await ingested(http, headers, body["id"], poll_s)
     return {
         "status": response.status,
         "ingestion": state["ingestion_status"],
@@ -153,18 +155,24 @@ async def large_uploads(
     text = ("# Section\n\n" + "A sentence about storage that goes on for a while. " * 20 + "\n\n") * 14_000
     data = text.encode()[: 15 * 2**20]
     small = b"# Trees\n\nOaks grow slowly and live for centuries.\n"
-    alone = await upload(http, other_tenant, "small-alone.md", small)
+    # polled every 20 ms (the big files every 200 ms), alone five times: the median
+    alone = [await upload(http, other_tenant, f"small-alone-{i}.md", small, poll_s=0.02) for i in range(5)]
 
     async def small_meanwhile() -> dict[str, Any]:
         await asyncio.sleep(1)  # the big uploads are under way
-        return await upload(http, other_tenant, "small.md", small)
+        return await upload(http, other_tenant, "small.md", small, poll_s=0.02)
 
     *big, during = await asyncio.gather(*(upload(http, headers, f"big-{i}.md", data) for i in range(5)),
                                         small_meanwhile())  # fmt: skip
     return {
         "mb_each": round(len(data) / 2**20, 1),
         "big": [{k: round(v, 1) if isinstance(v, float) else v for k, v in b.items()} for b in big],
-        "other_tenants_small_file_s": {"alone": round(alone["seconds"], 2), "during": round(during["seconds"], 2)},
+        "other_tenants_small_file_s": {
+            "alone": round(statistics.median(a["seconds"] for a in alone), 2),
+            "alone_runs": [round(a["seconds"], 2) for a in alone],
+            "during": round(during["seconds"], 2),
+        },
+        "other_tenants_small_file": {k: v for k, v in during.items() if k != "seconds"},
     }
 
 

@@ -49,7 +49,8 @@ class ThreadedPreparer:
     """Parses and chunks on a thread of this process: the embedded library's way (one user, one run).
 
     The service and its workers use a child-process preparer instead (adapters/isolated_reading.py):
-    a thread holds the interpreter's lock while it parses, and so stalls the event loop beside it.
+    a thread holds the interpreter's lock while it parses, and so stalls the event loop beside it. That
+    preparer still gives small documents to this one, where a child's start would cost more than the read.
     """
 
     def __init__(self, parser: DocumentParser, tokenizer: Tokenizer, rules: ChunkingRules) -> None:
