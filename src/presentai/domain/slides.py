@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from presentai.domain.errors import NotFound, ValidationFailed
 from presentai.domain.figures import key_figure
@@ -141,6 +142,28 @@ class SlideContent:
         """The bullets of the left and of the right column of a two-column slide."""
         split = (len(self.bullets) + 1) // 2 if self.column_break is None else self.column_break
         return self.bullets[:split], self.bullets[split:]
+
+    def edited(
+        self,
+        *,
+        title: str | None = None,
+        bullets: Iterable[tuple[str, int]] | None = None,
+        notes: str | None = None,
+    ) -> SlideContent:
+        """This content with the given fields replaced (``None`` keeps one); bullets come as (text, level), and
+        one whose text is unchanged keeps its sources at its new level, while an edited or new one has none."""
+        content = self
+        if bullets is not None:
+            kept = {b.text: b for b in self.bullets}
+            content = evolve(
+                content,
+                bullets=tuple(evolve(kept[t], level=lv) if t in kept else Bullet(t, lv) for t, lv in bullets),
+            )
+        if title is not None:
+            content = evolve(content, title=title)
+        if notes is not None:
+            content = evolve(content, notes=notes)
+        return content
 
     def validate(self, limits: Limits = DEFAULT_LIMITS) -> None:
         """Raise ``ValidationFailed`` unless the content is well-formed and within ``limits``."""

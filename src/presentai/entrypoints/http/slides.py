@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from attrs import evolve, frozen
+from attrs import frozen
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
@@ -84,6 +84,52 @@ async def get_slide(request: web.Request) -> web.Response:
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1))
 
 
+def revise_slide(
+    request: web.Request,
+    presentation: Presentation,
+    slide: Slide,
+    by: str,
+    *,
+    title: str | None = None,
+    bullets: list[tuple[str, int]] | None = None,
+    notes: str | None = None,
+) -> None:
+    """The edit rule of the API and the slide page: refused while a job holds the deck (409), the given fields
+    replace the current ones (a bullet with unchanged text keeps its sources), checked (422), a new version."""
+    presentation.ensure_idle()
+    content = slide.content.edited(title=title, bullets=bullets, notes=notes)
+    slide.revise(content, by=by, limits=request.app[CONTAINER].settings().limits)
+
+
+def restore_version(request: web.Request, presentation: Presentation, slide: Slide, number: int, by: str) -> None:
+    """Version ``number`` of the slide as a new current version (409 while a job holds the deck, 404 if not kept)."""
+    presentation.ensure_idle()
+    slide.restore(number, by=by, limits=request.app[CONTAINER].settings().limits)
+
+
+async def keep(request: web.Request, presentation: Presentation, slide: Slide, action: str) -> None:
+    """Store the slide's presentation after a change and journal it as ``action``."""
+    await request.app[CONTAINER].presentations().save(presentation)
+    await audit(request, presentation.organization_id, action, "slide", slide.id)
+
+
+async def start_regeneration(request: web.Request, presentation: Presentation, slide: Slide, by: str) -> Job:
+    """Queue the job that writes the slide again from its sources (checked: idle, quota, a working writer)."""
+    presentation.ensure_idle()
+    await request.app[CONTAINER].quotas().check(presentation.organization_id)
+    ensure_writer(request)
+    job = Job.new(
+        JobKind.REGENERATE_SLIDE,
+        presentation.organization_id,
+        presentation_id=presentation.id,
+        target_id=slide.id,
+        by=by,
+    )
+    await start(request, job)
+    await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
+    return job
+
+
 @routes.patch("/api/v1/slides/{id}")
 @accepts(SlideEditBody)
 async def edit_slide(request: web.Request) -> web.Response:
@@ -91,18 +137,9 @@ async def edit_slide(request: web.Request) -> web.Response:
     presentation, slide = await load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     body = await read_body(request, SlideEditBody)
     caller = await principal(request)
-    presentation.ensure_idle()
-    content = slide.content
-    if body.bullets is not None:
-        kept = {b.text: b for b in content.bullets}  # an unchanged bullet keeps its sources
-        content = evolve(content, bullets=tuple(kept.get(b.text) or Bullet(b.text, b.level) for b in body.bullets))
-    if body.title is not None:
-        content = evolve(content, title=body.title)
-    if body.notes is not None:
-        content = evolve(content, notes=body.notes)
-    slide.revise(content, by=caller.user_id, limits=request.app[CONTAINER].settings().limits)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
+    bullets = None if body.bullets is None else [(b.text, b.level) for b in body.bullets]
+    revise_slide(request, presentation, slide, caller.user_id, title=body.title, bullets=bullets, notes=body.notes)
+    await keep(request, presentation, slide, "slide.edit")
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1))
 
 
@@ -147,10 +184,8 @@ async def restore_slide(request: web.Request) -> web.Response:
         number = int(request.match_info["vnum"])
     except ValueError as error:
         raise NotFound.of("slide version", request.match_info["vnum"]) from error
-    presentation.ensure_idle()
-    slide.restore(number, by=caller.user_id, limits=request.app[CONTAINER].settings().limits)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
+    restore_version(request, presentation, slide, number, caller.user_id)
+    await keep(request, presentation, slide, "slide.restore")
     return json_response(slide_body(slide, presentation.slides.index(slide) + 1))
 
 
@@ -160,18 +195,7 @@ async def regenerate_slide(request: web.Request) -> web.Response:
     """Start writing a new version of the slide from its sources (202; the slide's versions show it)."""
     presentation, slide = await load_slide(request, request.match_info["id"], Action.EDIT, _WRITE)
     caller = await principal(request)
-    presentation.ensure_idle()
-    await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    ensure_writer(request)
-    job = Job.new(
-        JobKind.REGENERATE_SLIDE,
-        presentation.organization_id,
-        presentation_id=presentation.id,
-        target_id=slide.id,
-        by=caller.user_id,
-    )
-    await start(request, job)
-    await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
+    job = await start_regeneration(request, presentation, slide, caller.user_id)
     return json_response(accepted(job, presentation_id=presentation.id, slide_id=slide.id), status=202)
 
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from aiohttp import web
-from attrs import evolve
 
 from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, Gone, NotFound, ValidationFailed
-from presentai.domain.jobs import Job, JobKind
 from presentai.domain.presentation import Presentation
-from presentai.domain.slides import Bullet, Slide
+from presentai.domain.slides import Slide
 from presentai.entrypoints.http.auth import member
 from presentai.entrypoints.http.bodies import bad_text
-from presentai.entrypoints.http.jobs import start
-from presentai.entrypoints.http.journal import audit
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages import sessions
 from presentai.entrypoints.http.pages.access import may
@@ -23,7 +19,9 @@ from presentai.entrypoints.http.pages.flash import flash, register
 from presentai.entrypoints.http.pages.i18n import _
 from presentai.entrypoints.http.pages.slides_preview import prepared
 from presentai.entrypoints.http.pages.slides_sources import attributions
-from presentai.entrypoints.http.presentations import ensure_writer, load_presentation, slide_body
+from presentai.entrypoints.http.presentations import load_presentation, slide_body
+from presentai.entrypoints.http.slides import keep, revise_slide, start_regeneration
+from presentai.entrypoints.http.slides import restore_version as restore
 
 routes = web.RouteTableDef()
 _READ, _WRITE = Scope.PRESENTATIONS_READ, Scope.PRESENTATIONS_WRITE
@@ -145,19 +143,12 @@ async def edit_slide(request: web.Request) -> web.StreamResponse:
     theme = _asked(request)
     try:
         title, notes, posted = await _field(request, "title"), await _field(request, "notes"), await _bullets(request)
-        presentation.ensure_idle()
-        content = slide.content
-        kept = {b.text: b for b in content.bullets}
-        # a bullet whose text is unchanged keeps its sources (at whatever level it now stands)
-        bullets = tuple(evolve(kept[t], level=lv) if t in kept else Bullet(t, lv) for t, lv in posted)
-        content = evolve(content, title=title.strip(), notes=notes.strip(), bullets=bullets)
-        slide.revise(content, by=user.id, limits=request.app[CONTAINER].settings().limits)
+        revise_slide(request, presentation, slide, user.id, title=title.strip(), bullets=posted, notes=notes.strip())
     except ValidationFailed:
         raise _back(presentation, number, "slide_invalid", theme) from None
     except Conflict:
         raise _back(presentation, number, "slide_busy", theme) from None
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.edit", "slide", slide.id)
+    await keep(request, presentation, slide, "slide.edit")
     raise _back(presentation, number, "slide_saved", theme)
 
 
@@ -174,9 +165,8 @@ async def restore_version(request: web.Request) -> web.StreamResponse:
         presentation.ensure_idle()
     except Conflict:
         raise _back(presentation, number, "slide_busy", _asked(request)) from None
-    slide.restore(int(raw), by=user.id, limits=request.app[CONTAINER].settings().limits)
-    await request.app[CONTAINER].presentations().save(presentation)
-    await audit(request, presentation.organization_id, "slide.restore", "slide", slide.id)
+    restore(request, presentation, slide, int(raw), user.id)
+    await keep(request, presentation, slide, "slide.restore")
     raise _back(presentation, number, "slide_restored", _asked(request))
 
 
@@ -190,15 +180,5 @@ async def regenerate_slide(request: web.Request) -> web.StreamResponse:
         presentation.ensure_idle()
     except Conflict:
         raise _back(presentation, number, "slide_busy", _asked(request)) from None
-    await request.app[CONTAINER].quotas().check(presentation.organization_id)
-    ensure_writer(request)
-    job = Job.new(
-        JobKind.REGENERATE_SLIDE,
-        presentation.organization_id,
-        presentation_id=presentation.id,
-        target_id=slide.id,
-        by=user.id,
-    )
-    await start(request, job)
-    await audit(request, presentation.organization_id, "slide.regenerate", "slide", slide.id)
+    await start_regeneration(request, presentation, slide, user.id)
     raise _back(presentation, number, "slide_regenerating", _asked(request))
