@@ -6,14 +6,8 @@ import pytest
 
 from presentai.domain.errors import Conflict, ValidationFailed
 from presentai.domain.limits import Limits
-from presentai.domain.presentation import (
-    GenerationParameters,
-    Outline,
-    OutlineEdit,
-    OutlineItem,
-    Presentation,
-    PresentationStatus,
-)
+from presentai.domain.outline import Outline, OutlineEdit, OutlineItem
+from presentai.domain.presentation import GenerationParameters, Presentation, PresentationStatus
 from presentai.domain.slides import Bullet, Layout, Slide, SlideContent
 
 

@@ -15,7 +15,8 @@ from presentai.domain.accounts import Action
 from presentai.domain.api_keys import Scope
 from presentai.domain.errors import Conflict, Gone, NotFound, NoUsableSources, ValidationFailed
 from presentai.domain.jobs import Job, JobKind
-from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, OutlineEdit, Presentation
+from presentai.domain.outline import OutlineEdit
+from presentai.domain.presentation import DEFAULT_THEME, GenerationParameters, Presentation
 from presentai.domain.slides import Slide
 from presentai.domain.sources import IngestionStatus
 from presentai.entrypoints.http.auth import find_in_my_organizations, organization_for, principal

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from presentai.domain.accounts import Action
 from presentai.domain.errors import Conflict, ValidationFailed
-from presentai.domain.presentation import Outline, OutlineEdit
+from presentai.domain.outline import Outline, OutlineEdit
 from presentai.entrypoints.http import presentations
 from presentai.entrypoints.http.bodies import bad_text
 from presentai.entrypoints.http.journal import audit
