@@ -104,7 +104,7 @@ class Settings:
     ingest_budget_s: int = 300  # the longest reading and chunking one document may take
     # Smaller documents (in KiB, a ZIP container by what it unpacks to) are read on a thread in the same
     # slots: a child's interpreter start would be most of their time. 0: every document in a child.
-    ingest_thread_below_kb: int = 1024
+    ingest_thread_below_kb: int = 256  # a PDF this size holds the interpreter about 0.5 s on a thread
     # The limits of one request (domain/limits.py; max_slides above is the slides per deck).
     limit_title_chars: int = DEFAULT_LIMITS.title_chars
     limit_topic_chars: int = DEFAULT_LIMITS.topic_chars

@@ -32,7 +32,7 @@ def test_unknown_choices_are_refused(field: dict[str, str]) -> None:
 
 
 def test_documents_below_a_size_are_read_on_a_thread_and_zero_reads_every_one_in_a_child() -> None:
-    assert Settings().ingest_thread_below_bytes == 2**20  # 1 MiB by default
+    assert Settings().ingest_thread_below_bytes == 256 * 2**10  # 256 KiB by default
     assert Settings.from_env({"PRESENTAI_INGEST_THREAD_BELOW_KB": "0"}).ingest_thread_below_bytes == 0
     assert Settings.from_env({"PRESENTAI_INGEST_THREAD_BELOW_KB": "256"}).ingest_thread_below_bytes == 256 * 1024
     with pytest.raises(ValidationFailed):
