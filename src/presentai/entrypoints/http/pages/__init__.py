@@ -25,6 +25,7 @@ from presentai.entrypoints.http.pages import (
     settings_profile,
     share,
     slides,
+    slides_brand,
 )
 from presentai.entrypoints.http.pages.common import Handler, pages_middleware
 from presentai.entrypoints.http.pages.sessions import REFRESHES, Refreshes
@@ -34,7 +35,7 @@ TEMPLATES = HTTP / "templates"
 STATIC = HTTP / "static"
 # Each screen group's routes; a new group adds its module here.
 GROUPS = (account, chrome, dashboard, projects, editor, settings, settings_profile, settings_mfa, settings_organization,
-          settings_api_keys, settings_brand_kits, settings_audit, slides, share)  # fmt: skip
+          settings_api_keys, settings_brand_kits, settings_audit, slides, slides_brand, share)  # fmt: skip
 
 
 @web.middleware

@@ -18,6 +18,7 @@ from presentai.entrypoints.http.files import file_body
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages import i18n, sessions
 from presentai.entrypoints.http.pages.access import may
+from presentai.entrypoints.http.pages.slides_brand import preview_kit
 from presentai.entrypoints.http.presentations import load_presentation, slide_body
 from presentai.entrypoints.http.shares import summary_body
 
@@ -126,6 +127,7 @@ async def context(request: web.Request, presentation: Presentation, membership: 
         "theme": theme_of(presentation, request.query.get("theme", "")),
         "theme_choices": [(name, i18n.gettext(THEME_LABELS[name])) for name in THEMES],
         "brand_kits": [{"id": k.id, "name": k.name} for k in kits],
+        "brand_kit": await preview_kit(request, presentation),
         "exports": found_exports,
         "export_jobs": [e["id"] for e in found_exports if e["waiting"]],
         "sharing": await shares(request, presentation),

@@ -14,6 +14,7 @@ from presentai.entrypoints.http import shares
 from presentai.entrypoints.http.errors import to_response
 from presentai.entrypoints.http.keys import CONTAINER
 from presentai.entrypoints.http.pages.common import page, render
+from presentai.entrypoints.http.pages.slides_brand import preview_kit
 from presentai.entrypoints.http.pages.slides_preview import prepared
 
 routes = web.RouteTableDef()
@@ -61,6 +62,7 @@ async def open_share(request: web.Request) -> web.StreamResponse:
             "slides": slides,
             "sources": names,
             "theme": theme if theme in THEMES else THEME,
+            "brand_kit": await preview_kit(request, shown),
             "view_token": opened.view_token or "",
             "report_url": f"/api/v1/share/{token}/views" if opened.view_token else "",
         },

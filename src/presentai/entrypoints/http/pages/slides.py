@@ -17,6 +17,7 @@ from presentai.entrypoints.http.pages.access import may
 from presentai.entrypoints.http.pages.common import page, render
 from presentai.entrypoints.http.pages.flash import flash, register
 from presentai.entrypoints.http.pages.i18n import _
+from presentai.entrypoints.http.pages.slides_brand import preview_kit
 from presentai.entrypoints.http.pages.slides_preview import prepared
 from presentai.entrypoints.http.pages.slides_sources import attributions
 from presentai.entrypoints.http.presentations import load_presentation, slide_body
@@ -101,6 +102,7 @@ async def show_slide(request: web.Request) -> web.StreamResponse:
             "current_version": slide.version,
             "theme": theme,
             "themes": THEMES,
+            "brand_kit": await preview_kit(request, presentation),
             "can_edit": may(membership, Action.EDIT),
             "previous": number - 1 if number > 1 else None,
             "next": number + 1 if number < len(presentation.slides) else None,
