@@ -23,7 +23,9 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: unit, contract, integration and end-to-end."""
-    session.run(sys.executable, "-m", "pytest", *session.posargs)
+    # One worker per core, at most four: the tests spend much of their time waiting on the servers,
+    # workers and LibreOffice they start, and every test keeps to its own databases, folders and ports.
+    session.run(sys.executable, "-m", "pytest", "-n", "auto", "--maxprocesses=4", *session.posargs)
 
 
 @nox.session
