@@ -57,5 +57,6 @@ async def test_a_section_comparing_two_things_is_shown_in_two_facing_columns() -
     (slide,) = slides
     assert slide.layout is Layout.TWO_COLUMN
     left, right = slide.columns
-    assert all("non-native" not in b.text for b in left) and all("non-native" in b.text for b in right)
+    assert all("non-native" not in b.text for b in left)
+    assert all("non-native" in b.text for b in right)
     slide.validate()
