@@ -176,6 +176,7 @@ async def test_two_factor_state_and_erasure_are_kept_with_the_user(accounts: Acc
     await accounts.users.add(user)
     user.begin_mfa("JBSWY3DPEHPK3PXP")
     user.confirm_mfa(58_000_000, ("a" * 64, "b" * 64))
+    user.language = "ru"
     await accounts.users.save(user)
     stored = await accounts.users.get(user.id)
     assert (stored.mfa_secret, stored.mfa_enabled, stored.mfa_last_step) == ("JBSWY3DPEHPK3PXP", True, 58_000_000)
@@ -186,9 +187,27 @@ async def test_two_factor_state_and_erasure_are_kept_with_the_user(accounts: Acc
     erased = await accounts.users.get(user.id)
     assert erased.deleted_at is not None
     assert (erased.mfa_enabled, erased.recovery_hashes, erased.password_hash) == (False, (), "")
+    assert erased.language == ""
     assert email not in (erased.email, erased.name)
     assert await accounts.users.by_email(email) is None
     await accounts.users.add(User.register(email, "Anna again", "hash"))  # the address is free again
+
+
+async def test_the_chosen_language_is_kept_with_the_user_from_sign_up_to_a_change(accounts: Accounts) -> None:
+    user = User.register(unique_email(), "Anna", "hash")
+    await accounts.users.add(user)
+    assert (await accounts.users.get(user.id)).language == ""  # not chosen: the browser's language decides
+    user.language = "ru"
+    await accounts.users.save(user)
+    assert (await accounts.users.get(user.id)).language == "ru"
+    assert (await accounts.users.by_email(user.email)).language == "ru"  # type: ignore[union-attr]
+    user.language = "en"
+    await accounts.users.save(user)
+    assert (await accounts.users.get(user.id)).language == "en"
+    russian = User.register(unique_email(), "Boris", "hash")
+    russian.language = "ru"
+    await accounts.users.add(russian)
+    assert (await accounts.users.get(russian.id)).language == "ru"
 
 
 async def test_removing_an_organization_removes_its_members_and_keeps_other_organizations(accounts: Accounts) -> None:

@@ -16,6 +16,7 @@ _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1_000  # a passphrase, not a document to hash
 LAST_OWNER = "the organization's last owner cannot be removed or demoted; make someone else owner first"
+UI_LANGUAGES = ("en", "ru")  # the web UI's languages: a profile may choose one, the pages offer exactly these
 
 
 class Role(enum.StrEnum):
@@ -111,6 +112,18 @@ def check_name(name: str, limits: Limits = DEFAULT_LIMITS, field: str = "name") 
         raise ValidationFailed(f"the {field} is too long", problems)
 
 
+def check_language(language: str) -> None:
+    """Raise ``ValidationFailed`` unless ``language`` is one of the UI's languages or ``""`` (not chosen)."""
+    if language and language not in UI_LANGUAGES:
+        raise ValidationFailed(
+            f"the language must be one of {', '.join(UI_LANGUAGES)} (or empty: not chosen)", {"language": "unknown"}
+        )
+
+
+def _valid_language(_user: object, _attribute: object, language: str) -> None:
+    check_language(language)
+
+
 @define
 class User:
     """A person who signs in."""
@@ -127,6 +140,7 @@ class User:
     recovery_hashes: tuple[str, ...] = ()  # SHA-256 of the unused one-time recovery codes
     deleted_at: datetime | None = None
     email_verified_at: datetime | None = None
+    language: str = field(default="", validator=_valid_language)  # the pages' language; "" = not chosen
 
     @classmethod
     def register(cls, email: str, name: str, password_hash: str, limits: Limits = DEFAULT_LIMITS) -> User:
@@ -180,6 +194,7 @@ class User:
         self.is_platform_admin = False
         self.disable_mfa()
         self.email_verified_at = None
+        self.language = ""
         self.deleted_at = now
 
 

@@ -22,19 +22,20 @@ def _user(row: Row) -> User:
         recovery_hashes=tuple(row["recovery_hashes"].split()),
         deleted_at=from_timestamp(row["deleted_at"]) if row["deleted_at"] else None,
         email_verified_at=from_timestamp(row["email_verified_at"]) if row["email_verified_at"] else None,
+        language=row["language"],
     )  # fmt: skip
 
 
 def _user_state(user: User) -> list[object]:
     return [
         user.email, user.name, user.password_hash, user.is_platform_admin, user.mfa_secret, user.mfa_enabled,
-        user.mfa_last_step, " ".join(user.recovery_hashes), user.deleted_at, user.email_verified_at,
+        user.mfa_last_step, " ".join(user.recovery_hashes), user.deleted_at, user.email_verified_at, user.language,
     ]  # fmt: skip
 
 
 _USER_COLUMNS = (
     "email, name, password_hash, is_platform_admin, mfa_secret, mfa_enabled, mfa_last_step, recovery_hashes,"
-    " deleted_at, email_verified_at"
+    " deleted_at, email_verified_at, language"
 )
 
 
