@@ -182,3 +182,28 @@ async def test_an_only_owner_hands_over_first_and_a_leaving_member_keeps_the_tea
     assert by_member
     assert all(not e["ip"] for e in by_member)
     assert all(member["email"] not in str(e) for e in journal["data"])
+
+
+async def test_the_language_of_the_pages_is_chosen_in_the_profile_and_an_unknown_one_changes_nothing(
+    client: TestClient,
+) -> None:
+    anna = await signed_up(client)
+    auth = {"Authorization": anna["auth"]}
+    me = await client.get("/api/v1/users/me", headers=auth)
+    assert (await me.json())["language"] == ""  # not chosen: the browser's language decides
+    chosen = await client.patch("/api/v1/users/me", json={"language": "ru"}, headers=auth)
+    assert (chosen.status, (await chosen.json())["language"]) == (200, "ru")
+    assert (await (await client.get("/api/v1/users/me", headers=auth)).json())["language"] == "ru"
+
+    refused = await client.patch("/api/v1/users/me", json={"language": "de", "name": "Renamed"}, headers=auth)
+    body = await refused.json()
+    assert (refused.status, body["error"], body["fields"]) == (422, "validation_error", {"language": "unknown"})
+    after = await (await client.get("/api/v1/users/me", headers=auth)).json()
+    assert (after["language"], after["name"]) == ("ru", anna["email"].split("@")[0])  # the name did not change
+
+    renamed = await client.patch("/api/v1/users/me", json={"name": "Anna"}, headers=auth)
+    assert (await renamed.json())["language"] == "ru"  # a field not sent stays
+    exported = await client.post("/api/v1/users/me/export-data", headers=auth)
+    assert (await exported.json())["profile"]["language"] == "ru"
+    cleared = await client.patch("/api/v1/users/me", json={"language": ""}, headers=auth)
+    assert (await cleared.json())["language"] == ""

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from attrs import frozen
 
-from presentai.domain.accounts import Action, Membership, Organization, Role, User
+from presentai.domain.accounts import Action, Membership, Organization, Role, User, check_language
 from presentai.domain.api_keys import Scope
 from presentai.domain.audit import AuditQuery
 from presentai.domain.errors import Unauthorized, ValidationFailed
@@ -50,6 +50,7 @@ class ProfileBody:
     name: str | None = None
     password: str | None = None
     current_password: str = ""
+    language: str | None = None  # the web UI's: "en", "ru", or "" (not chosen: the browser's decides)
 
 
 @frozen
@@ -102,6 +103,7 @@ def _user(user: User) -> dict[str, Any]:
         "name": user.name,
         "email_verified": user.email_verified_at is not None,
         "mfa_enabled": user.mfa_enabled,
+        "language": user.language,
         "created_at": user.created_at.isoformat(),
     }
 
@@ -238,12 +240,17 @@ async def me(request: web.Request) -> web.Response:
 @routes.patch("/api/v1/users/me")
 @accepts(ProfileBody)
 async def update_me(request: web.Request) -> web.Response:
-    """Change the caller's name or password (a new password ends every login)."""
+    """Change the caller's name, password (a new password ends every login) or language of the pages."""
     caller = await person(request)
     body = await read_body(request, ProfileBody)
+    if body.language is not None:
+        check_language(body.language)  # before anything changes: an unknown language changes nothing
     user = await request.app[AUTHENTICATOR].update_profile(
         caller.user_id, name=body.name, password=body.password, current_password=body.current_password
     )
+    if body.language is not None and body.language != user.language:
+        user.language = body.language
+        await request.app[USERS].save(user)
     return json_response(_user(user))
 
 
