@@ -18,7 +18,7 @@ from tests.waiting import DEADLINE_S, wait_until
 
 def _child_address_space() -> int:
     """The address space of a child that has imported the renderer (what it holds before any deck)."""
-    probe = "import presentai.adapters.pptx.isolated; print(open('/proc/self/status').read())"
+    probe = "import presentai.adapters.pptx.designed; print(open('/proc/self/status').read())"
     status = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True, text=True).stdout
     (line,) = [line for line in status.splitlines() if line.startswith("VmSize:")]
     return int(line.split()[1]) * 1024
@@ -62,3 +62,10 @@ def test_stopping_the_service_kills_a_running_render_and_refuses_new_ones() -> N
     assert [str(f) for f in failures] == ["the export was stopped because the service is stopping"]
     with pytest.raises(RenderError, match="stopping"):
         renderer.render(deck())
+
+
+def test_the_service_side_of_the_isolated_renderer_never_imports_python_pptx() -> None:
+    # The first export would otherwise import python-pptx on the service's event loop (about 0.1 s stalled).
+    probe = "import sys, presentai.adapters.pptx.isolated; print('pptx' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"

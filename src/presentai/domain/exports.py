@@ -13,6 +13,8 @@ from attrs import define, field
 from presentai.domain.errors import Conflict, Gone, NotFound, ValidationFailed
 from presentai.domain.ids import new_id
 
+PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
 
 class ExportFormat(enum.StrEnum):
     """What an export produces."""
@@ -31,10 +33,10 @@ class ExportFormat(enum.StrEnum):
     def media_type(self) -> str:
         """The downloaded file's content type."""
         return {
-            "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pptx": PPTX_MEDIA_TYPE,
             "pdf": "application/pdf",
             "png": "application/zip",
-            "google_slides": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "google_slides": PPTX_MEDIA_TYPE,
         }[self.value]
 
     @classmethod

@@ -20,11 +20,12 @@ from presentai.domain.brand_kits import (
     template_key,
 )
 from presentai.domain.errors import NotFound, StorageUnavailable
+from presentai.domain.exports import PPTX_MEDIA_TYPE
 from presentai.ports.accounts import OrganizationRepository
 from presentai.ports.brand_kits import BrandAssetChecker, BrandKitRepository
 from presentai.ports.storage import ObjectStore
 
-PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PPTX_TYPE = PPTX_MEDIA_TYPE
 
 
 @frozen

@@ -24,11 +24,12 @@ from presentai.adapters.pptx.masters import INSET_X, INSET_Y, LEVEL_INDENT, mast
 from presentai.adapters.pptx.notes import source_line, write_notes
 from presentai.adapters.pptx.packaging import quick_part_names
 from presentai.adapters.pptx.pieces import SPACE_BEFORE, Mode, Piece, inner, pieces, quote_size
-from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE, PptxDeckRenderer
+from presentai.adapters.pptx.renderer import PptxDeckRenderer
 from presentai.adapters.pptx.themes import DEFAULT_THEME, Theme, branded, theme_named
 from presentai.adapters.pptx.visuals import draw_chart, draw_figures, draw_table
 from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
+from presentai.domain.exports import PPTX_MEDIA_TYPE
 from presentai.domain.slides import Bullet
 
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)

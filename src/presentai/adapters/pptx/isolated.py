@@ -9,10 +9,9 @@ import resource
 import sys
 
 from presentai.adapters.children import ChildProcesses
-from presentai.adapters.pptx.designed import DesignedDeckRenderer
-from presentai.adapters.pptx.renderer import PPTX_MEDIA_TYPE
 from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
+from presentai.domain.exports import PPTX_MEDIA_TYPE
 
 _RENDER_ERROR = 3  # exit codes of the child
 _OUT_OF_MEMORY = 4
@@ -58,6 +57,9 @@ def _child_env() -> dict[str, str]:
 
 def _child(memory_bytes: int) -> int:
     """Read a pickled (deck, template) from the parent, write the PPTX to stdout."""
+    # Only the child draws: the service never imports python-pptx for it (an import on its event loop).
+    from presentai.adapters.pptx.designed import DesignedDeckRenderer
+
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         deck, template = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our own parent, over a pipe

@@ -53,10 +53,10 @@ from presentai.adapters.pptx.template_pieces import (
 from presentai.adapters.pptx.template_visuals import caption, draw_chart, draw_table, table_notes, table_style
 from presentai.domain.deck import Deck
 from presentai.domain.errors import RenderError
+from presentai.domain.exports import PPTX_MEDIA_TYPE
 from presentai.domain.figures import figure_caption, key_figure
 from presentai.domain.slides import Bullet
 
-PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 WIDE = (Inches(13.333), Inches(7.5))
 _MAIN = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 _OTHER_MAINS = (  # a .potx or a .ppsx is a presentation under another content type
