@@ -17,7 +17,7 @@ from presentai.config import Settings
 from presentai.domain.accounts import Membership, Role
 from presentai.domain.audit import AuditQuery
 from presentai.entrypoints.http.app import create_app
-from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS
+from presentai.entrypoints.http.keys import API_KEYS, AUDIT, AUTHENTICATOR, CONTAINER, ORGANIZATIONS, USERS
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "a long walk by the river at dawn"
@@ -342,3 +342,63 @@ def test_the_settings_catalogue_translates_no_other_screens_message_differently(
             with path.open("rb") as handle:
                 clashes += [(path.name, m.id) for m in read_po(handle) if m.id in mine and m.string != mine[m.id]]
     assert clashes == []
+
+
+def _forget_the_language_cookie(client: TestClient) -> None:
+    client.session.cookie_jar.clear(lambda cookie: cookie.key == "lang")
+
+
+async def test_a_profile_in_russian_gets_russian_pages_whatever_the_browser_says(
+    app: web.Application, client: TestClient
+) -> None:
+    user_id = await _user(app, "olga@example.com")
+    olga = await app[USERS].get(user_id)
+    olga.language = "ru"
+    await app[USERS].save(olga)
+    await _sign_in(client, "olga@example.com")
+    _forget_the_language_cookie(client)
+    english = {**HTML, "Accept-Language": "en-GB,en;q=0.9"}
+    response = await client.get("/settings/profile", headers=english)
+    html = await response.text()
+    assert '<html lang="ru">' in html
+    assert "Профиль" in html
+    client.session.cookie_jar.update_cookies({"lang": "en"})  # an older choice of this browser: the profile wins
+    assert '<html lang="ru">' in await (await client.get("/settings/profile", headers=english)).text()
+
+
+async def test_the_header_switch_saves_the_language_to_the_profile(app: web.Application, client: TestClient) -> None:
+    user_id = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    refused = await client.post("/language", data={"lang": "ru", "next": "/projects"}, headers=HTML)
+    assert refused.status == 403  # no CSRF token: nothing changes
+    assert (await app[USERS].get(user_id)).language == ""
+    form = {"csrf_token": token, "lang": "ru", "next": "/settings/profile"}
+    response = await client.post("/language", data=form, headers=HTML, allow_redirects=False)
+    assert (response.status, response.headers["Location"]) == (302, "/settings/profile")
+    assert (await app[USERS].get(user_id)).language == "ru"
+    _forget_the_language_cookie(client)  # another browser, say: the profile still decides
+    page = await client.get("/settings/profile", headers={**HTML, "Accept-Language": "en"})
+    assert '<html lang="ru">' in await page.text()
+
+
+async def test_the_profile_language_select_saves_clears_and_refuses_an_unknown_language(
+    app: web.Application, client: TestClient
+) -> None:
+    user_id = await _user(app, "owner@example.com")
+    token = await _sign_in(client, "owner@example.com")
+    english = {**HTML, "Accept-Language": "en"}
+    saved = await client.post("/settings/profile/language", data={"csrf_token": token, "lang": "ru"}, headers=english)
+    html = await saved.text()
+    assert (await app[USERS].get(user_id)).language == "ru"
+    assert '<html lang="ru">' in html
+    assert "Язык сохранён в вашем профиле." in html
+    assert re.search(r'<option value="ru" lang="ru" selected>', html)
+
+    unknown = await client.post("/settings/profile/language", data={"csrf_token": token, "lang": "de"}, headers=english)
+    assert unknown.status == 422
+    assert "Выберите один из предложенных языков." in await unknown.text()
+    assert (await app[USERS].get(user_id)).language == "ru"
+
+    cleared = await client.post("/settings/profile/language", data={"csrf_token": token, "lang": ""}, headers=english)
+    assert (await app[USERS].get(user_id)).language == ""
+    assert '<html lang="en">' in await cleared.text()  # none chosen, the cookie gone: Accept-Language decides

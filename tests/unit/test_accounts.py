@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from presentai.domain.accounts import (
+    UI_LANGUAGES,
     Action,
     Membership,
     Organization,
@@ -159,3 +162,31 @@ def test_prompt_versions_share_calls_by_weight_and_bad_ones_are_refused() -> Non
         PromptTemplate.draft("slide", "short")
     with pytest.raises(ValidationFailed):
         a.configure(weight=-1)
+
+
+def test_a_user_chooses_one_of_the_ui_languages_or_none() -> None:
+    user = User.register("lang@example.com", "Lang", "hash")
+    assert user.language == ""  # not chosen: the browser's language decides
+    for language in ("ru", "en", ""):
+        user.language = language
+        assert user.language == language
+    assert UI_LANGUAGES == ("en", "ru")
+
+
+@pytest.mark.parametrize("language", ["de", "RU", "ru-RU", " ru", "english"])
+def test_a_language_the_ui_does_not_have_is_refused(language: str) -> None:
+    user = User.register("lang@example.com", "Lang", "hash")
+    user.language = "ru"
+    with pytest.raises(ValidationFailed) as refused:
+        user.language = language
+    assert refused.value.fields == {"language": "unknown"}
+    assert user.language == "ru"
+    with pytest.raises(ValidationFailed):
+        User("u-1", "lang@example.com", "Lang", "hash", language=language)
+
+
+def test_erasing_a_user_forgets_the_language() -> None:
+    user = User.register("lang@example.com", "Lang", "hash")
+    user.language = "ru"
+    user.anonymise(datetime.now(UTC))
+    assert user.language == ""

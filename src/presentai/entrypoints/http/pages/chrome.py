@@ -16,11 +16,12 @@ _YEAR = 365 * 24 * 3600
 @routes.post("/language")
 @page
 async def switch_language(request: web.Request) -> web.StreamResponse:
-    """Remember the language chosen in the switcher and go back to the page."""
+    """Remember the language chosen in the switcher (in the profile when signed in, and in the browser) and go back
+    to the page."""
     form = await fields(request, "lang", "next")
     response = web.HTTPFound(sessions.local_path(form["next"], "/"))
     if form["lang"] in i18n.LANGUAGES:
-        response.set_cookie(i18n.LANG_COOKIE, form["lang"], max_age=_YEAR, path="/", samesite="Lax")
+        await i18n.remember(request, response, form["lang"])
     raise response
 
 

@@ -12,10 +12,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from presentai.domain.accounts import UI_LANGUAGES, check_language
+from presentai.entrypoints.http.keys import USERS
+from presentai.entrypoints.http.pages import sessions
+
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-LANGUAGES = ("en", "ru")
+LANGUAGES = UI_LANGUAGES  # one list: what a profile may choose is what the pages offer
 DEFAULT = "en"
 LANG_COOKIE = "lang"
+_YEAR = 365 * 24 * 3600
 _current: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar("translations")
 
 
@@ -37,9 +42,11 @@ def translations(language: str) -> NullTranslations:
     return merged or NullTranslations()
 
 
-def negotiate(request: web.Request, profile_language: str = "") -> str:
-    """The profile's language, else the switcher's cookie, else the best of Accept-Language, else English."""
-    for choice in (profile_language, request.cookies.get(LANG_COOKIE, "")):
+def negotiate(request: web.Request) -> str:
+    """The signed-in user's profile language, else the switcher's cookie, else the best of Accept-Language, else
+    English (call it after ``sessions.identify``)."""
+    user = sessions.current_user(request)
+    for choice in (user.language if user else "", request.cookies.get(LANG_COOKIE, "")):
         if choice in LANGUAGES:
             return choice
     ranked: list[tuple[float, int, str]] = []
@@ -55,6 +62,20 @@ def negotiate(request: web.Request, profile_language: str = "") -> str:
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else DEFAULT
+
+
+async def remember(request: web.Request, response: web.StreamResponse, language: str) -> None:
+    """Keep ``language`` (``""``: none chosen) for the next pages: in the signed-in user's profile, and in this
+    browser's cookie (all there is when signed out); ``ValidationFailed`` for a language the UI does not have."""
+    check_language(language)
+    user = sessions.current_user(request)
+    if user is not None and user.language != language:
+        user.language = language
+        await request.app[USERS].save(user)
+    if language:
+        response.set_cookie(LANG_COOKIE, language, max_age=_YEAR, path="/", samesite="Lax")
+    else:
+        response.del_cookie(LANG_COOKIE, path="/")
 
 
 def activate(language: str) -> None:

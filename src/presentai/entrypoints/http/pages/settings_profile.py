@@ -15,12 +15,11 @@ from presentai.entrypoints.http.pages.settings import back, render_settings
 
 routes = web.RouteTableDef()
 HERE = "/settings/profile"
-_YEAR = 365 * 24 * 3600
 register(
     {
         "profile_saved": ("success", _("Your name was saved.")),
         "password_changed": ("success", _("Your password was changed. Sign in again with it: every login was ended.")),
-        "language_saved": ("success", _("The language was saved for this browser.")),
+        "language_saved": ("success", _("The language was saved to your profile.")),
     }
 )
 _MESSAGES = {
@@ -28,6 +27,7 @@ _MESSAGES = {
     ("name", "too long"): _("The name is too long."),
     ("current_password", "wrong"): _("The current password is wrong."),
     ("password", "wrong"): _("The password is wrong."),
+    ("language", "unknown"): _("Choose one of the languages offered."),
 }
 
 
@@ -47,7 +47,12 @@ async def screen(request: web.Request, *, errors: dict[str, str] | None = None, 
     return await render_settings(
         request,
         "settings/profile.html",
-        {"profile": user, "errors": errors or {}, "language_names": {"en": "English", "ru": "Русский"}},
+        {
+            "profile": user,
+            "errors": errors or {},
+            "language_names": {"en": "English", "ru": "Русский"},
+            "browser_language": gettext(_("As the browser says")),
+        },
         membership,
         status=status,
     )
@@ -94,10 +99,12 @@ async def change_password(request: web.Request) -> web.StreamResponse:
 @routes.post(HERE + "/language")
 @page
 async def save_language(request: web.Request) -> web.StreamResponse:
-    """The language of the pages (kept in the browser: the profile has no language of its own)."""
+    """The language of the pages, saved to the profile (``""``: none chosen, the browser's language decides)."""
     sessions.require_user(request)
     form = await fields(request, "lang")
     response = back(HERE, "language_saved")
-    if form["lang"] in i18n.LANGUAGES:
-        response.set_cookie(i18n.LANG_COOKIE, form["lang"], max_age=_YEAR, path="/", samesite="Lax")
+    try:
+        await i18n.remember(request, response, form["lang"])
+    except ValidationFailed as error:
+        return await screen(request, errors=errors_of(error), status=422)
     raise response
