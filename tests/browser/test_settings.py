@@ -233,3 +233,25 @@ async def test_the_settings_screens_fit_a_tablet(app: web.Application, new_page:
             width = await page.evaluate("document.documentElement.scrollWidth")
             assert width <= 768, f"{path} scrolls sideways ({width}px)"
             await shoot(page, f"settings-{name}-tablet", lang)
+
+
+async def test_the_language_chosen_in_one_browser_follows_the_user_to_another(
+    app: web.Application, new_page: NewPage
+) -> None:
+    await make_user(app, "vera@example.com", "Vera")
+    laptop = await new_page("en")
+    await sign_in(laptop, "vera@example.com")
+    await laptop.get_by_role("button", name="RU").click()
+    await expect(laptop.locator("html")).to_have_attribute("lang", "ru")
+    phone = await new_page("en")  # another browser: English Accept-Language, no cookie
+    await sign_in(phone, "vera@example.com")
+    await expect(phone.locator("html")).to_have_attribute("lang", "ru")
+    await phone.goto("/settings/profile")
+    await expect(phone.locator("#profile-language")).to_have_value("ru")
+    await phone.locator("#profile-language").select_option("en")
+    await phone.locator("form[action='/settings/profile/language'] button").click()
+    await expect(phone.locator("html")).to_have_attribute("lang", "en")
+    await expect(phone.locator(".flash, [role=status], [role=alert]").first).to_contain_text("saved to your profile")
+    await laptop.reload()
+    await expect(laptop.locator("html")).to_have_attribute("lang", "en")  # the profile wins over its ru cookie
+    await shoot(laptop, "settings-profile-language", "en")
