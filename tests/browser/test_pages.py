@@ -182,8 +182,10 @@ async def test_a_viewer_sees_no_write_controls_and_gets_403_when_forcing_them(ap
     project = Project.start(organization_id, "Shared plans")
     await app[CONTAINER].projects().add(project)
     await sign_in(page, "hal@example.com")
-    await page.locator("#org-switcher").select_option(organization_id)
-    await page.wait_for_url("**/dashboard")
+    # The switch posts and comes back to the dashboard it left: wait for that navigation, not for the address.
+    async with page.expect_navigation(url="**/dashboard"):
+        await page.locator("#org-switcher").select_option(organization_id)
+    await expect(page.locator("#org-switcher")).to_have_value(organization_id)
     await page.goto("/projects")
     await expect(page.locator(".project-row", has_text="Shared plans")).to_be_visible()
     await expect(page.locator("form[action='/projects']")).to_have_count(0)
