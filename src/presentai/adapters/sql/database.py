@@ -203,7 +203,13 @@ class SqliteDatabase:
         def call() -> Any:
             with self._thread_lock:
                 try:
-                    return work(self._connect())
+                    done = work(self._connect())
+                    if isinstance(done, sqlite3.Cursor):
+                        # Closed here, under the lock: a cursor freed later, on another thread, resets its
+                        # statement while a statement of another thread may be running ("API misuse").
+                        done.close()
+                        return None
+                    return done
                 except sqlite3.IntegrityError as error:
                     raise Conflict("that conflicts with something that already exists") from error
                 except sqlite3.OperationalError as error:
