@@ -728,3 +728,19 @@ def test_a_table_of_five_rows_and_six_columns_takes_one_slide_and_a_long_one_sha
     drawn = [[p for p in pieces(s, theme, "en") if p.mode is Mode.TABLE] for s in tables]
     assert [len(d) for d in drawn] == [1, 2]
     assert [len(p.table.rows) for p in drawn[1] if p.table is not None] == [5, 5]
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_an_agenda_of_twelve_items_with_long_titles_on_one_side_takes_one_slide_in_order(theme: str) -> None:
+    titles = [
+        "About this report", "Smart meter rollout", "Battery storage", "Financial summary", "Principal risks",
+        "Board and committees", "Northern Ridge wind programme", "Digital grid and the Meridian control system",
+        "Flexibility services and low-carbon technologies", "Day one: communications coverage",
+        "Review meeting and decisions", "Outlook for 2026",
+    ]  # fmt: skip
+    agenda = SlideContent(Layout.AGENDA, "Agenda", tuple(Bullet(t) for t in titles))
+    (drawn,) = pieces(agenda, THEMES[theme], "en")
+    assert drawn.mode is Mode.COLUMNS
+    assert [b.text for b in drawn.left + drawn.right] == titles  # read down the first column, then the second
+    assert drawn.left
+    assert drawn.right

@@ -85,7 +85,7 @@ def pieces(content: SlideContent, theme: Theme, language: str) -> list[Piece]:
         return [Piece(Mode.SECTION, content)]
     if layout is Layout.AGENDA:
         if len(content.bullets) > AGENDA_COLUMN_AFTER:
-            return _columns(content, _halves(content.bullets), size, language, numbered=True)
+            return _columns(content, _balanced(content.bullets, size), size, language, numbered=True)
         return _list(content, size, language, numbered=True)
     if layout is Layout.TWO_COLUMN and content.bullets:
         return _columns(content, content.columns, size, language)
@@ -173,8 +173,13 @@ def _part(content: SlideContent, index: int, language: str, *, bullets: tuple[Bu
     return evolve(content, bullets=bullets, title=continued(content.title, language), notes="")
 
 
-def _halves(bullets: tuple[Bullet, ...]) -> tuple[tuple[Bullet, ...], tuple[Bullet, ...]]:
+def _balanced(bullets: tuple[Bullet, ...], size: int) -> tuple[tuple[Bullet, ...], tuple[Bullet, ...]]:
+    """The agenda's items in two columns, in order: split where both fit on one slide, nearest the middle
+    (long titles on one side move the split), else in halves (and continued)."""
     half = (len(bullets) + 1) // 2
+    for cut in sorted(range(1, len(bullets)), key=lambda cut: (abs(cut - half), -cut)):
+        if fits(bullets[:cut], LEFT_BOX, size) and fits(bullets[cut:], LEFT_BOX, size):
+            return bullets[:cut], bullets[cut:]
     return bullets[:half], bullets[half:]
 
 
