@@ -21,10 +21,10 @@ from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
 from rq.worker_pool import WorkerPool
 
-from presentai.adapters.analytics.buffer import buffer_key as analytics_buffer_key
 from presentai.adapters.analytics.sinks import COLLECTION as ANALYTICS
 from presentai.adapters.analytics.sinks import MongoViewAnalytics
 from presentai.adapters.jobs.queues import RqJobQueue
+from presentai.adapters.mongo_buffer import buffer_key as analytics_buffer_key
 from presentai.adapters.traces.sinks import MongoTraceSink, buffer_key
 from presentai.config import Settings
 from presentai.containers import worker_container

@@ -11,7 +11,7 @@ from typing import Any
 import cattrs
 import orjson
 
-from presentai.adapters.analytics.buffer import OUTAGE_S, BufferedInserts, buffer_key
+from presentai.adapters.mongo_buffer import OUTAGE_S, BufferedInserts, buffer_key
 from presentai.domain.analytics import ViewEvent, ViewSummary, summarize
 from presentai.domain.errors import ProviderError
 
@@ -76,7 +76,9 @@ class MongoViewAnalytics:
 
             self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
         self.buffer_key = buffer_key(url, database, COLLECTION)
-        self._buffer = BufferedInserts(self._collection, self._redis, self.buffer_key, outage_s=outage_s)
+        self._buffer = BufferedInserts(
+            self._collection, self._redis, self.buffer_key, outage_s=outage_s, what="view events"
+        )
         self._lock = asyncio.Lock()
 
     async def record(self, event: ViewEvent) -> None:

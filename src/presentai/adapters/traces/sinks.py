@@ -4,10 +4,7 @@ and a JSON-lines file for the embedded mode."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import logging
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,17 +12,18 @@ from typing import Any
 import attrs
 import orjson
 
+from presentai.adapters.mongo_buffer import OUTAGE_S, BufferedInserts
+from presentai.adapters.mongo_buffer import buffer_key as mongo_buffer_key
 from presentai.domain.tracing import GenerationTrace
 
 log = logging.getLogger("presentai.traces")
-OUTAGE_S = 30.0  # after MongoDB fails, traces go straight to the buffer this long before it is tried again
+COLLECTION = "generation_traces"
 
 
 def buffer_key(url: str, database: str) -> str:
     """The Redis LIST that holds traces for this MongoDB database while it is down: one per destination,
     so that deployments sharing a Redis never move each other's traces."""
-    digest = hashlib.sha256(f"{url}\n{database}".encode()).hexdigest()[:16]
-    return f"generation_traces:buffer:{digest}"
+    return mongo_buffer_key(url, database, COLLECTION)
 
 
 def _document(trace: GenerationTrace) -> dict[str, Any]:
@@ -72,88 +70,25 @@ class MongoTraceSink:
         self._client: Any = pymongo.MongoClient(
             url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=answer_ms, socketTimeoutMS=answer_ms
         )
-        self._collection = self._client[database]["generation_traces"]
+        self._collection = self._client[database][COLLECTION]
         self._redis: Any = None
         if redis_url:
             import redis
 
             self._redis = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
         self.buffer_key = buffer_key(url, database)
-        self._local: list[bytes] = []
+        self._buffer = BufferedInserts(self._collection, self._redis, self.buffer_key, outage_s=outage_s, what="traces")
         self._lock = asyncio.Lock()
-        self._outage_s = outage_s
-        self._down_until = 0.0
 
     async def record(self, trace: GenerationTrace) -> None:
         """Store the trace, or buffer it."""
         async with self._lock:
-            await asyncio.to_thread(self._record, orjson.dumps(_document(trace)))
+            await asyncio.to_thread(self._buffer.insert, _document(trace))
 
     async def flush(self) -> int:
         """Move what is buffered into MongoDB (now, whatever the last failure); how many traces moved."""
         async with self._lock:
-            moved = await asyncio.to_thread(self._flush)
-            self._down_until = 0.0
-            return moved
-
-    def _record(self, payload: bytes) -> None:
-        from pymongo.errors import PyMongoError
-
-        if time.monotonic() < self._down_until:
-            self._push(payload)
-            return
-        try:
-            self._flush()
-            self._insert(orjson.loads(payload))
-        except PyMongoError as error:
-            log.warning("MongoDB is unavailable; traces wait in the buffer for %.0f s: %s", self._outage_s, error)
-            self._down_until = time.monotonic() + self._outage_s
-            self._push(payload)
-
-    def _insert(self, document: dict[str, Any]) -> None:
-        from pymongo.errors import DuplicateKeyError
-
-        with contextlib.suppress(DuplicateKeyError):  # stored before the connection dropped: once is enough
-            self._collection.insert_one(document)
-
-    def _push(self, payload: bytes) -> None:
-        if self._redis is not None:
-            from redis.exceptions import RedisError
-
-            try:
-                self._redis.rpush(self.buffer_key, payload)
-                return
-            except RedisError as error:
-                log.warning("Redis is unavailable too; the trace waits in this process: %s", error)
-        self._local.append(payload)
-
-    def _flush(self) -> int:
-        moved = 0
-        while self._local:
-            self._insert(orjson.loads(self._local[0]))
-            self._local.pop(0)
-            moved += 1
-        if self._redis is None:
-            return moved
-        from redis.exceptions import RedisError
-
-        while True:
-            try:
-                payload = self._redis.lindex(self.buffer_key, 0)
-            except RedisError as error:  # what Redis holds waits there; the trace being recorded goes on
-                log.warning("Redis is unavailable; the traces buffered there wait for it: %s", error)
-                return moved
-            if payload is None:
-                return moved
-            self._insert(orjson.loads(payload))  # raises while MongoDB is down: the trace stays first in line
-            moved += 1
-            try:
-                # Remove this very trace: another process flushing at the same time may have taken it
-                # already, and popping blindly would drop the next one, never inserted.
-                self._redis.lrem(self.buffer_key, 1, payload)
-            except RedisError as error:  # still first in line: inserted again next time, a no-op (same _id)
-                log.warning("Redis is unavailable; the traces buffered there wait for it: %s", error)
-                return moved
+            return await asyncio.to_thread(self._buffer.flush, force=True)
 
     async def traces(self, organization_id: str, limit: int = 100) -> list[GenerationTrace]:
         """Newest first."""

@@ -1,5 +1,6 @@
 """Inserts into a MongoDB collection that never lose a document: while MongoDB is down they wait in a
-Redis LIST (without Redis, in this process), and move, oldest first and each once, when it is back."""
+Redis LIST (without Redis, in this process), and move, oldest first and each once, when it is back.
+Generation traces and share views both go through it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import orjson
 
-log = logging.getLogger("presentai.analytics")
+log = logging.getLogger("presentai.mongo")
 OUTAGE_S = 30.0  # after MongoDB fails, documents go straight to the buffer this long before it is tried again
 
 
@@ -28,7 +29,10 @@ class BufferedInserts:
     alone for ``outage_s``, so that a request does not wait out a connection timeout each time.
     """
 
-    def __init__(self, collection: Any, redis: Any, key: str, *, outage_s: float = OUTAGE_S) -> None:
+    def __init__(
+        self, collection: Any, redis: Any, key: str, *, outage_s: float = OUTAGE_S, what: str = "documents"
+    ) -> None:
+        self._what = what  # what the documents are, for the logs
         self._collection = collection
         self._redis = redis
         self.key = key
@@ -79,11 +83,11 @@ class BufferedInserts:
             try:
                 payloads += list(self._redis.lrange(self.key, 0, -1))
             except RedisError as error:
-                log.warning("Redis is unavailable; the view events buffered there are not counted: %s", error)
+                log.warning("Redis is unavailable; the %s buffered there are not counted: %s", self._what, error)
         return [orjson.loads(p) for p in payloads]
 
     def _failed(self, error: Exception) -> None:
-        log.warning("MongoDB is unavailable; view events wait in the buffer for %.0f s: %s", self._outage_s, error)
+        log.warning("MongoDB is unavailable; %s wait in the buffer for %.0f s: %s", self._what, self._outage_s, error)
         self._down_until = time.monotonic() + self._outage_s
 
     def _insert(self, document: dict[str, Any]) -> None:
@@ -100,7 +104,7 @@ class BufferedInserts:
                 self._redis.rpush(self.key, payload)
                 return
             except RedisError as error:
-                log.warning("Redis is unavailable too; the view event waits in this process: %s", error)
+                log.warning("Redis is unavailable too; %s wait in this process: %s", self._what, error)
         self._local.append(payload)
 
     def _flush(self) -> int:
@@ -117,15 +121,15 @@ class BufferedInserts:
             try:
                 payload = self._redis.lindex(self.key, 0)
             except RedisError as error:  # what Redis holds waits there
-                log.warning("Redis is unavailable; the view events buffered there wait for it: %s", error)
+                log.warning("Redis is unavailable; the %s buffered there wait for it: %s", self._what, error)
                 return moved
             if payload is None:
                 return moved
-            self._insert(orjson.loads(payload))  # raises while MongoDB is down: the event stays first in line
+            self._insert(orjson.loads(payload))  # raises while MongoDB is down: it stays first in line
             moved += 1
             try:
                 # This very payload: another process flushing at once may have taken it already.
                 self._redis.lrem(self.key, 1, payload)
             except RedisError as error:  # first in line still: inserted again next time, a no-op (same _id)
-                log.warning("Redis is unavailable; the view events buffered there wait for it: %s", error)
+                log.warning("Redis is unavailable; the %s buffered there wait for it: %s", self._what, error)
                 return moved
